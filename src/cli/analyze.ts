@@ -1,0 +1,132 @@
+/** The headless `analyze` command: the notebook's models on DuckDB in Node, one JSON document out. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Db } from '../db/db.ts';
+import { openNodeDb } from '../db/node.ts';
+import { applyMapping, loadFile, type Mapping } from '../ingest/index.ts';
+import { abc, abcCustomers } from '../models/abc.ts';
+import { overview } from '../models/overview.ts';
+import { rfm, rfmCustomers } from '../models/rfm.ts';
+import { AVAILABLE_MODELS, MODEL_NAMES, type ModelName, type ModelSettings } from '../models/settings.ts';
+
+const USAGE = `usage: npm run --silent analyze -- --orders FILE [--customers FILE] [--events FILE]
+    [--as-of YYYY-MM-DD] [--models ${MODEL_NAMES.join(',')}] [--mapping mapping.json]
+    [--settings settings.json] [--shape orders|baskets] [--out results.json]`;
+
+export interface AnalyzeOptions {
+  orders: string;
+  customers?: string;
+  events?: string;
+  asOf?: string;
+  models?: ModelName[];
+  mapping?: Mapping;
+  settings?: ModelSettings;
+  shape?: 'orders' | 'baskets';
+}
+
+/** Run the models on files and return the result document (used by the command and the tests). */
+export async function analyze(opts: AnalyzeOptions, db?: Db): Promise<Record<string, unknown>> {
+  db ??= await openNodeDb();
+  const models = opts.models ?? [...AVAILABLE_MODELS];
+  const missing = models.filter((m) => !AVAILABLE_MODELS.includes(m));
+  if (missing.length) throw new Error(`model ${missing.join(', ')} is not available yet (available: ${AVAILABLE_MODELS.join(', ')})`);
+  const settings = opts.settings ?? {};
+  const asOf = opts.asOf ?? settings.asOf ?? null;
+  const out: Record<string, unknown> = {};
+
+  const orders = await loadFile(db, basename(opts.orders), readFileSync(opts.orders), 'raw_orders', {
+    role: opts.shape === 'baskets' ? 'baskets' : opts.shape === 'orders' ? 'orders' : undefined,
+  });
+  const mapping = { ...orders.mapping, ...(opts.mapping ?? {}) };
+  out.source = { file: orders.raw.file, format: orders.raw.format, encoding: orders.raw.encoding, rows: orders.raw.rows, role: orders.role };
+  out.mapping = mapping;
+  const applied = await applyMapping(db, orders, mapping, settings.cleaning);
+  if (applied.report) out.cleaning = applied.report;
+  for (const [file, role] of [[opts.customers, 'customers'], [opts.events, 'events']] as const) {
+    if (!file) continue;
+    const src = await loadFile(db, basename(file), readFileSync(file), `raw_${role}`, { role });
+    await applyMapping(db, src, src.mapping);
+  }
+  if (orders.role === 'baskets') {
+    const wantsCustomers = models.filter((m) => m !== 'basket');
+    if (wantsCustomers.length && opts.models) throw new Error(`${orders.raw.file} holds baskets only (no customers or dates): only the basket model applies`);
+    return out;
+  }
+
+  if (models.includes('overview')) out.overview = await overview(db, { asOf });
+  if (models.includes('rfm')) {
+    const summary = await rfm(db, { ...settings.rfm, asOf });
+    out.rfm = { ...summary, customers: await rfmCustomers(db) };
+  }
+  if (models.includes('abc')) {
+    const summary = await abc(db, { ...settings.abc, asOf });
+    const customers = (await abcCustomers(db)).map(({ customer_id, class: cls }) => ({ customer_id, class: cls }));
+    out.abc = { ...summary, customers };
+  }
+  return out;
+}
+
+function readJson<T>(file: string | undefined, what: string): T | undefined {
+  if (!file) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch (e) {
+    throw new Error(`${what} ${file}: ${e instanceof Error ? e.message : e}`);
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      orders: { type: 'string' },
+      customers: { type: 'string' },
+      events: { type: 'string' },
+      'as-of': { type: 'string' },
+      'calibration-end': { type: 'string' },
+      'time-unit': { type: 'string' },
+      models: { type: 'string' },
+      'min-support': { type: 'string' },
+      'min-confidence': { type: 'string' },
+      'max-size': { type: 'string' },
+      'basket-by': { type: 'string' },
+      mapping: { type: 'string' },
+      settings: { type: 'string' },
+      shape: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  if (!values.orders) throw new Error('--orders FILE is required\n' + USAGE);
+  const models = values.models?.split(',').map((m) => m.trim()).filter(Boolean);
+  const unknown = models?.filter((m) => !(MODEL_NAMES as readonly string[]).includes(m));
+  if (unknown?.length) throw new Error(`unknown model ${unknown.join(', ')} (models: ${MODEL_NAMES.join(', ')})`);
+  if (values.shape && values.shape !== 'orders' && values.shape !== 'baskets') throw new Error('--shape is orders or baskets');
+  const result = await analyze({
+    orders: values.orders,
+    customers: values.customers,
+    events: values.events,
+    asOf: values['as-of'],
+    models: models as ModelName[] | undefined,
+    mapping: readJson<Mapping>(values.mapping, 'mapping'),
+    settings: readJson<ModelSettings>(values.settings, 'settings'),
+    shape: values.shape as AnalyzeOptions['shape'],
+  });
+  const json = JSON.stringify(result, null, 1) + '\n';
+  if (values.out) writeFileSync(values.out, json);
+  else process.stdout.write(json);
+}
+
+if (process.argv[1] && /analyze\.[tj]s$/.test(process.argv[1])) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write('analyze: ' + msg.split('\n')[0] + '\n');
+    process.exit(1);
+  });
+}

@@ -1,0 +1,37 @@
+/** A Db over DuckDB-WASM's synchronous bindings: the same class serves the browser worker and Node. */
+import type { Table } from 'apache-arrow';
+import type { Db } from './db.ts';
+
+/** The subset of DuckDB-WASM's blocking bindings we use (node and browser builds share it). */
+export interface BlockingBindings {
+  open(config: object): void;
+  connect(): BlockingConnection;
+  registerFileBuffer(name: string, buffer: Uint8Array): void;
+  dropFile(name: string): void;
+}
+interface BlockingConnection {
+  query(text: string): Table;
+  insertArrowFromIPCStream(buffer: Uint8Array, options: { name: string; create?: boolean }): void;
+}
+
+/** Open a database on instantiated bindings with the settings every session needs. */
+export function blockingDb(bindings: BlockingBindings): Db {
+  bindings.open({ query: { castBigIntToDouble: true, castTimestampToDate: false } });
+  const conn = bindings.connect();
+  // Extensions cannot be fetched offline; an autoload attempt fails in confusing ways.
+  conn.query('SET autoload_known_extensions=false; SET autoinstall_known_extensions=false');
+  return {
+    async query(sql) {
+      return conn.query(sql);
+    },
+    async registerFile(name, bytes) {
+      bindings.registerFileBuffer(name, bytes);
+    },
+    async dropFile(name) {
+      bindings.dropFile(name);
+    },
+    async insertArrow(table, ipc, create = true) {
+      conn.insertArrowFromIPCStream(ipc, { name: table, create });
+    },
+  };
+}

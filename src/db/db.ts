@@ -1,0 +1,49 @@
+/** The database interface every model runs against: the worker, the CLI and the tests each provide one. */
+import type { Table } from 'apache-arrow';
+
+export interface Db {
+  /** Run one SQL statement (or several separated by `;`) and return the last result as Arrow. */
+  query(sql: string): Promise<Table>;
+  /** Make bytes readable by SQL under `name` (e.g. `read_csv('name')`). */
+  registerFile(name: string, bytes: Uint8Array): Promise<void>;
+  /** Forget a registered file and free its memory. */
+  dropFile(name: string): Promise<void>;
+  /** Create (or append to) `table` from an Arrow IPC stream. */
+  insertArrow(table: string, ipc: Uint8Array, create?: boolean): Promise<void>;
+}
+
+/** Quote an identifier for DuckDB. */
+export function ident(name: string): string {
+  return '"' + name.replaceAll('"', '""') + '"';
+}
+
+/** Quote a string literal for DuckDB. */
+export function lit(value: string): string {
+  return "'" + value.replaceAll("'", "''") + "'";
+}
+
+/** Run a query and return its rows as plain objects (BIGINT already cast to number by the Db). */
+export async function rows<T = Record<string, unknown>>(db: Db, sql: string): Promise<T[]> {
+  const table = await db.query(sql);
+  const out: T[] = new Array(table.numRows);
+  const names = table.schema.fields.map((f) => f.name);
+  const cols = names.map((n) => table.getChild(n)!);
+  for (let i = 0; i < table.numRows; i++) {
+    const row: Record<string, unknown> = {};
+    for (let j = 0; j < names.length; j++) row[names[j]] = normalize(cols[j].get(i));
+    out[i] = row as T;
+  }
+  return out;
+}
+
+/** First row of a query, or throw when there is none. */
+export async function one<T = Record<string, unknown>>(db: Db, sql: string): Promise<T> {
+  const r = await rows<T>(db, sql);
+  if (r.length === 0) throw new Error('query returned no row: ' + sql.slice(0, 120));
+  return r[0];
+}
+
+function normalize(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  return v;
+}

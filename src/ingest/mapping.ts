@@ -1,0 +1,183 @@
+/** Guess which source column holds each canonical field, from header names (Chinese and English) and values. */
+import { ident, rows, type Db } from '../db/db.ts';
+
+export const ORDER_FIELDS = ['customer_id', 'order_ts', 'amount', 'order_id', 'product', 'category', 'quantity', 'unit_price', 'channel', 'status'] as const;
+export const CUSTOMER_FIELDS = ['customer_id', 'first_seen', 'name', 'phone', 'email', 'region', 'channel'] as const;
+export const EVENT_FIELDS = ['customer_id', 'event_ts', 'event'] as const;
+export type OrderField = (typeof ORDER_FIELDS)[number];
+export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
+export type EventField = (typeof EVENT_FIELDS)[number];
+export type Field = OrderField | CustomerField | EventField;
+
+/** Canonical field → source column name (absent fields are left out). */
+export type Mapping = Partial<Record<Field, string>>;
+export type Role = 'orders' | 'customers' | 'events' | 'baskets';
+
+/** Header names per field, normalized (lower case, no spaces, underscores or dashes). Earlier wins. */
+const NAMES: Record<Field, string[]> = {
+  customer_id: ['customerid', 'customer_id', '客户编号', '客户id', '会员id', '会员编号', '用户id', '用户编号', '顾客编号', '顾客id', '买家id', '买家编号', 'custid', 'clientid', 'memberid', 'userid', 'buyerid', 'customerno', 'customernumber', 'customer', 'client', '客户', '会员', '买家', '用户', 'masterid'],
+  order_ts: ['ordertimestamp', 'orderts', 'orderdate', 'ordertime', 'invoicedate', 'purchasedate', 'transactiondate', '下单时间', '订单日期', '订单时间', '下单日期', '交易时间', '交易日期', '支付时间', '付款时间', '成交时间', '购买时间', '购买日期', 'date', 'datetime', 'timestamp', 'time', 'createdat', '日期', '时间'],
+  amount: ['amount', 'netamount', 'orderamount', 'totalamount', 'linetotal', 'revenue', 'sales', 'total', 'dollarvalue', 'value', 'payment', 'paid', '实付金额', '实收金额', '支付金额', '订单金额', '成交金额', '交易金额', '销售额', '销售金额', '金额', '实付', '应付金额'],
+  order_id: ['orderid', 'orderno', 'ordernumber', 'invoiceno', 'invoice', 'invoiceid', 'transactionid', 'receiptno', '订单号', '订单编号', '订单id', '单号', '交易号', '交易单号', '流水号'],
+  product: ['productname', 'itemname', 'description', 'product', 'item', 'goods', '商品名称', '产品名称', '商品', '产品', '品名', '宝贝名称', 'stockcode', 'sku', 'productid', 'itemid', '商品编码', '商品编号', '货号'],
+  category: ['category', 'productcategory', 'department', 'class', '品类', '类目', '分类', '商品类别', '商品分类', '类别'],
+  quantity: ['quantity', 'qty', 'numberofcds', 'units', 'pieces', '数量', '件数', '购买数量', '商品数量'],
+  unit_price: ['unitprice', 'price', 'itemprice', '单价', '价格', '售价', '商品单价'],
+  channel: ['channel', 'saleschannel', 'source', 'platform', 'store', '渠道', '销售渠道', '来源', '平台', '店铺', '注册渠道'],
+  status: ['status', 'orderstatus', 'state', '订单状态', '状态', '交易状态'],
+  first_seen: ['signupdate', 'registeredat', 'registrationdate', 'firstseen', 'createdat', 'joindate', '注册时间', '注册日期', '开卡时间', '首次到店'],
+  name: ['name', 'customername', 'fullname', '姓名', '客户名称', '客户姓名', '名称', '昵称'],
+  phone: ['phone', 'mobile', 'tel', 'telephone', '手机', '手机号', '电话', '联系电话'],
+  email: ['email', 'mail', '邮箱', '电子邮件'],
+  region: ['region', 'province', 'city', 'area', 'country', 'state', '地区', '区域', '省份', '城市', '大区'],
+  event_ts: ['eventts', 'eventtime', 'eventdate', 'timestamp', 'time', 'date', '时间', '日期', '事件时间'],
+  event: ['event', 'eventname', 'eventtype', 'action', 'stage', 'type', '事件', '行为', '阶段', '类型'],
+};
+
+export function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/[\s_\-.()（）]/g, '');
+}
+
+/** What the values of one column look like, measured on a sample. */
+export interface ColumnProfile {
+  column: string;
+  samples: string[];
+  nonNull: number;
+  distinct: number;
+  date: number;
+  numeric: number;
+  decimal: number;
+  integer: number;
+  /** A row index left by another tool: consecutive integers from 0 or 1. */
+  rowIndex: boolean;
+}
+
+const DATE_LIKE = `(regexp_full_match(v, '\\d{4}[-/.年]\\d{1,2}[-/.月]\\d{1,2}日?([ T]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?)?Z?')
+  OR regexp_full_match(v, '\\d{1,2}/\\d{1,2}/\\d{2,4}( \\d{1,2}:\\d{2}(:\\d{2})?)?')
+  OR (regexp_full_match(v, '(19|20)\\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])')))`;
+const NUMERIC = `regexp_full_match(v, '[-+(]?[¥￥$€£]?\\s*\\d[\\d,]*(\\.\\d+)?\\)?')`;
+
+/** Profile every column of a raw table on its first rows. */
+export async function profileColumns(db: Db, table: string, columns: string[], sample = 2000): Promise<ColumnProfile[]> {
+  if (columns.length === 0) return [];
+  const parts = columns.map(
+    (c, i) => `SELECT ${i} AS i, count(v)::DOUBLE AS non_null, count(DISTINCT v)::DOUBLE AS distinct_,
+      count(*) FILTER (WHERE ${DATE_LIKE})::DOUBLE AS date_,
+      count(*) FILTER (WHERE ${NUMERIC})::DOUBLE AS numeric_,
+      count(*) FILTER (WHERE regexp_full_match(v, '[-+]?\\d[\\d,]*\\.\\d+'))::DOUBLE AS decimal_,
+      count(*) FILTER (WHERE regexp_full_match(v, '[-+]?\\d+'))::DOUBLE AS integer_,
+      (min(try_cast(v AS BIGINT)) IN (0, 1) AND max(try_cast(v AS BIGINT)) - min(try_cast(v AS BIGINT)) + 1 = count(*)
+        AND count(DISTINCT v) = count(*) AND count(try_cast(v AS BIGINT)) = count(*)) AS row_index,
+      list(v ORDER BY __line) FILTER (WHERE v IS NOT NULL AND v <> '')[1:5] AS samples
+      FROM (SELECT __line, nullif(trim(${ident(c)}), '') AS v FROM s)`,
+  );
+  const result = await rows<Record<string, unknown>>(
+    db,
+    `WITH s AS (SELECT * FROM ${ident(table)} ORDER BY __line LIMIT ${sample}) ${parts.join(' UNION ALL ')} ORDER BY i`,
+  );
+  return result.map((r, i) => ({
+    column: columns[i],
+    samples: Array.from((r.samples as ArrayLike<string> | null) ?? []),
+    nonNull: r.non_null as number,
+    distinct: r.distinct_ as number,
+    date: r.date_ as number,
+    numeric: r.numeric_ as number,
+    decimal: r.decimal_ as number,
+    integer: r.integer_ as number,
+    rowIndex: Boolean(r.row_index) && i === 0,
+  }));
+}
+
+/** Decide which kind of table a source is from its columns. */
+export function guessRole(profiles: ColumnProfile[], format: string): Role {
+  if (format === 'baskets') return 'baskets';
+  const byName = (f: Field) => profiles.some((p) => matchScore(p.column, f) > 0);
+  const hasMoney = byName('amount') || byName('unit_price') || byName('quantity') || profiles.some((p) => p.decimal > p.nonNull * 0.5);
+  if (hasMoney) return 'orders';
+  if (byName('event') && profiles.some((p) => p.date > p.nonNull * 0.8)) return 'events';
+  return 'customers';
+}
+
+function matchScore(column: string, field: Field): number {
+  const n = normalizeName(column);
+  const names = NAMES[field];
+  const exact = names.indexOf(n);
+  if (exact >= 0) return 1000 - exact;
+  const partial = names.findIndex((k) => k.length >= 2 && (n.includes(k) || (k.length >= 4 && k.includes(n) && n.length >= 4)));
+  return partial >= 0 ? 500 - partial : 0;
+}
+
+const FIELDS_BY_ROLE: Record<Role, readonly Field[]> = {
+  orders: ORDER_FIELDS,
+  customers: CUSTOMER_FIELDS,
+  events: EVENT_FIELDS,
+  baskets: [],
+};
+
+/** Guess a mapping for `role`: names first, then values for required fields the names did not find. */
+export function guessMapping(profiles: ColumnProfile[], role: Role): Mapping {
+  const usable = profiles.filter((p) => !p.rowIndex);
+  const fields = FIELDS_BY_ROLE[role];
+  const candidates: { field: Field; column: string; score: number }[] = [];
+  for (const field of fields)
+    for (const p of usable) {
+      let score = matchScore(p.column, field);
+      if (score > 0 && !valuesFit(field, p)) score = 0;
+      if (score > 0) candidates.push({ field, column: p.column, score });
+    }
+  candidates.sort((x, y) => y.score - x.score);
+  const mapping: Mapping = {};
+  const used = new Set<string>();
+  for (const c of candidates) {
+    if (mapping[c.field] || used.has(c.column)) continue;
+    mapping[c.field] = c.column;
+    used.add(c.column);
+  }
+  const free = usable.filter((p) => !used.has(p.column) && p.nonNull > 0);
+  const take = (field: Field, pick: (p: ColumnProfile) => boolean) => {
+    if (mapping[field] || !fields.includes(field)) return;
+    const p = free.find((q) => !used.has(q.column) && pick(q));
+    if (p) {
+      mapping[field] = p.column;
+      used.add(p.column);
+    }
+  };
+  const dateField: Field = role === 'events' ? 'event_ts' : role === 'customers' ? 'first_seen' : 'order_ts';
+  take(dateField, (p) => p.date >= p.nonNull * 0.9);
+  take('customer_id', (p) => p.date < p.nonNull * 0.5 && p.decimal < p.nonNull * 0.1 && p.distinct > 1);
+  if (role === 'orders') {
+    const decimals = free.filter((p) => !used.has(p.column) && p.numeric >= p.nonNull * 0.9 && p.decimal > 0);
+    const amount = decimals[decimals.length - 1];
+    if (!mapping.amount && !mapping.unit_price && amount) {
+      mapping.amount = amount.column;
+      used.add(amount.column);
+    }
+    take('quantity', (p) => p.integer >= p.nonNull * 0.9 && p.distinct < 200);
+  }
+  return mapping;
+}
+
+function valuesFit(field: Field, p: ColumnProfile): boolean {
+  if (p.nonNull === 0) return true;
+  switch (field) {
+    case 'order_ts':
+    case 'event_ts':
+    case 'first_seen':
+      return p.date >= p.nonNull * 0.5 || p.numeric >= p.nonNull * 0.9;
+    case 'amount':
+    case 'unit_price':
+    case 'quantity':
+      return p.numeric >= p.nonNull * 0.5;
+    default:
+      return true;
+  }
+}
+
+/** Which fields a role needs before any model can run. */
+export function missingRequired(mapping: Mapping, role: Role): Field[] {
+  const need: Field[] =
+    role === 'orders' ? ['customer_id', 'order_ts'] : role === 'events' ? ['customer_id', 'event_ts', 'event'] : role === 'customers' ? ['customer_id'] : [];
+  const missing = need.filter((f) => !mapping[f]);
+  if (role === 'orders' && !mapping.amount && !(mapping.quantity && mapping.unit_price)) missing.push('amount');
+  return missing;
+}

@@ -1,0 +1,127 @@
+/** Recognise what a dropped file is (format, encoding, text shape) from its first bytes. */
+
+export type Format = 'csv' | 'whitespace' | 'baskets' | 'xlsx' | 'parquet' | 'json' | 'ndjson';
+export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
+
+export interface Sniffed {
+  format: Format;
+  encoding: Encoding;
+  /** Bytes of a byte-order mark to skip. */
+  bom: number;
+  /** For whitespace files: whether the first line names the columns. */
+  header?: boolean;
+}
+
+/** A message for the user that names the file and, where it applies, the row and column. */
+export class InputError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+    readonly row?: number,
+    readonly column?: string,
+  ) {
+    super(`${file}${row !== undefined ? `, row ${row}` : ''}${column ? `, column "${column}"` : ''}: ${message}`);
+    this.name = 'InputError';
+  }
+}
+
+const HEAD = 256 * 1024;
+
+/** Look at the first bytes of `bytes` and decide how to read the file. */
+export function sniff(file: string, bytes: Uint8Array): Sniffed {
+  if (bytes.length === 0) throw new InputError(file, 'the file is empty');
+  const head = bytes.subarray(0, HEAD);
+  if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return { format: 'xlsx', encoding: 'utf-8', bom: 0 };
+  if (startsWith(head, [0x50, 0x41, 0x52, 0x31])) return { format: 'parquet', encoding: 'utf-8', bom: 0 };
+  if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0]))
+    throw new InputError(file, 'this is an old Excel .xls file; save it as .xlsx or CSV and drop it again');
+  const { encoding, bom } = detectEncoding(head);
+  const text = decodeHead(head.subarray(bom), encoding);
+  if (looksBinary(text)) throw new InputError(file, 'this does not look like a data file (binary content)');
+  const trimmed = text.trimStart();
+  if (trimmed.length === 0) throw new InputError(file, 'the file has no data (only blank space)');
+  if (trimmed[0] === '[') return { format: 'json', encoding, bom };
+  if (trimmed[0] === '{') {
+    const first = trimmed.split('\n', 1)[0].trim();
+    return { format: first.endsWith('}') && /\n\s*\{/.test(trimmed) ? 'ndjson' : 'json', encoding, bom };
+  }
+  return { ...textShape(text), encoding, bom };
+}
+
+function startsWith(b: Uint8Array, magic: number[]): boolean {
+  return magic.every((m, i) => b[i] === m);
+}
+
+/** BOMs first; then UTF-16 by its NUL pattern; then strict UTF-8; else the Chinese national encoding. */
+export function detectEncoding(head: Uint8Array): { encoding: Encoding; bom: number } {
+  if (startsWith(head, [0xef, 0xbb, 0xbf])) return { encoding: 'utf-8', bom: 3 };
+  if (startsWith(head, [0xff, 0xfe])) return { encoding: 'utf-16le', bom: 2 };
+  if (startsWith(head, [0xfe, 0xff])) return { encoding: 'utf-16be', bom: 2 };
+  const n = Math.min(head.length, 4096);
+  let oddNul = 0;
+  let evenNul = 0;
+  for (let i = 0; i < n; i++) if (head[i] === 0) (i % 2 ? oddNul++ : evenNul++);
+  if (oddNul > n / 4 && evenNul === 0) return { encoding: 'utf-16le', bom: 0 };
+  if (evenNul > n / 4 && oddNul === 0) return { encoding: 'utf-16be', bom: 0 };
+  if (isUtf8(head)) return { encoding: 'utf-8', bom: 0 };
+  return { encoding: 'gb18030', bom: 0 };
+}
+
+function isUtf8(head: Uint8Array): boolean {
+  // A chunk can end inside a multi-byte character: drop up to 3 trailing bytes of an unfinished one.
+  let end = head.length;
+  for (let k = 1; k <= 3 && end - k >= 0; k++) {
+    const b = head[end - k];
+    if ((b & 0xc0) === 0x80) continue;
+    if (b >= 0xc0) end -= k;
+    break;
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, end));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function decodeHead(head: Uint8Array, encoding: Encoding): string {
+  return new TextDecoder(encoding).decode(head);
+}
+
+function looksBinary(text: string): boolean {
+  const n = Math.min(text.length, 8192);
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 9 || (c > 13 && c < 32)) || c === 0xfffd) bad++;
+  }
+  return bad > n * 0.02;
+}
+
+const NUMBER = /^[-+(]?[¥￥$€£]?\d[\d,]*(\.\d+)?\)?$/;
+
+/** Delimited (left to DuckDB's sniffer), whitespace-separated, or one basket per line. */
+function textShape(text: string): { format: Format; header?: boolean } {
+  const lines = text.split(/\r?\n/).slice(0, 200);
+  if (lines.length > 1) lines.pop(); // the last line of a head may be cut short
+  const sample = lines.filter((l) => l.trim() !== '');
+  const hasDelimiter = sample.some((l) => /[,\t;|]/.test(l));
+  if (!hasDelimiter) {
+    const counts = sample.map((l) => l.trim().split(/\s+/).length);
+    if (counts.length > 0 && counts.every((c) => c === counts[0]) && counts[0] >= 2) {
+      const first = sample[0].trim().split(/\s+/);
+      const second = sample[1]?.trim().split(/\s+/) ?? [];
+      const header = first.every((f) => !NUMBER.test(f)) && second.some((f) => NUMBER.test(f));
+      return { format: 'whitespace', header };
+    }
+    return { format: 'csv' };
+  }
+  if (!sample.some((l) => /["\t;|]/.test(l))) {
+    const fields = sample.map((l) => l.split(','));
+    const counts = fields.map((f) => f.length);
+    const varying = Math.min(...counts) !== Math.max(...counts);
+    const numeric = fields.flat().filter((f) => NUMBER.test(f.trim()) || /\d{4}[-/]\d/.test(f)).length;
+    if (varying && numeric === 0) return { format: 'baskets' };
+  }
+  return { format: 'csv' };
+}

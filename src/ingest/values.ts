@@ -1,0 +1,90 @@
+/** SQL expressions that turn source text into typed values: ids, timestamps, money. */
+
+export type DateOrder = 'mdy' | 'dmy';
+
+const ISO_LIKE = [
+  '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M', '%Y-%m-%d',
+  '%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M', '%Y/%m/%d', '%Y.%m.%d %H:%M:%S', '%Y.%m.%d',
+  '%Y年%m月%d日 %H:%M:%S', '%Y年%m月%d日 %H:%M', '%Y年%m月%d日', '%Y%m%d',
+];
+const SLASHED = ['%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m/%d/%Y', '%m/%d/%y %H:%M', '%m/%d/%y'];
+
+/** The strptime formats tried, in order, for a month/day order. */
+export function dateFormats(order: DateOrder): string[] {
+  const slashed = order === 'mdy' ? SLASHED : SLASHED.map((f) => f.replace('%m/%d', '%d/%m'));
+  return [...ISO_LIKE, ...slashed];
+}
+
+const ISO_FAST = `'\\d{4}-\\d{2}-\\d{2}([ T]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?)?'`;
+const EXCEL_SERIAL = `'\\d{5}(\\.\\d+)?'`;
+
+function stripOffset(col: string): string {
+  return `regexp_replace(trim(${col}), '(\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?)\\s*(Z|[+-]\\d{2}:?\\d{2})$', '\\1')`;
+}
+
+/** SQL that counts, on a sample of distinct values, how many each format parses (columns h0, h1, …). */
+export function formatHitsSql(col: string, table: string, order: DateOrder, sample = 1000): string {
+  const hits = dateFormats(order).map((f, i) => `count(try_strptime(v, '${f}'))::DOUBLE AS h${i}`).join(', ');
+  return `WITH v AS (SELECT DISTINCT ${stripOffset(col)} AS v FROM ${table} WHERE nullif(trim(${col}), '') IS NOT NULL LIMIT ${sample})
+    SELECT ${hits}, count(*) FILTER (WHERE regexp_full_match(v, ${EXCEL_SERIAL}))::DOUBLE AS serials FROM v`;
+}
+
+/**
+ * Text → TIMESTAMP as written (an offset or `Z` is dropped, not applied); NULL when not a real date.
+ * `formats` are the ones seen in the data: a failed strptime is costly in WASM, so the full list is
+ * tried only for values the usual formats miss.
+ */
+export function timestampSql(col: string, order: DateOrder, formats: string[] = [], serials = false): string {
+  const v = stripOffset(col);
+  const all = dateFormats(order).map((f) => `'${f}'`).join(', ');
+  const usual = formats.length ? `try_strptime(${v}, [${formats.map((f) => `'${f}'`).join(', ')}])` : 'NULL::TIMESTAMP';
+  // Excel stores dates as days since 1899-12-30; only 5-digit serials (1954..2173) are taken as such.
+  const serial = serials
+    ? `CASE WHEN regexp_full_match(trim(${col}), ${EXCEL_SERIAL})
+      THEN TIMESTAMP '1899-12-30' + to_microseconds(round(trim(${col})::DOUBLE * 86400000000)::BIGINT) END`
+    : 'NULL::TIMESTAMP';
+  return `CASE WHEN ${col} IS NULL OR trim(${col}) = '' THEN NULL
+    WHEN regexp_full_match(${v}, ${ISO_FAST}) THEN try_cast(${v} AS TIMESTAMP)
+    ELSE coalesce(${usual}, ${serial}, try_strptime(${v}, [${all}])) END`;
+}
+
+/** Line amounts: DECIMAL(18,4) is exact and fast (sums widen to DECIMAL(38,4)); 128-bit casts are slow in WASM. */
+export const MONEY = 'DECIMAL(18,4)';
+
+/** Text → money: currency signs, thousands separators and accounting parentheses allowed. */
+export function moneySql(col: string, plain = false): string {
+  if (plain) return `try_cast(trim(${col}) AS ${MONEY})`;
+  const x = `regexp_replace(replace(trim(${col}), '−', '-'), '[¥￥$€£,\\s]|RMB|CNY|元', '', 'g')`;
+  return `try_cast(CASE WHEN regexp_full_match(${x}, '\\(.*\\)') THEN '-' || trim(${x}, '()') ELSE ${x} END AS ${MONEY})`;
+}
+
+/** SQL: true when every sampled value of a money column is a plain number (no symbols to strip). */
+export function plainMoneySql(col: string, table: string): string {
+  return `SELECT coalesce(bool_and(regexp_full_match(trim(v), '-?\\d+(\\.\\d+)?')), true) AS plain
+    FROM (SELECT ${col} AS v FROM ${table} WHERE nullif(trim(${col}), '') IS NOT NULL LIMIT 5000)`;
+}
+
+/** Text → DOUBLE for quantities. */
+export function numberSql(col: string): string {
+  return `try_cast(replace(trim(${col}), ',', '') AS DOUBLE)`;
+}
+
+/** Ids are trimmed, `12583.0` reads as `12583`, leading zeros stay; blank is NULL. */
+export function idSql(col: string): string {
+  return `nullif(regexp_replace(trim(${col}), '^(\\d+)\\.0+$', '\\1'), '')`;
+}
+
+/** Labels are kept exactly as written; only an empty value becomes NULL. */
+export function labelSql(col: string): string {
+  return `nullif(${col}, '')`;
+}
+
+/** SQL counting evidence for day-first vs month-first among `a/b/yyyy` values. */
+export function dateOrderEvidenceSql(col: string, table: string): string {
+  return `SELECT
+    count(*) FILTER (WHERE try_cast(m[1] AS INT) > 12)::DOUBLE AS day_first,
+    count(*) FILTER (WHERE try_cast(m[2] AS INT) > 12)::DOUBLE AS month_first,
+    count(m)::DOUBLE AS slashed
+    FROM (SELECT regexp_extract(trim(${col}), '^(\\d{1,2})/(\\d{1,2})/\\d{2,4}', ['a', 'b']) AS s FROM ${table}) t,
+    LATERAL (SELECT CASE WHEN s.a <> '' THEN [s.a, s.b] END AS m)`;
+}
