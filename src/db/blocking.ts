@@ -8,6 +8,7 @@ export interface BlockingBindings {
   connect(): BlockingConnection;
   registerFileBuffer(name: string, buffer: Uint8Array): void;
   dropFile(name: string): void;
+  copyFileToBuffer(name: string): Uint8Array;
 }
 interface BlockingConnection {
   query(text: string): Table;
@@ -15,9 +16,11 @@ interface BlockingConnection {
 }
 
 /** Open a database on instantiated bindings with the settings every session needs. */
-export function blockingDb(bindings: BlockingBindings): Db {
+/** `scratch` is a folder for exported files where the runtime writes to disk (Node); the browser keeps them in memory. */
+export function blockingDb(bindings: BlockingBindings, scratch = ''): Db {
   bindings.open({ query: { castBigIntToDouble: true, castTimestampToDate: false } });
   const conn = bindings.connect();
+  let exports = 0;
   // Extensions cannot be fetched offline; an autoload attempt fails in confusing ways.
   conn.query('SET autoload_known_extensions=false; SET autoinstall_known_extensions=false');
   return {
@@ -32,6 +35,15 @@ export function blockingDb(bindings: BlockingBindings): Db {
     },
     async insertArrow(table, ipc, create = true) {
       conn.insertArrowFromIPCStream(ipc, { name: table, create });
+    },
+    async exportCsv(sql) {
+      const name = `${scratch}export_${++exports}.csv`;
+      conn.query(`COPY (${sql}) TO '${name}' (FORMAT csv, HEADER true)`);
+      try {
+        return bindings.copyFileToBuffer(name);
+      } finally {
+        bindings.dropFile(name);
+      }
     },
   };
 }

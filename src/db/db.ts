@@ -10,6 +10,8 @@ export interface Db {
   dropFile(name: string): Promise<void>;
   /** Create (or append to) `table` from an Arrow IPC stream. */
   insertArrow(table: string, ipc: Uint8Array, create?: boolean): Promise<void>;
+  /** Write the result of `sql` as CSV (header row, comma-separated, UTF-8) and return its bytes. */
+  exportCsv(sql: string): Promise<Uint8Array>;
 }
 
 /** Quote an identifier for DuckDB. */

@@ -1,5 +1,7 @@
 /** DuckDB-WASM's Node build: the same engine as the browser, for the CLI and the tests. */
 import { createRequire } from 'node:module';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { blockingDb, type BlockingBindings } from './blocking.ts';
 import type { Db } from './db.ts';
@@ -16,5 +18,5 @@ export async function openNodeDb(): Promise<Db> {
   };
   const bindings = await duckdb.createDuckDB(bundles, new duckdb.VoidLogger(), duckdb.NODE_RUNTIME);
   await bindings.instantiate();
-  return blockingDb(bindings as BlockingBindings);
+  return blockingDb(bindings as BlockingBindings, mkdtempSync(join(tmpdir(), 'crm-notebook-')) + '/');
 }

@@ -9,7 +9,11 @@ export interface CleaningSettings {
   dateOrder?: 'auto' | DateOrder;
   /** Remove exact duplicate rows: `auto` only when the data has an order id. */
   dedupe?: 'auto' | 'always' | 'never';
-  /** Status values that mark a refund line; default: values containing 退 / refund / return. */
+  /**
+   * Status values that mark a refunded line; default: values naming a full refund (已退款, 退货, refunded, …).
+   * In an order that has explicit negative lines, those lines already carry the refund and the status is
+   * informational; in an order without them, a line with such a status nets to zero.
+   */
   refundStatuses?: string[];
 }
 
@@ -87,10 +91,11 @@ export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, sett
 
   await db.query(`CREATE OR REPLACE TABLE orders AS
     SELECT customer_id, order_ts, CASE WHEN __refund THEN -abs(amount) ELSE amount END AS amount,
-      order_id, product, category, quantity, unit_price, channel, status, __refund AS is_refund, __line,
+      order_id, product, category, quantity, unit_price, channel, status, __refund AS is_refund,
+      __refund_status AS refund_status, __line,
       coalesce(order_id, coalesce(customer_id, '') || chr(31) || strftime(order_ts, '%Y-%m-%d %H:%M:%S.%f')) AS order_key
       ${extras.length ? ', ' + extras.map((c) => `${ident('x_' + c)} AS ${ident(c)}`).join(', ') : ''}
-    FROM (SELECT *, amount < 0 OR coalesce(quantity < 0, false) OR __refund_status AS __refund FROM staged WHERE __fault IS NULL)
+    FROM (SELECT *, amount < 0 OR coalesce(quantity < 0, false) AS __refund FROM staged WHERE __fault IS NULL)
     ORDER BY __line`);
   await buildPurchases(db);
   return report(db, raw.file, { dedupe, dateOrder, evidence, refundStatuses, mapping });
@@ -98,9 +103,11 @@ export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, sett
 
 /** One shared definition of orders and purchases (MODELS.md §1), used by every model. */
 export async function buildPurchases(db: Db): Promise<void> {
+  // A status-refunded line reduces its order only where the order has no explicit negative line.
   await db.query(`CREATE OR REPLACE TABLE order_totals AS
       SELECT order_key, min(customer_id) AS customer_id, min(order_ts) AS order_ts, min(order_ts)::DATE AS order_day,
-        sum(amount) AS net, bool_or(is_refund) AS has_refund, count(*)::INTEGER AS lines
+        CASE WHEN bool_or(is_refund) THEN sum(amount) ELSE coalesce(sum(amount) FILTER (WHERE NOT refund_status), 0) END AS net,
+        bool_or(is_refund OR refund_status) AS has_refund, count(*)::INTEGER AS lines
       FROM orders GROUP BY order_key;
     CREATE OR REPLACE VIEW purchases AS
       SELECT * FROM order_totals WHERE net > 0 OR (net = 0 AND NOT has_refund);
@@ -136,7 +143,8 @@ async function defaultRefundStatuses(db: Db, table: string, column: string): Pro
   const r = await rows<{ s: string }>(
     db,
     `SELECT DISTINCT trim(${ident(column)}) AS s FROM ${ident(table)}
-     WHERE regexp_matches(lower(${ident(column)}), '退|refund|return|reversal') ORDER BY s LIMIT 50`,
+     WHERE regexp_matches(lower(${ident(column)}), '退|refund|return|reversal')
+       AND NOT regexp_matches(lower(${ident(column)}), '部分|partial|申请|拒绝|取消退|rejected|requested') ORDER BY s LIMIT 50`,
   );
   return r.map((x) => x.s);
 }
@@ -158,7 +166,8 @@ async function report(
   const o = await one<Record<string, number>>(
     db,
     `SELECT (SELECT count(*) FILTER (WHERE customer_id IS NULL) FROM orders)::DOUBLE AS blank_customer,
-       (SELECT count(*) FILTER (WHERE is_refund) FROM orders)::DOUBLE AS refund_lines,
+       (SELECT count(*) FILTER (WHERE is_refund OR (refund_status AND NOT explicit))
+          FROM (SELECT *, bool_or(is_refund) OVER (PARTITION BY order_key) AS explicit FROM orders))::DOUBLE AS refund_lines,
        (SELECT count(*) FROM order_totals)::DOUBLE AS orders,
        (SELECT count(*) FROM purchases)::DOUBLE AS purchases,
        (SELECT count(DISTINCT customer_id) FROM orders)::DOUBLE AS customers,
