@@ -1,0 +1,34 @@
+/** The main thread's handle on the engine worker; the worker (and DuckDB) start as soon as this module loads. */
+import * as Comlink from 'comlink';
+import type { EngineApi } from '../../workers/engine.worker.ts';
+
+const worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' });
+
+/** The engine, proxied: every call runs in the worker. */
+export const engine = Comlink.wrap<EngineApi>(worker);
+
+/** Resolves when DuckDB is up in the worker. */
+export const engineReady = engine.ready();
+
+/** Wrap a progress callback so the worker can call it. */
+export const progressProxy = <T extends (...args: never[]) => void>(fn: T) => Comlink.proxy(fn);
+
+/**
+ * Runs requests for one view so that only the newest result is kept: when a setting changes again
+ * before a query finishes, the older answer is dropped on arrival.
+ */
+export class Latest {
+  #seq = 0;
+
+  async run<T>(request: () => Promise<T>): Promise<{ stale: false; value: T } | { stale: true }> {
+    const mine = ++this.#seq;
+    const value = await request();
+    return mine === this.#seq ? { stale: false, value } : { stale: true };
+  }
+}
+
+/** Error text as the user should read it (the worker sends plain messages). */
+export function errorText(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.replace(/^(Error|InputError):\s*/, '');
+}
