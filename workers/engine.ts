@@ -32,14 +32,14 @@ export interface FileLike {
   name: string;
   size: number;
   slice?(start: number, end: number): Blob;
-  bytes?: Uint8Array;
+  data?: Uint8Array;
 }
 
 const CHUNK = 8 * 1024 * 1024;
 
 /** Read a File in chunks so progress is real; a file the tab cannot hold gets a clear message. */
 export async function readBytes(file: FileLike, onProgress?: Progress): Promise<Uint8Array> {
-  if (file.bytes instanceof Uint8Array) return file.bytes;
+  if (file.data) return file.data;
   let out: Uint8Array;
   try {
     out = new Uint8Array(file.size);

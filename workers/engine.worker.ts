@@ -3,14 +3,17 @@ import * as Comlink from 'comlink';
 import { BROWSER_RUNTIME, createDuckDB, VoidLogger } from '@duckdb/duckdb-wasm/blocking-browser';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
+import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import { blockingDb, type BlockingBindings } from '../src/db/blocking.ts';
+import { setParquetWasmUrl } from '../src/ingest/decoders.ts';
 import { Engine, type Progress, type FileLike } from './engine.ts';
 
+setParquetWasmUrl(parquetWasm);
 const started = performance.now();
 const engine: Promise<{ engine: Engine; version: string; ms: number }> = (async () => {
   const bundles = { mvp: { mainModule: mvpWasm, mainWorker: '' }, eh: { mainModule: ehWasm, mainWorker: '' } };
   const bindings = await createDuckDB(bundles, new VoidLogger(), BROWSER_RUNTIME);
-  await bindings.instantiate();
+  await bindings.instantiate(() => {});
   const db = blockingDb(bindings as unknown as BlockingBindings);
   const version = String((await db.query('SELECT version() AS v')).getChild('v')?.get(0));
   return { engine: new Engine(db), version, ms: performance.now() - started };
