@@ -57,16 +57,46 @@ function linesOf(name: string): string {
 
 async function readDelimited(db: Db, name: string, base: Base): Promise<RawSource> {
   let header = true;
+  let quote = '"';
   try {
-    const sniffed = await one<{ HasHeader: boolean; Delimiter: string }>(db, `SELECT HasHeader, Delimiter FROM sniff_csv(${lit(name)}, sample_size=20480)`);
+    // The same options as read_csv below, so that both detect the same dialect and header.
+    const sniffed = await one<{ HasHeader: boolean; Delimiter: string; Quote: string }>(
+      db,
+      `SELECT HasHeader, Delimiter, Quote FROM sniff_csv(${lit(name)}, ${CSV_OPTIONS})`,
+    );
     header = sniffed.HasHeader;
+    quote = sniffed.Quote?.length === 1 ? sniffed.Quote : '"';
     if (sniffed.Delimiter && sniffed.Delimiter !== ',') base.notes.push(`delimiter ${JSON.stringify(sniffed.Delimiter)}`);
     await db.query(`CREATE TABLE ${ident(base.table)} AS
-      SELECT row_number() OVER () + ${header ? 1 : 0} AS __line, * FROM read_csv(${lit(name)}, all_varchar=true, null_padding=true, strict_mode=false, sample_size=20480)`);
+      SELECT row_number() OVER () + ${header ? 1 : 0} AS __line, * FROM read_csv(${lit(name)}, all_varchar=true, ${CSV_OPTIONS})`);
   } catch (e) {
     throw new InputError(base.file, 'could not read it as a table: ' + csvReason(e));
   }
+  await fixLineNumbers(db, name, base.table, quote);
   return finish(db, { ...base, header });
+}
+
+const CSV_OPTIONS = 'null_padding=true, strict_mode=false, sample_size=20480';
+
+/**
+ * `__line` so far counts records (header = 1). DuckDB skips blank lines and a quoted value can span
+ * lines, so when the file has more lines than records, map record k to the line it starts on: a
+ * non-blank line outside quotes (an even number of quote characters before it).
+ */
+async function fixLineNumbers(db: Db, name: string, table: string, quote: string): Promise<void> {
+  const t = ident(table);
+  const q = lit(quote);
+  const c = await one<{ lines: number; last: number }>(
+    db,
+    `SELECT (SELECT count(*) FROM ${linesOf(name)})::DOUBLE AS lines, (SELECT coalesce(max(__line), 0) FROM ${t})::DOUBLE AS last`,
+  );
+  if (c.lines === c.last) return;
+  await db.query(`CREATE OR REPLACE TEMP TABLE __record_lines AS
+    WITH l AS (SELECT row_number() OVER () AS n, line FROM ${linesOf(name)}),
+    q AS (SELECT n, line, coalesce(sum(length(line) - length(replace(line, ${q}, ''))) OVER (ORDER BY n ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before FROM l)
+    SELECT row_number() OVER (ORDER BY n) AS k, n FROM q WHERE before % 2 = 0 AND coalesce(line, '') <> '';
+    UPDATE ${t} SET __line = r.n FROM __record_lines r WHERE r.k = ${t}.__line;
+    DROP TABLE __record_lines`);
 }
 
 function csvReason(e: unknown): string {
