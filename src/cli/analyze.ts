@@ -57,7 +57,7 @@ export async function analyze(opts: AnalyzeOptions, db?: Db): Promise<Record<str
   if (models.includes('overview')) out.overview = await overview(db, { asOf });
   if (models.includes('rfm')) {
     const summary = await rfm(db, { ...settings.rfm, asOf });
-    out.rfm = { ...summary, customers: await rfmCustomers(db) };
+    out.rfm = { ...summary, customers: await rfmCustomers(db, { order: 'id' }) };
   }
   if (models.includes('abc')) {
     const summary = await abc(db, { ...settings.abc, asOf });

@@ -1,7 +1,15 @@
 /** English messages. Keys are shared with zh.ts, which is the reference for what exists. */
 import type { Messages } from './zh.ts';
+import { en as clvEn } from './packs/clv.ts';
+import { en as basketEn } from './packs/basket.ts';
+import { en as cohortsEn } from './packs/cohorts.ts';
+import { en as lifecycleEn } from './packs/lifecycle.ts';
+import { en as abcEn } from './packs/abc.ts';
+import { en as clustersEn } from './packs/clusters.ts';
+import { en as customerEn } from './packs/customer.ts';
 
 export const en: Messages = {
+  ...clvEn, ...basketEn, ...cohortsEn, ...lifecycleEn, ...abcEn, ...clustersEn, ...customerEn,
   'app.title': 'CRM Notebook',
   'app.tagline': 'Customer analytics that never leaves this browser',
   'app.privacy': 'Your data stays on this device: nothing is uploaded, every calculation runs in this page.',

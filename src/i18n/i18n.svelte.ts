@@ -43,6 +43,9 @@ class I18n {
       ? new Intl.NumberFormat(this.tag, { notation: 'compact', maximumFractionDigits: 2 }).format(n)
       : new Intl.NumberFormat(this.tag, { maximumFractionDigits: 2, minimumFractionDigits: 2 }).format(n);
 
+  /** Short axis labels: 5万 / 50K. */
+  compact = (n: number): string => new Intl.NumberFormat(this.tag, { notation: 'compact', maximumFractionDigits: 1 }).format(n);
+
   /** A calendar day `YYYY-MM-DD` formatted for the locale, without time-zone shifts. */
   day = (iso: string): string => {
     const [y, m, d] = iso.split('-').map(Number);

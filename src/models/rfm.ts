@@ -105,13 +105,13 @@ export async function rfm(db: Db, settings: RfmSettings = {}): Promise<RfmSummar
 /** The scored customers (all, or one segment of a scheme), best first. */
 export async function rfmCustomers(
   db: Db,
-  opts: { scheme?: 'cn' | 'en'; segment?: string; limit?: number; offset?: number } = {},
+  opts: { scheme?: 'cn' | 'en'; segment?: string; limit?: number; offset?: number; order?: 'id' | 'value' } = {},
 ): Promise<RfmCustomer[]> {
   const where = opts.segment ? `WHERE segment_${opts.scheme ?? 'cn'} = '${opts.segment.replaceAll("'", "''")}'` : '';
   const page = opts.limit !== undefined ? `LIMIT ${Math.floor(opts.limit)} OFFSET ${Math.floor(opts.offset ?? 0)}` : '';
   return rows<RfmCustomer>(
     db,
     `SELECT customer_id, recency_days, frequency, monetary, r, f, m, segment_cn, segment_en FROM rfm ${where}
-     ORDER BY ${opts.segment ? 'monetary DESC, customer_id' : 'customer_id'} ${page}`,
+     ORDER BY ${opts.order === 'id' ? 'customer_id' : 'monetary DESC, customer_id'} ${page}`,
   );
 }

@@ -1,0 +1,4 @@
+/** Messages of the lifecycle cell(s): zh is the reference set of keys, en must have the same keys. */
+export const zh = {};
+
+export const en: Record<keyof typeof zh, string> = {};
