@@ -21,5 +21,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    reporters: ['default', 'json'],
+    outputFile: { json: `.test-output/unit-${(process.env.TZ ?? 'local').replace('/', '-')}.json` },
   },
 });

@@ -1,0 +1,149 @@
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { analyze } from '../../src/cli/analyze.ts';
+
+const shared = (f: string) => fileURLToPath(new URL(`../../../shared/data/${f}`, import.meta.url));
+const sample = (f: string) => fileURLToPath(new URL(`../../sample-data/${f}`, import.meta.url));
+const fixture = (f: string) => fileURLToPath(new URL(`../fixtures/e2e/${f}`, import.meta.url));
+
+async function rfmSegmentCounts(page: Page): Promise<Record<string, number>> {
+  const rows = page.getByTestId('rfm-segments').locator('tbody tr');
+  await expect(rows.first()).toBeVisible();
+  const out: Record<string, number> = {};
+  for (const row of await rows.all()) {
+    const segment = (await row.getAttribute('data-segment'))!;
+    out[segment] = Number(await row.getByTestId('segment-customers').getAttribute('data-value'));
+  }
+  return out;
+}
+
+function countBy<T>(items: T[], key: (t: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const it of items) out[key(it)] = (out[key(it)] ?? 0) + 1;
+  return out;
+}
+
+async function kpi(page: Page, id: string): Promise<number> {
+  return Number(await page.getByTestId(`kpi-${id}`).getAttribute('data-value'));
+}
+
+test('the sample data loads in one click, with the cleaning report and RFM equal to the headless command', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('try-sample').click();
+  const report = page.getByTestId('cleaning-report').first();
+  await expect(report.getByTestId('report-rows_read')).toHaveText('38,764');
+  await expect(report.getByTestId('report-rows_loaded')).toHaveText('38,719');
+  await expect(report.getByTestId('report-duplicates_removed')).toHaveText('30');
+  await expect(report.getByTestId('report-bad_date')).toHaveText('10');
+  await expect(report.getByTestId('report-bad_amount')).toHaveText('5');
+  await expect(report.getByTestId('cleaning-identity')).toContainText('38,764');
+
+  const headless = (await analyze({ orders: sample('orders.csv'), models: ['overview', 'rfm'] })) as {
+    overview: { customers: number; purchases: number; revenue: number; repeat_rate: number };
+    rfm: { customers: { segment_cn: string; segment_en: string }[] };
+  };
+  await expect(page.getByTestId('kpi-customers')).toHaveAttribute('data-value', String(headless.overview.customers));
+  expect(await kpi(page, 'purchases')).toBe(headless.overview.purchases);
+  expect(await kpi(page, 'revenue')).toBeCloseTo(headless.overview.revenue, 6);
+  expect(await kpi(page, 'repeat')).toBeCloseTo(headless.overview.repeat_rate, 12);
+  expect(await rfmSegmentCounts(page)).toEqual(countBy(headless.rfm.customers, (c) => c.segment_cn));
+});
+
+test('a dropped file from the reference data gives the same RFM segments as the headless command, in English too', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(shared('online_retail_france.csv'));
+  await expect(page.getByTestId('report-rows_read')).toHaveText('8,557');
+  const headless = (await analyze({ orders: shared('online_retail_france.csv'), models: ['rfm'] })) as {
+    rfm: { customers: { segment_cn: string; segment_en: string }[] };
+  };
+  expect(await rfmSegmentCounts(page)).toEqual(countBy(headless.rfm.customers, (c) => c.segment_cn));
+
+  await page.getByTestId('lang').click();
+  await expect(page.getByRole('heading', { name: 'RFM segments' })).toBeVisible();
+  await expect(page.getByTestId('rfm-scheme')).toHaveValue('en');
+  expect(await rfmSegmentCounts(page)).toEqual(countBy(headless.rfm.customers, (c) => c.segment_en));
+  await expect(page.getByTestId('report-rows_read')).toHaveText('8,557');
+});
+
+test('a mapping the guess could not make is completed by the user', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(fixture('excel-serial-dates.csv'));
+  await expect(page.getByTestId('mapping-missing')).toBeVisible();
+  await expect(page.getByTestId('apply-mapping')).toBeDisabled();
+  await page.getByTestId('map-order_ts').selectOption('serial');
+  await page.getByTestId('map-quantity').selectOption('');
+  await page.getByTestId('apply-mapping').click();
+  await expect(page.getByTestId('report-rows_loaded')).toHaveText('6');
+  await expect(page.getByTestId('kpi-customers')).toHaveAttribute('data-value', '3');
+  // Excel serial 45355 is 2024-03-04: the as-of date is the day after, whatever the time zone.
+  await expect(page.getByTestId('overview-cell')).toContainText('2024年3月5日');
+});
+
+test('a wrong guess is corrected in the mapping panel and the results follow', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(fixture('two-dates.csv'));
+  await expect(page.getByTestId('overview-cell')).toContainText('2024年3月5日');
+  await page.getByTestId('source').getByText('数据源与字段映射').click();
+  await page.getByTestId('map-order_ts').selectOption('shipped');
+  await page.getByTestId('apply-mapping').click();
+  await expect(page.getByTestId('overview-cell')).toContainText('2024年7月1日');
+});
+
+test('a segment list exports as CSV with a BOM, one line per customer of the segment', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(shared('online_retail_france.csv'));
+  const first = page.getByTestId('rfm-segments').locator('tbody tr').first();
+  const expected = Number(await first.getByTestId('segment-customers').getAttribute('data-value'));
+  await first.click();
+  await expect(page.getByTestId('rfm-list')).toContainText(String(expected));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('rfm-export').click()]);
+  const bytes = readFileSync((await download.path())!);
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const lines = bytes.toString('utf8').slice(1).trim().split('\n');
+  expect(lines[0]).toBe('customer_id,recency_days,frequency,monetary,r,f,m,segment_cn,segment_en');
+  expect(lines.length - 1).toBe(expected);
+});
+
+test('bad input gets a message naming the file, and what was loaded stays', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(shared('CDNOW_sample.txt'));
+  await expect(page.getByTestId('report-rows_read')).toHaveText('6,919');
+  await page.getByTestId('file-input').setInputFiles({ name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) });
+  await expect(page.getByTestId('error')).toContainText('empty.csv');
+  const junk = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
+  await page.getByTestId('file-input').setInputFiles({ name: 'junk.bin', mimeType: 'application/octet-stream', buffer: junk });
+  await expect(page.getByTestId('error').nth(1)).toContainText('junk.bin');
+  await expect(page.getByTestId('kpi-customers')).toHaveAttribute('data-value', '2357');
+});
+
+test('no request leaves the page origin during a whole session, and the CSP blocks one that tries', async ({ page, context, baseURL }) => {
+  const outside: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (!url.startsWith(baseURL!) && !url.startsWith('blob:') && !url.startsWith('data:')) {
+      outside.push(url);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  context.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(baseURL!) && !url.startsWith('blob:') && !url.startsWith('data:')) outside.push(url);
+  });
+  await page.goto('/');
+  await page.getByTestId('try-sample').click();
+  await expect(page.getByTestId('rfm-segments')).toBeVisible();
+  await page.getByTestId('lang').click();
+  await page.getByTestId('rfm-segments').locator('tbody tr').first().click();
+  const blocked = await page.evaluate(async () => {
+    try {
+      await fetch('https://example.com/collect', { method: 'POST', body: 'x' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  expect(blocked).toBe(true);
+  expect(outside.filter((u) => !u.startsWith('https://example.com/'))).toEqual([]);
+});
