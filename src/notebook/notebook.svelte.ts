@@ -5,7 +5,9 @@ import type { CleaningReport, Mapping, Role } from '../ingest/index.ts';
 import type { ModelSettings } from '../models/settings.ts';
 import { i18n } from '../i18n/i18n.svelte.ts';
 
-export type CellKind = 'overview' | 'rfm';
+/** Every kind of cell, in the notebook's default order. */
+export const CELL_KINDS = ['overview', 'rfm', 'abc', 'cohorts', 'lifecycle', 'clv', 'churn', 'basket', 'clusters'] as const;
+export type CellKind = (typeof CELL_KINDS)[number];
 
 export interface Cell {
   id: string;
@@ -38,10 +40,9 @@ export interface NotebookDoc {
 class Notebook {
   sources = $state<SourceState[]>([]);
   settings = $state<ModelSettings>({ asOf: null, rfm: {}, abc: {} });
-  cells = $state<Cell[]>([
-    { id: 'overview', kind: 'overview' },
-    { id: 'rfm', kind: 'rfm' },
-  ]);
+  cells = $state<Cell[]>(CELL_KINDS.map((kind) => ({ id: kind, kind })));
+  /** The customer shown in the customer 360 panel (any list's customer id opens it). */
+  customer = $state<string | null>(null);
   /** Which RFM scheme to show; null follows the language (A for Chinese, B for English). */
   rfmScheme = $state<'cn' | 'en' | null>(null);
   progress = $state<LoadProgress | null>(null);
@@ -104,6 +105,11 @@ class Notebook {
     this.sources = this.sources.filter((s) => s.view.id !== id);
     await engine.remove(id);
     this.dataVersion++;
+  }
+
+  /** Open the customer 360 panel on one customer. */
+  openCustomer(id: string | null): void {
+    this.customer = id;
   }
 
   dismissError(i: number): void {

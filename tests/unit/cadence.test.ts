@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb } from '../../src/db/node.ts';
 import { rows, type Db } from '../../src/db/db.ts';
 import { buildCadence } from '../../src/models/cadence.ts';
@@ -17,7 +17,6 @@ beforeAll(async () => {
     CREATE VIEW customer_purchases AS SELECT * FROM p`);
 });
 
-afterAll(async () => db?.close?.());
 
 describe('personal cadence', () => {
   it('flags customers whose recency exceeds 1.5 × their median gap, with ≥ 3 purchase days', async () => {
