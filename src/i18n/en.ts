@@ -95,6 +95,7 @@ export const en: Messages = {
   'overview.period': '{from} to {to}, as of {asof}',
   'overview.guests': 'incl. {n} guest purchases ({value})',
   'overview.by_month': 'Purchases and revenue by month',
+  'overview.count': 'Count',
   'overview.month': 'Month',
   'overview.new_customers': 'New customers',
   'overview.active_customers': 'Active customers',

@@ -52,6 +52,12 @@ class I18n {
     return new Intl.DateTimeFormat(this.tag, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d));
   };
 
+  /** A time-axis tick at a month start: the month, with the year under January (and under the first tick). */
+  monthTick = (d: Date, i: number): string => {
+    const month = new Intl.DateTimeFormat(this.tag, { month: 'short', timeZone: 'UTC' }).format(d);
+    return d.getUTCMonth() === 0 || i === 0 ? `${month}\n${d.getUTCFullYear()}` : month;
+  };
+
   /** A month `YYYY-MM` formatted for the locale. */
   month = (iso: string): string => {
     const [y, m] = iso.split('-').map(Number);

@@ -94,6 +94,7 @@ export const zh = {
   'overview.period': '{from} 至 {to}，基准日 {asof}',
   'overview.guests': '含 {n} 笔游客购买（{value}）',
   'overview.by_month': '每月购买次数与销售额',
+  'overview.count': '笔数 / 人数',
   'overview.month': '月份',
   'overview.new_customers': '新客户',
   'overview.active_customers': '活跃客户',
