@@ -13,19 +13,7 @@ export const engineReady = engine.ready();
 /** Wrap a progress callback so the worker can call it. */
 export const progressProxy = <T extends (...args: never[]) => void>(fn: T) => Comlink.proxy(fn);
 
-/**
- * Runs requests for one view so that only the newest result is kept: when a setting changes again
- * before a query finishes, the older answer is dropped on arrival.
- */
-export class Latest {
-  #seq = 0;
-
-  async run<T>(request: () => Promise<T>): Promise<{ stale: false; value: T } | { stale: true }> {
-    const mine = ++this.#seq;
-    const value = await request();
-    return mine === this.#seq ? { stale: false, value } : { stale: true };
-  }
-}
+export { Latest } from './latest.ts';
 
 /** Error text as the user should read it (the worker sends plain messages). */
 export function errorText(e: unknown): string {
