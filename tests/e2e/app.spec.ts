@@ -84,7 +84,7 @@ test('a wrong guess is corrected in the mapping panel and the results follow', a
   await page.goto('/');
   await page.getByTestId('file-input').setInputFiles(fixture('two-dates.csv'));
   await expect(page.getByTestId('overview-cell')).toContainText('2024年3月5日');
-  await page.getByTestId('source').getByText('数据源与字段映射').click();
+  await page.getByTestId('source').getByTestId('mapping-toggle').click();
   await page.getByTestId('map-order_ts').selectOption('shipped');
   await page.getByTestId('apply-mapping').click();
   await expect(page.getByTestId('overview-cell')).toContainText('2024年7月1日');
