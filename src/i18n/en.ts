@@ -39,6 +39,7 @@ export const en: Messages = {
   'toolbar.asof': 'As-of date',
   'toolbar.asof.auto': 'Default: day after the last purchase ({date})',
   'toolbar.language': '中文',
+  'toolbar.reset.hint': 'Remove every file and forget the notebook this browser keeps to restore it after a reload',
   'toolbar.reset': 'Start over',
   'sources.title': 'Sources and column mapping',
   'sources.mapping': 'Column mapping: how each column was read, with sample values (editable)',

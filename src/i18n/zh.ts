@@ -38,6 +38,7 @@ export const zh = {
   'toolbar.asof': '分析基准日',
   'toolbar.asof.auto': '默认：最后一次购买的次日（{date}）',
   'toolbar.language': 'English',
+  'toolbar.reset.hint': '移除所有文件，并清除本浏览器中保存的笔记本（刷新页面时用于恢复）',
   'toolbar.reset': '重新开始',
   'sources.title': '数据源与字段映射',
   'sources.mapping': '字段映射：每列的识别结果与示例值（可修改）',

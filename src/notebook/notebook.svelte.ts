@@ -4,6 +4,7 @@ import type { SourceView } from '../../workers/engine.ts';
 import type { CleaningReport, Mapping, Role } from '../ingest/index.ts';
 import type { ModelSettings } from '../models/settings.ts';
 import { i18n } from '../i18n/i18n.svelte.ts';
+import { forgetSession, loadSession, saveSession, type SavedSource } from './persist.ts';
 
 /** Every kind of cell, in the notebook's default order. */
 export const CELL_KINDS = ['overview', 'rfm', 'abc', 'cohorts', 'lifecycle', 'clv', 'churn', 'basket', 'clusters'] as const;
@@ -58,22 +59,32 @@ class Notebook {
     return this.rfmScheme ?? (i18n.locale === 'zh' ? 'cn' : 'en');
   }
 
-  /** Load dropped files one by one; a failure is reported and leaves what was loaded intact. */
-  async addFiles(files: File[]): Promise<void> {
-    for (const file of files) {
+  /** The File behind each source, kept so the notebook can be restored after a reload. */
+  #files = new Map<string, { file: File; sheet?: string }>();
+  /** True while a saved notebook is being reloaded. */
+  restoring = $state(false);
+
+  /**
+   * Load dropped files one by one; a failure is reported and leaves what was loaded intact. `saved`
+   * (restoring a session) gives each file its role, sheet and the mapping the user had confirmed.
+   */
+  async addFiles(files: File[], saved?: SavedSource[]): Promise<void> {
+    for (const [k, file] of files.entries()) {
+      const prior = saved?.[k];
       this.progress = { file: file.name, phase: 'read', fraction: 0 };
       try {
         const view = await engine.load(
           file,
-          {},
+          prior ? { role: prior.role, sheet: prior.sheet } : {},
           progressProxy((phase: string, fraction: number) => {
             this.progress = { file: file.name, phase, fraction };
           }),
         );
         this.progress = { file: file.name, phase: 'ingest', fraction: 1 };
-        const state: SourceState = { view, mapping: { ...view.mapping }, role: view.role, applied: false };
+        this.#files.set(view.id, { file, sheet: prior?.sheet ?? view.sheet });
+        const state: SourceState = { view, mapping: { ...(prior?.mapping ?? view.mapping) }, role: view.role, applied: false };
         this.sources = [...this.sources, state];
-        if (view.missing.length === 0) await this.apply(view.id);
+        if (prior || view.missing.length === 0) await this.apply(view.id);
       } catch (e) {
         this.errors = [...this.errors, errorText(e)];
       } finally {
@@ -95,7 +106,9 @@ class Notebook {
       const replaced = this.sources.filter((o) => o.view.id !== id && o.role === s.role && s.role !== 'baskets');
       this.sources = this.sources.filter((o) => !replaced.includes(o));
       for (const o of replaced) await engine.remove(o.view.id);
-      if (s.role === 'orders') this.dataVersion++;
+      for (const o of replaced) this.#files.delete(o.view.id);
+      if (s.role === 'orders' || s.role === 'baskets') this.dataVersion++;
+      this.save();
     } catch (e) {
       this.sources[i] = { ...s, error: errorText(e) };
     }
@@ -103,8 +116,52 @@ class Notebook {
 
   async remove(id: string): Promise<void> {
     this.sources = this.sources.filter((s) => s.view.id !== id);
+    this.#files.delete(id);
     await engine.remove(id);
     this.dataVersion++;
+    if (this.sources.length) this.save();
+    else void forgetSession();
+  }
+
+  /** Remember the applied sources and the document in this browser (not while restoring). */
+  save(): void {
+    if (this.restoring) return;
+    const sources: SavedSource[] = [];
+    for (const s of this.sources) {
+      const f = this.#files.get(s.view.id);
+      if (f && s.applied) sources.push({ file: f.file, sheet: f.sheet, role: s.role, mapping: $state.snapshot(s.mapping) });
+    }
+    if (sources.length) void saveSession({ version: 1, savedAt: new Date().toISOString(), sources, doc: this.doc() });
+  }
+
+  /** Reload the notebook saved in this browser, if any. */
+  async restore(): Promise<void> {
+    const session = await loadSession();
+    if (!session) return;
+    this.restoring = true;
+    try {
+      this.settings = session.doc.settings;
+      this.rfmScheme = session.doc.rfmScheme;
+      await this.addFiles(
+        session.sources.map((s) => s.file),
+        session.sources,
+      );
+    } finally {
+      this.restoring = false;
+    }
+  }
+
+  /** Forget every source, the saved session and the settings: back to the empty page. */
+  async startOver(): Promise<void> {
+    for (const s of this.sources) await engine.remove(s.view.id);
+    this.sources = [];
+    this.#files.clear();
+    this.settings = { asOf: null, rfm: {}, abc: {} };
+    this.rfmScheme = null;
+    this.customer = null;
+    this.errors = [];
+    this.dataVersion++;
+    await forgetSession();
   }
 
   /** Open the customer 360 panel on one customer. */

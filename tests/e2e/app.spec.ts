@@ -147,3 +147,30 @@ test('no request leaves the page origin during a whole session, and the CSP bloc
   expect(blocked).toBe(true);
   expect(outside.filter((u) => !u.startsWith('https://example.com/'))).toEqual([]);
 });
+
+test('a reload restores the notebook from this browser, and start over forgets it', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(shared('online_retail_france.csv'));
+  await expect(page.getByTestId('report-rows_read')).toHaveText('8,557');
+  await page.getByTestId('asof').fill('2011-06-01');
+  await page.getByTestId('asof').dispatchEvent('change');
+  const customers = page.getByTestId('kpi-customers');
+  await expect(customers).not.toHaveAttribute('data-value', '87');
+  const before = await customers.getAttribute('data-value');
+  const headless = (await analyze({ orders: shared('online_retail_france.csv'), asOf: '2011-06-01', models: ['overview'] })) as {
+    overview: { customers: number };
+  };
+  expect(Number(before)).toBe(headless.overview.customers);
+
+  await page.reload();
+  await expect(page.getByTestId('report-rows_read')).toHaveText('8,557');
+  await expect(page.getByTestId('asof')).toHaveValue('2011-06-01');
+  await expect(customers).toHaveAttribute('data-value', before!);
+
+  await page.getByTestId('start-over').click();
+  await expect(page.getByTestId('dropzone')).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('dropzone')).toBeVisible();
+  await expect(page.getByTestId('engine-status')).toContainText(/\d/);
+  await expect(page.getByTestId('source')).toHaveCount(0);
+});
