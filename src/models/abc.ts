@@ -1,78 +1,154 @@
-/** Pareto and ABC: revenue concentration, Lorenz curve, Gini and A/B/C classes (MODELS.md §3). */
-import { one, rows, type Db } from '../db/db.ts';
+/**
+ * Pareto and ABC: revenue concentration, Lorenz curve, Gini and A/B/C classes (MODELS.md §3).
+ *
+ * Definitions chosen where §3 is open:
+ * - monetary is the sum of a customer's purchases before D (RFM's "average" setting does not apply here);
+ * - class cut-offs are compared in exact decimals (cumulative revenue ≤ cut × total revenue), so a
+ *   customer landing exactly on 80 % is in A whatever the floating-point rounding;
+ * - the curve is drawn with customers sorted by monetary descending (the Pareto form of the Lorenz
+ *   curve: "the top x % of customers bring y % of revenue"); it is the classical ascending Lorenz curve
+ *   turned by 180°, so the area between it and the diagonal, and the Gini, are the same.
+ */
+import { lit, one, rows, type Db } from '../db/db.ts';
 import { dateLit, resolveAsOf } from './asof.ts';
+
+export type AbcClass = 'A' | 'B' | 'C';
+export const ABC_CLASSES: readonly AbcClass[] = ['A', 'B', 'C'];
 
 export interface AbcSettings {
   asOf?: string | null;
-  /** Cumulative revenue shares closing classes A and B. */
+  /** Cumulative revenue share closing class A (default 0.8). */
   cutA?: number;
+  /** Cumulative revenue share closing class B (default 0.95). */
   cutB?: number;
 }
 
 export interface AbcClassRow {
-  class: 'A' | 'B' | 'C';
+  class: AbcClass;
   customers: number;
   share: number;
   revenue: number;
+  revenue_share: number;
+  /** Mean monetary per customer of the class. */
+  monetary: number;
+}
+
+export interface LorenzPoint {
+  customer_share: number;
   revenue_share: number;
 }
 
 export interface AbcSummary {
   as_of: string;
+  cut_a: number;
+  cut_b: number;
   customers: number;
   revenue: number;
+  /** Share of revenue from the top ceil(0.2 × N) customers. */
   top20_share: number;
+  /** The 80/20 point on the curve: (ceil(0.2 × N) / N, top20_share). */
+  top20_point: LorenzPoint;
+  /** Smallest share of customers (best first) whose revenue reaches 80 % of the total. */
+  share_for_80: number;
   gini: number;
+  /** Always A, B, C in that order, empty classes included. */
   classes: AbcClassRow[];
-  /** Lorenz curve (customers sorted by monetary, descending): share of customers → share of revenue. */
-  lorenz: { customer_share: number; revenue_share: number }[];
+  /** Curve points (customers by monetary, descending), at most about 200, from (0, 0) to (1, 1). */
+  lorenz: LorenzPoint[];
 }
 
-/** Classify customers into table `abc` and return the summary. */
+export interface AbcCustomer {
+  customer_id: string;
+  monetary: number;
+  rank: number;
+  cum_share: number;
+  class: AbcClass;
+}
+
+/** Most points the curve is drawn with; the 80/20 point and the last customer are always among them. */
+const CURVE_POINTS = 200;
+
+function cut(value: number | undefined, fallback: number, name: string): number {
+  const v = value ?? fallback;
+  if (!Number.isFinite(v) || v <= 0 || v > 1) throw new Error(`ABC cut-off ${name} must be a share in (0, 1], got ${value}`);
+  return v;
+}
+
+/** Classify customers into table `abc` (customer_id, monetary, rank, cum_share, class) and return the summary. */
 export async function abc(db: Db, settings: AbcSettings = {}): Promise<AbcSummary> {
   const asOf = await resolveAsOf(db, settings.asOf);
   const D = dateLit(asOf);
-  const cutA = settings.cutA ?? 0.8;
-  const cutB = settings.cutB ?? 0.95;
+  const cutA = cut(settings.cutA, 0.8, 'A');
+  const cutB = cut(settings.cutB, 0.95, 'B');
+  if (cutB < cutA) throw new Error(`ABC cut-off B (${cutB}) must not be below cut-off A (${cutA})`);
+  // String(0.85) is "0.85": DuckDB reads it as an exact DECIMAL, so the comparison below is exact.
   await db.query(`CREATE OR REPLACE TABLE abc AS
-    WITH m AS (SELECT customer_id, sum(net)::DOUBLE AS monetary FROM customer_purchases WHERE order_day < ${D} GROUP BY customer_id),
+    WITH m AS (SELECT customer_id, sum(net) AS monetary FROM customer_purchases WHERE order_day < ${D} GROUP BY customer_id),
     ranked AS (
       SELECT *, row_number() OVER (ORDER BY monetary DESC, customer_id) AS rank_desc,
-        sum(monetary) OVER (ORDER BY monetary DESC, customer_id ROWS UNBOUNDED PRECEDING) / nullif(sum(monetary) OVER (), 0) AS cum_share
+        sum(monetary) OVER (ORDER BY monetary DESC, customer_id ROWS UNBOUNDED PRECEDING) AS cum,
+        sum(monetary) OVER () AS total
       FROM m)
-    SELECT customer_id, monetary, rank_desc::INTEGER AS rank, cum_share,
-      CASE WHEN rank_desc = 1 OR cum_share <= ${cutA} THEN 'A' WHEN cum_share <= ${cutB} THEN 'B' ELSE 'C' END AS class
+    SELECT customer_id, monetary::DOUBLE AS monetary, rank_desc::INTEGER AS rank,
+      coalesce(cum::DOUBLE / nullif(total::DOUBLE, 0), 1) AS cum_share,
+      CASE WHEN rank_desc = 1 OR cum <= total * ${String(cutA)} THEN 'A' WHEN cum <= total * ${String(cutB)} THEN 'B' ELSE 'C' END AS class
     FROM ranked ORDER BY rank_desc`);
-  const t = await one<{ customers: number; revenue: number; top20_share: number; gini: number }>(
+  const t = await one<{ customers: number; revenue: number; top20_share: number; top20_n: number; share_for_80: number; gini: number }>(
     db,
     `WITH n AS (SELECT count(*)::DOUBLE AS n FROM abc)
     SELECT n.n AS customers, coalesce(sum(monetary), 0) AS revenue,
       coalesce(sum(monetary) FILTER (WHERE rank <= ceil(0.2 * n.n)) / nullif(sum(monetary), 0), 0) AS top20_share,
+      ceil(0.2 * n.n) AS top20_n,
+      coalesce(min(rank) FILTER (WHERE cum_share >= 0.8) / nullif(n.n, 0), 0) AS share_for_80,
       coalesce(sum((2 * (n.n + 1 - rank) - n.n - 1) * monetary) / nullif(n.n * sum(monetary), 0), 0) AS gini
     FROM n LEFT JOIN abc ON true GROUP BY n.n`,
   );
-  const classes = await rows<AbcClassRow>(
+  const found = await rows<AbcClassRow>(
     db,
     `SELECT class, count(*)::DOUBLE AS customers, count(*) / sum(count(*)) OVER () AS share, sum(monetary) AS revenue,
-      sum(monetary) / nullif(sum(sum(monetary)) OVER (), 0) AS revenue_share FROM abc GROUP BY class ORDER BY class`,
+      coalesce(sum(monetary) / nullif(sum(sum(monetary)) OVER (), 0), 0) AS revenue_share, avg(monetary) AS monetary
+    FROM abc GROUP BY class ORDER BY class`,
   );
-  const lorenz = await rows<AbcSummary['lorenz'][number]>(
+  const classes = ABC_CLASSES.map(
+    (c) => found.find((r) => r.class === c) ?? { class: c, customers: 0, share: 0, revenue: 0, revenue_share: 0, monetary: 0 },
+  );
+  const step = Math.max(1, Math.ceil(t.customers / CURVE_POINTS));
+  const lorenz = await rows<LorenzPoint>(
     db,
-    `WITH n AS (SELECT count(*) AS n FROM abc)
-    SELECT 0.0 AS customer_share, 0.0 AS revenue_share
+    `SELECT 0.0::DOUBLE AS customer_share, 0.0::DOUBLE AS revenue_share
     UNION ALL
-    SELECT rank / n AS customer_share, cum_share AS revenue_share FROM abc, n
-    WHERE rank % greatest(1, n // 400) = 0 OR rank = n ORDER BY 1`,
+    SELECT rank / ${t.customers || 1} AS customer_share, cum_share AS revenue_share FROM abc
+    WHERE rank % ${step} = 0 OR rank = ${t.top20_n} OR rank = ${t.customers}
+    ORDER BY 1`,
   );
-  return { as_of: asOf, ...t, classes, lorenz };
+  const { top20_n, ...totals } = t;
+  return {
+    as_of: asOf,
+    cut_a: cutA,
+    cut_b: cutB,
+    ...totals,
+    top20_point: { customer_share: t.customers ? top20_n / t.customers : 0, revenue_share: t.top20_share },
+    classes,
+    lorenz,
+  };
 }
 
-/** Customers with their class, by rank. */
-export async function abcCustomers(db: Db, opts: { class?: 'A' | 'B' | 'C'; limit?: number } = {}) {
-  const where = opts.class ? `WHERE class = '${opts.class}'` : '';
-  const limit = opts.limit !== undefined ? `LIMIT ${Math.floor(opts.limit)}` : '';
-  return rows<{ customer_id: string; monetary: number; rank: number; cum_share: number; class: 'A' | 'B' | 'C' }>(
-    db,
-    `SELECT customer_id, monetary, rank, cum_share, class FROM abc ${where} ORDER BY rank ${limit}`,
-  );
+/** Customers of table `abc` (all, or one class), by rank. */
+export async function abcCustomers(db: Db, opts: { class?: AbcClass; limit?: number; offset?: number } = {}): Promise<AbcCustomer[]> {
+  return rows<AbcCustomer>(db, `SELECT customer_id, monetary, rank, cum_share, class FROM abc ${abcWhere(opts.class)} ORDER BY rank ${page(opts)}`);
+}
+
+/** SQL of the exported list of a class (all classes when none): the columns a CSV export carries. */
+export function abcExportSql(cls?: AbcClass): string {
+  return `SELECT customer_id, class, rank, round(monetary, 2) AS monetary, round(cum_share, 6) AS cum_share FROM abc ${abcWhere(cls)} ORDER BY rank`;
+}
+
+function abcWhere(cls?: AbcClass): string {
+  if (cls === undefined) return '';
+  if (!ABC_CLASSES.includes(cls)) throw new Error(`unknown ABC class ${cls}`);
+  return `WHERE class = ${lit(cls)}`;
+}
+
+function page(opts: { limit?: number; offset?: number }): string {
+  return opts.limit !== undefined ? `LIMIT ${Math.floor(opts.limit)} OFFSET ${Math.floor(opts.offset ?? 0)}` : '';
 }
