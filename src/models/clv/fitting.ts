@@ -9,6 +9,13 @@ export interface FitOptions<P> {
   maxIterations?: number;
   /** Gradient tolerance on the mean log-likelihood per customer, in log-parameters. */
   gradientTolerance?: number;
+  /** Give up with a FitTimeoutError after this many milliseconds (default: no limit). */
+  timeLimitMs?: number;
+}
+
+/** A fit stopped by its time limit (FitOptions.timeLimitMs) before it converged. */
+export class FitTimeoutError extends Error {
+  override name = 'FitTimeoutError';
 }
 
 /** Result of a maximum-likelihood fit; `converged: false` comes with the reason in `message`. */
@@ -45,12 +52,17 @@ export function fitLogParams<P extends object>(
   analyticGradient: boolean,
 ): ModelFit<P> {
   const x0 = Float64Array.from(start, (v) => Math.log(v));
+  const stopAt = options.timeLimitMs === undefined ? Infinity : performance.now() + options.timeLimitMs;
+  const timed = (x: Float64Array, g?: Float64Array) => {
+    if (performance.now() > stopAt) throw new FitTimeoutError(`the fit did not finish within ${Math.round(options.timeLimitMs! / 1000)} s`);
+    return meanNegLogLik(x, g);
+  };
   const minimizeOptions: MinimizeOptions = {
     maxIterations: options.maxIterations,
     gradientTolerance: options.gradientTolerance ?? (analyticGradient ? 1e-9 : 1e-8),
-    gradient: analyticGradient ? (x, g) => meanNegLogLik(x, g) : undefined,
+    gradient: analyticGradient ? (x, g) => timed(x, g) : undefined,
   };
-  const objective = (x: Float64Array) => meanNegLogLik(x);
+  const objective = (x: Float64Array) => timed(x);
   const atEdge = (x: Float64Array) => names.some((_, i) => !(Math.abs(x[i]) <= LOG_PARAM_LIMIT));
   let result: MinimizeResult = bfgs(objective, x0, minimizeOptions);
   // A parameter already running off to 0 or ∞ will not come back: skip the slow fallback and say so below.

@@ -72,8 +72,12 @@ export interface CollapsedSummary {
   weights: Float64Array;
 }
 
-/** Merges identical (x, t_x, T) rows into one row carrying the summed weight, in first-seen order. */
-export function collapseSummary(summary: CustomerSummary): CollapsedSummary {
+/**
+ * Merges identical (x, t_x, T) rows into one row carrying the summed weight, in first-seen order.
+ * `rowOf`, when given (length = rows), receives each input row's index among the merged rows, so that
+ * predictions made once per merged row can be spread back to every customer.
+ */
+export function collapseSummary(summary: CustomerSummary, rowOf?: Int32Array): CollapsedSummary {
   // Open addressing on the raw bits of the three doubles: no per-row strings or objects for 1M rows.
   const { x, tx, T, weights } = summary;
   const rows = x.length;
@@ -101,6 +105,7 @@ export function collapseSummary(summary: CustomerSummary): CollapsedSummary {
       const j = slots[slot];
       if (j === -1) {
         slots[slot] = unique;
+        if (rowOf) rowOf[i] = unique;
         outX[unique] = bits[0];
         outTx[unique] = bits[1];
         outT[unique] = bits[2];
@@ -110,6 +115,7 @@ export function collapseSummary(summary: CustomerSummary): CollapsedSummary {
       }
       if (outX[j] === bits[0] && outTx[j] === bits[1] && outT[j] === bits[2]) {
         outW[j] += weights ? weights[i] : 1;
+        if (rowOf) rowOf[i] = j;
         break;
       }
       slot = (slot + 1) & mask;

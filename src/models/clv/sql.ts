@@ -1,0 +1,87 @@
+// Customer summaries for the CLV models, built in SQL from `customer_purchases` (MODELS.md §6).
+
+import { makeVector, Table, tableToIPC } from 'apache-arrow';
+import { ident, rows, type Db } from '../../db/db.ts';
+import { dateLit } from '../asof.ts';
+import type { TimeUnit } from './clv.ts';
+import type { ClvInput } from './pipeline.ts';
+
+/** Days per model time unit. */
+export function daysPerUnit(unit: TimeUnit): number {
+  return unit === 'week' ? 7 : 1;
+}
+
+/**
+ * SQL for one row per customer whose first purchase day is on or before the calibration end E (the last
+ * day included), counting distinct purchase days before the as-of date D:
+ * x = calibration purchase days − 1; t_x = last − first calibration purchase day; T = E − first purchase
+ * day (both in days ÷ 7 for weeks, as real numbers); monetary = mean value of the calibration repeat
+ * purchase days (first day excluded; 0 when x = 0); day_value = mean value of all calibration purchase
+ * days; holdout_x = purchase days after E and before D. A day's value is the net of its purchases.
+ * `idx` numbers the customers 0, 1, … in customer_id order.
+ */
+export function clvSummarySql(asOf: string, calibrationEnd: string, unit: TimeUnit): string {
+  const D = dateLit(asOf);
+  const E = dateLit(calibrationEnd);
+  const per = `${daysPerUnit(unit)}.0`;
+  return `WITH days AS (
+      SELECT customer_id, order_day, sum(net)::DOUBLE AS value FROM customer_purchases WHERE order_day < ${D} GROUP BY customer_id, order_day),
+    marked AS (SELECT *, min(order_day) OVER (PARTITION BY customer_id) AS first_day FROM days),
+    per AS (
+      SELECT customer_id, first_day,
+        max(order_day) FILTER (WHERE order_day <= ${E}) AS last_day,
+        count(*) FILTER (WHERE order_day <= ${E}) - 1 AS x,
+        avg(value) FILTER (WHERE order_day <= ${E} AND order_day > first_day) AS monetary,
+        avg(value) FILTER (WHERE order_day <= ${E}) AS day_value,
+        count(*) FILTER (WHERE order_day > ${E}) AS holdout_x
+      FROM marked WHERE first_day <= ${E} GROUP BY customer_id, first_day)
+    SELECT (row_number() OVER (ORDER BY customer_id) - 1)::INTEGER AS idx, customer_id, first_day, last_day,
+      x::DOUBLE AS x, (last_day - first_day) / ${per} AS t_x, (${E} - first_day) / ${per} AS "T",
+      coalesce(monetary, 0)::DOUBLE AS monetary, day_value::DOUBLE AS day_value, holdout_x::DOUBLE AS holdout_x
+    FROM per ORDER BY idx`;
+}
+
+/** Builds the summary table and reads its columns as Float64Arrays in `idx` order. */
+export async function loadClvInput(db: Db, table: string, asOf: string, calibrationEnd: string, unit: TimeUnit): Promise<ClvInput> {
+  await db.query(`CREATE OR REPLACE TABLE ${ident(table)} AS ${clvSummarySql(asOf, calibrationEnd, unit)}`);
+  const t = await db.query(`SELECT x, t_x, "T", monetary, day_value, holdout_x FROM ${ident(table)} ORDER BY idx`);
+  const column = (name: string) => Float64Array.from(t.getChild(name)!.toArray() as ArrayLike<number>);
+  return { x: column('x'), tx: column('t_x'), T: column('T'), monetary: column('monetary'), dayValue: column('day_value'), holdoutX: column('holdout_x') };
+}
+
+/** Per-customer results, in `idx` order. */
+export interface ClvScoreColumns {
+  p_alive: Float64Array;
+  expected_purchases: Float64Array;
+  expected_spend: Float64Array;
+  clv: Float64Array;
+}
+
+/**
+ * Writes `target` (customer_id, x, t_x, T, p_alive, expected_purchases, expected_spend, clv) from the summary
+ * table and the scores; values that are not finite become NULL. Ordered by customer_id.
+ */
+export async function writeClvCustomers(db: Db, summary: string, target: string, scores: ClvScoreColumns): Promise<void> {
+  const scratch = `${target}__scores`;
+  const n = scores.clv.length;
+  const table = new Table({
+    idx: makeVector(Int32Array.from({ length: n }, (_, i) => i)),
+    p_alive: makeVector(scores.p_alive),
+    expected_purchases: makeVector(scores.expected_purchases),
+    expected_spend: makeVector(scores.expected_spend),
+    clv: makeVector(scores.clv),
+  });
+  await db.query(`DROP TABLE IF EXISTS ${ident(scratch)}`);
+  await db.insertArrow(scratch, tableToIPC(table, 'stream'), true);
+  const finite = (c: string) => `CASE WHEN isfinite(s.${c}) THEN s.${c} END AS ${c}`;
+  await db.query(`CREATE OR REPLACE TABLE ${ident(target)} AS
+    SELECT i.customer_id, i.x::INTEGER AS x, i.t_x, i."T", ${['p_alive', 'expected_purchases', 'expected_spend', 'clv'].map(finite).join(', ')}
+    FROM ${ident(summary)} i JOIN ${ident(scratch)} s USING (idx) ORDER BY i.customer_id;
+    DROP TABLE ${ident(scratch)}`);
+}
+
+/** Names of the tables in the database (to use optional ones such as `customers` only when loaded). */
+export async function tableNames(db: Db): Promise<Set<string>> {
+  const r = await rows<{ name: string }>(db, `SELECT table_name AS name FROM duckdb_tables() WHERE schema_name = 'main'`);
+  return new Set(r.map((t) => t.name));
+}

@@ -1,0 +1,135 @@
+/**
+ * The engine's predictive CLV and churn warning: fits in the worker with progress, one at a time. Model fits are
+ * kept per customer summary, so a new horizon, discount or margin only rescores; the churn list reuses the CLV
+ * cell's scores when they are the ones it needs. Everything is dropped when the canonical tables change.
+ */
+import { rows, type Db } from '../src/db/db.ts';
+import { en, zh } from '../src/i18n/packs/clv.ts';
+import { resolveAsOf } from '../src/models/asof.ts';
+import { buildChurn, CHURN_EXPORT_COLUMNS, churnCustomers, churnExportSql, type ChurnSummary } from '../src/models/churn.ts';
+import { clvCustomers, FitCache, fitClv, resolveClvSettings, type ClvResult, type ClvSettings, type ResolvedClvSettings } from '../src/models/clv/model.ts';
+import { ClvInputError } from '../src/models/clv/summary.ts';
+import type { ModelSettings } from '../src/models/settings.ts';
+
+type Progress = (phase: string, fraction: number) => void;
+
+/** What the CLV cell receives: the model result and how long the whole run took. */
+export type ClvView = ClvResult & { ms: number };
+
+/** What the churn cell receives. */
+export type ChurnView = ChurnSummary & { model: string; ms: number };
+
+export class ClvSession {
+  #db: Db;
+  #queue: Promise<unknown> = Promise.resolve();
+  /** Which settings each scores table was fitted with (key of the resolved settings, without `compare`). */
+  #scored = new Map<'clv_customers' | 'churn_scores', string>();
+  #last: { key: string; view: ClvView } | null = null;
+  #fits = new FitCache();
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** Forget every fit (the canonical tables changed). */
+  invalidate(): void {
+    this.#scored.clear();
+    this.#last = null;
+    this.#fits.clear();
+  }
+
+  /** Fits and scores under the notebook's CLV settings; writes `clv_customers`. */
+  clv(settings: ModelSettings, onProgress?: Progress): Promise<ClvView> {
+    return this.#oneAtATime(async () => {
+      const wanted: ClvSettings & { asOf?: string | null } = { ...settings.clv, asOf: settings.asOf };
+      const resolved = await resolveClvSettings(this.#db, wanted);
+      const key = JSON.stringify(resolved);
+      if (this.#last?.key === key) return this.#last.view;
+      const started = performance.now();
+      this.#scored.delete('clv_customers');
+      this.#last = null;
+      const result = await fitClv(this.#db, wanted, { onProgress, fits: this.#fits });
+      this.#scored.set('clv_customers', scoringKey(resolved));
+      const view = { ...result, ms: performance.now() - started };
+      this.#last = { key, view };
+      return view;
+    });
+  }
+
+  /** A page of `clv_customers`, highest CLV first. */
+  customers(opts: { limit?: number; offset?: number }) {
+    return this.#oneAtATime(() => clvCustomers(this.#db, { ...opts, order: 'clv' }));
+  }
+
+  /**
+   * The churn list at D: P(alive) and CLV from the chosen model calibrated through D − 1 (the CLV cell's fit
+   * when it is that one), the cadence flag, value at risk; writes `churn_list`. Without a usable model the
+   * list rests on cadence and historical value, and says why.
+   */
+  churn(settings: ModelSettings, onProgress?: Progress): Promise<ChurnView> {
+    return this.#oneAtATime(async () => {
+      const started = performance.now();
+      const asOf = await resolveAsOf(this.#db, settings.asOf);
+      const wanted: ClvSettings & { asOf: string } = { ...settings.clv, calibrationEnd: null, compare: false, asOf };
+      const resolved = await resolveClvSettings(this.#db, wanted);
+      const key = scoringKey(resolved);
+      let scores: 'clv_customers' | 'churn_scores' | null = [...this.#scored].find(([, k]) => k === key)?.[0] ?? null;
+      let modelError: string | null = null;
+      if (!scores) {
+        this.#scored.delete('churn_scores');
+        try {
+          await fitClv(this.#db, wanted, { table: 'churn_scores', onProgress, fits: this.#fits });
+          this.#scored.set('churn_scores', key);
+          scores = 'churn_scores';
+        } catch (e) {
+          if (!(e instanceof ClvInputError)) throw e;
+          modelError = e.message;
+        }
+      }
+      const summary = await buildChurn(this.#db, { asOf, scores, settings: settings.churn, modelError });
+      return { ...summary, model: resolved.model, ms: performance.now() - started };
+    });
+  }
+
+  /** A page of the churn list. */
+  churnCustomers(opts: { limit?: number; offset?: number }) {
+    return this.#oneAtATime(() => churnCustomers(this.#db, opts));
+  }
+
+  /** The whole churn list: CSV (UTF-8, stable English column names) or XLSX (headers and reasons in the user's language). */
+  exportChurn(format: 'csv' | 'xlsx', locale: 'zh' | 'en'): Promise<Uint8Array> {
+    return this.#oneAtATime(async () => {
+      if (format === 'csv') return this.#db.exportCsv(churnExportSql());
+      const pack = locale === 'zh' ? zh : en;
+      const list = await rows<Record<string, unknown>>(this.#db, churnExportSql());
+      const headers = CHURN_EXPORT_COLUMNS.map((c) => pack[`churn.col.${c}`]);
+      const reason = (code: unknown) =>
+        String(code)
+          .split('+')
+          .filter(Boolean)
+          .map((r) => pack[r === 'slipping' ? 'churn.reason.slipping_short' : 'churn.reason.low_short'])
+          .join(locale === 'zh' ? '；' : '; ');
+      const table = list.map((row) =>
+        Object.fromEntries(
+          CHURN_EXPORT_COLUMNS.map((c, i) => [
+            headers[i],
+            c === 'reason' ? reason(row.reason) : c === 'value_basis' ? pack[row.value_basis === 'predicted' ? 'churn.basis.predicted' : 'churn.basis.historical'] : row[c],
+          ]),
+        ),
+      );
+      const { xlsxBytes } = await import('../src/db/xlsx.ts');
+      return xlsxBytes(table, pack['churn.sheet'], headers);
+    });
+  }
+
+  #oneAtATime<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(run, run);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/** Key of the settings that change the scores (which models are compared does not). */
+function scoringKey(s: ResolvedClvSettings): string {
+  return JSON.stringify({ ...s, compare: null });
+}
