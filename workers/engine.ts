@@ -1,10 +1,18 @@
 /** The engine behind the worker: owns the database, the loaded sources and the models. Runs in Node too. */
 import { rows, type Db } from '../src/db/db.ts';
-import { applyMapping, InputError, loadFile, type Applied, type CleaningSettings, type LoadedSource, type Mapping, type Role } from '../src/ingest/index.ts';
-import { abc, abcCustomers } from '../src/models/abc.ts';
+import { applyMapping, InputError, loadFile, type Applied, type CleaningSettings, type LoadedSource, type Mapping, type Role, type SourceNote } from '../src/ingest/index.ts';
+import { abc, abcCustomers, abcExportSql, type AbcClass } from '../src/models/abc.ts';
+import { clusterCustomers, clusterElbow, clusterListSql, clusters, clusterSample } from '../src/models/clusters.ts';
+import { cohorts } from '../src/models/cohorts.ts';
+import { customer360, searchCustomers } from '../src/models/customer360.ts';
+import type { FunnelSources } from '../src/models/funnel.ts';
+import { lifecycle, lifecycleCustomers, lifecycleListSql, type Stage } from '../src/models/lifecycle.ts';
 import { overview } from '../src/models/overview.ts';
+import type { Prepared } from '../src/models/prepared.ts';
 import { rfm, rfmCustomers } from '../src/models/rfm.ts';
 import type { ModelSettings } from '../src/models/settings.ts';
+import { BasketSession, type RuleRef } from './basket.ts';
+import { ClvSession } from './clv.ts';
 
 /** What the notebook shows of a loaded source. */
 export interface SourceView {
@@ -22,7 +30,7 @@ export interface SourceView {
   samples: Record<string, string[]>;
   sheets?: string[];
   sheet?: string;
-  notes: string[];
+  notes: SourceNote[];
 }
 
 export type Progress = (phase: string, fraction: number) => void;
@@ -44,7 +52,7 @@ export async function readBytes(file: FileLike, onProgress?: Progress): Promise<
   try {
     out = new Uint8Array(file.size);
   } catch {
-    throw new InputError(file.name, `the file (${Math.round(file.size / 1e6)} MB) is too large for this browser tab's memory; split it or use the headless command`);
+    throw new InputError(file.name, 'too_large', { mb: Math.round(file.size / 1e6) });
   }
   for (let at = 0; at < file.size; at += CHUNK) {
     const end = Math.min(at + CHUNK, file.size);
@@ -58,9 +66,16 @@ export class Engine {
   #db: Db;
   #sources = new Map<string, LoadedSource & { bytes: number }>();
   #next = 0;
+  #basket: BasketSession;
+  #clv: ClvSession;
+  /** Derived tables of cohorts and lifecycle, valid until a source is applied or removed. */
+  #prepared: Prepared = new Map();
+  #lifecycleQueue: Promise<unknown> = Promise.resolve();
 
   constructor(db: Db) {
     this.#db = db;
+    this.#basket = new BasketSession(db);
+    this.#clv = new ClvSession(db);
   }
 
   /** Read a file, guess what it is and how its columns map; nothing canonical changes yet. */
@@ -77,6 +92,11 @@ export class Engine {
     const source = this.#source(id);
     const target = role ? { ...source, role } : source;
     const applied = await applyMapping(this.#db, target, mapping, cleaning);
+    this.#basket.invalidate();
+    this.#clv.invalidate();
+    // New events only change the funnel's event table; new orders change everything derived.
+    if (target.role === 'events') this.#prepared.delete('event_firsts');
+    else if (target.role !== 'customers') this.#prepared.clear();
     this.#sources.set(id, { ...target, mapping });
     return applied;
   }
@@ -84,6 +104,8 @@ export class Engine {
   /** Forget a source and its raw table. */
   async remove(id: string): Promise<void> {
     this.#sources.delete(id);
+    this.#prepared.clear();
+    this.#clv.invalidate();
     await this.#db.query(`DROP TABLE IF EXISTS raw_${id}`);
   }
 
@@ -107,6 +129,73 @@ export class Engine {
     return abcCustomers(this.#db, opts);
   }
 
+  /** CSV bytes (UTF-8 with BOM) of one ABC class's customers, or of all of them. */
+  async exportAbc(cls: AbcClass | null): Promise<Uint8Array> {
+    return withBom(await this.#db.exportCsv(abcExportSql(cls ?? undefined)));
+  }
+
+  /** k-means clusters with their profiles and a scatter sample; writes tables `clusters` and `cluster_profiles`. */
+  async clusters(settings: ModelSettings) {
+    const result = await clusters(this.#db, { ...settings.clusters, asOf: settings.asOf });
+    return { ...result, sample: await clusterSample(this.#db) };
+  }
+
+  /** Inertia by k for the elbow chart (independent of the chosen k, so a cell asks only when the data changes). */
+  clusterElbow(settings: ModelSettings) {
+    return clusterElbow(this.#db, { asOf: settings.asOf });
+  }
+
+  clusterCustomers(opts: Parameters<typeof clusterCustomers>[1]) {
+    return clusterCustomers(this.#db, opts);
+  }
+
+  /** CSV bytes (UTF-8 with BOM) of one cluster's members, or of all customers with their cluster. */
+  async exportCluster(cluster: number | null): Promise<Uint8Array> {
+    return withBom(await this.#db.exportCsv(clusterListSql(cluster ?? undefined)));
+  }
+
+  /** Everything known about one customer; model tables not built yet are left out. */
+  customer360(id: string) {
+    return customer360(this.#db, id);
+  }
+
+  /** Customers whose id or name contains the query. */
+  searchCustomers(query: string, limit?: number) {
+    return searchCustomers(this.#db, query, limit);
+  }
+
+  /** Retention by acquisition cohort (unit from the settings). */
+  cohorts(settings: ModelSettings) {
+    return this.#oneAtATime(() => cohorts(this.#db, { ...settings.cohorts, asOf: settings.asOf }, this.#prepared));
+  }
+
+  /**
+   * Lifecycle stages, month by month, transitions, reactivations and the funnel from the loaded sources,
+   * with the first page of a customer list so that the cell draws in one round trip.
+   */
+  lifecycle(settings: ModelSettings, sources: FunnelSources, list: Parameters<typeof lifecycleCustomers>[1] = {}) {
+    return this.#oneAtATime(async () => {
+      const result = await lifecycle(this.#db, { ...settings.lifecycle, asOf: settings.asOf }, { prepared: this.#prepared, sources });
+      return { ...result, list: await lifecycleCustomers(this.#db, list) };
+    });
+  }
+
+  lifecycleCustomers(opts: Parameters<typeof lifecycleCustomers>[1]) {
+    return this.#oneAtATime(() => lifecycleCustomers(this.#db, opts));
+  }
+
+  /** CSV bytes (UTF-8 with BOM) of one lifecycle stage's customers, the slipping ones, or all. */
+  exportLifecycle(opts: { stage?: Stage; slipping?: boolean }): Promise<Uint8Array> {
+    return this.#oneAtATime(async () => withBom(await this.#db.exportCsv(lifecycleListSql(opts))));
+  }
+
+  /** Cohorts and lifecycle share derived tables (and the `lifecycle` table a list reads): one call at a time. */
+  #oneAtATime<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.#lifecycleQueue.then(run, run);
+    this.#lifecycleQueue = next.catch(() => undefined);
+    return next;
+  }
+
   /** CSV bytes (UTF-8 with BOM, so Excel opens Chinese correctly) of an RFM segment's customers. */
   async exportSegment(scheme: 'cn' | 'en', segment: string | null): Promise<Uint8Array> {
     const where = segment === null ? '' : `WHERE segment_${scheme} = '${segment.replaceAll("'", "''")}'`;
@@ -115,6 +204,47 @@ export class Engine {
        FROM rfm ${where} ORDER BY monetary DESC, customer_id`,
     );
     return withBom(csv);
+  }
+
+  /** Basket rules (top 10,000 by lift), co-occurrence of the top items and timings; transactions are kept between calls. */
+  basket(settings: ModelSettings) {
+    return this.#basket.run(settings);
+  }
+
+  /** A page of the cross-sell list of rule X → Y: customers who bought X but never Y, by value. */
+  basketCrossSell(settings: ModelSettings, rule: RuleRef, page: { limit?: number; offset?: number }) {
+    return this.#basket.crossSell(settings, rule, page);
+  }
+
+  /** The whole cross-sell list of a rule: CSV (UTF-8 with BOM) or XLSX bytes. */
+  async exportCrossSell(settings: ModelSettings, rule: RuleRef, format: 'csv' | 'xlsx'): Promise<Uint8Array> {
+    const bytes = await this.#basket.exportCrossSell(settings, rule, format);
+    return format === 'csv' ? withBom(bytes) : bytes;
+  }
+
+  /** Predictive CLV under the notebook's settings, fitted here with progress by phase; writes `clv_customers`. */
+  clv(settings: ModelSettings, onProgress?: Progress) {
+    return this.#clv.clv(settings, onProgress);
+  }
+
+  /** A page of the CLV customers, highest CLV first. */
+  clvCustomers(opts: { limit?: number; offset?: number }) {
+    return this.#clv.customers(opts);
+  }
+
+  /** The churn warning list at the as-of date (P(alive) < threshold or slipping), ranked by value at risk. */
+  churn(settings: ModelSettings, onProgress?: Progress) {
+    return this.#clv.churn(settings, onProgress);
+  }
+
+  churnCustomers(opts: { limit?: number; offset?: number }) {
+    return this.#clv.churnCustomers(opts);
+  }
+
+  /** The churn list as CSV (UTF-8 with BOM) or XLSX bytes. */
+  async exportChurn(format: 'csv' | 'xlsx', locale: 'zh' | 'en'): Promise<Uint8Array> {
+    const bytes = await this.#clv.exportChurn(format, locale);
+    return format === 'csv' ? withBom(bytes) : bytes;
   }
 
   /** Run read-only SQL for the notebook's own queries (small results only). */

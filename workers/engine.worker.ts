@@ -6,9 +6,12 @@ import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import { blockingDb, type BlockingBindings } from '../src/db/blocking.ts';
 import { setParquetWasmUrl } from '../src/ingest/decoders.ts';
+import { carryInputErrors } from '../src/ingest/errors.ts';
 import { Engine, type Progress, type FileLike } from './engine.ts';
 
 setParquetWasmUrl(parquetWasm);
+// Input errors reach the page with their code and params, so it can say them in the user's language.
+carryInputErrors(Comlink.transferHandlers);
 const started = performance.now();
 const engine: Promise<{ engine: Engine; version: string; ms: number }> = (async () => {
   const bundles = { mvp: { mainModule: mvpWasm, mainWorker: '' }, eh: { mainModule: ehWasm, mainWorker: '' } };
@@ -19,7 +22,7 @@ const engine: Promise<{ engine: Engine; version: string; ms: number }> = (async 
   return { engine: new Engine(db), version, ms: performance.now() - started };
 })();
 
-/** Every engine method, awaited behind DuckDB's start; errors cross as plain messages. */
+/** Every engine method, awaited behind DuckDB's start; errors cross as messages (input errors with their code and params). */
 const api = {
   async ready() {
     const { version, ms } = await engine;
@@ -49,8 +52,70 @@ const api = {
   async abcCustomers(...args: Parameters<Engine['abcCustomers']>) {
     return (await engine).engine.abcCustomers(...args);
   },
+  async exportAbc(...args: Parameters<Engine['exportAbc']>) {
+    const bytes = await (await engine).engine.exportAbc(...args);
+    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+  },
+  async clusters(...args: Parameters<Engine['clusters']>) {
+    return (await engine).engine.clusters(...args);
+  },
+  async clusterElbow(...args: Parameters<Engine['clusterElbow']>) {
+    return (await engine).engine.clusterElbow(...args);
+  },
+  async clusterCustomers(...args: Parameters<Engine['clusterCustomers']>) {
+    return (await engine).engine.clusterCustomers(...args);
+  },
+  async exportCluster(...args: Parameters<Engine['exportCluster']>) {
+    const bytes = await (await engine).engine.exportCluster(...args);
+    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+  },
+  async customer360(...args: Parameters<Engine['customer360']>) {
+    return (await engine).engine.customer360(...args);
+  },
+  async searchCustomers(...args: Parameters<Engine['searchCustomers']>) {
+    return (await engine).engine.searchCustomers(...args);
+  },
+  async basket(...args: Parameters<Engine['basket']>) {
+    return (await engine).engine.basket(...args);
+  },
+  async basketCrossSell(...args: Parameters<Engine['basketCrossSell']>) {
+    return (await engine).engine.basketCrossSell(...args);
+  },
+  async exportCrossSell(...args: Parameters<Engine['exportCrossSell']>) {
+    const bytes = await (await engine).engine.exportCrossSell(...args);
+    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+  },
+  async cohorts(...args: Parameters<Engine['cohorts']>) {
+    return (await engine).engine.cohorts(...args);
+  },
+  async lifecycle(...args: Parameters<Engine['lifecycle']>) {
+    return (await engine).engine.lifecycle(...args);
+  },
+  async lifecycleCustomers(...args: Parameters<Engine['lifecycleCustomers']>) {
+    return (await engine).engine.lifecycleCustomers(...args);
+  },
+  async exportLifecycle(...args: Parameters<Engine['exportLifecycle']>) {
+    const bytes = await (await engine).engine.exportLifecycle(...args);
+    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+  },
   async exportSegment(...args: Parameters<Engine['exportSegment']>) {
     const bytes = await (await engine).engine.exportSegment(...args);
+    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+  },
+  async clv(settings: Parameters<Engine['clv']>[0], onProgress?: Progress) {
+    return (await engine).engine.clv(settings, onProgress);
+  },
+  async clvCustomers(...args: Parameters<Engine['clvCustomers']>) {
+    return (await engine).engine.clvCustomers(...args);
+  },
+  async churn(settings: Parameters<Engine['churn']>[0], onProgress?: Progress) {
+    return (await engine).engine.churn(settings, onProgress);
+  },
+  async churnCustomers(...args: Parameters<Engine['churnCustomers']>) {
+    return (await engine).engine.churnCustomers(...args);
+  },
+  async exportChurn(...args: Parameters<Engine['exportChurn']>) {
+    const bytes = await (await engine).engine.exportChurn(...args);
     return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
   },
 };

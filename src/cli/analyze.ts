@@ -2,17 +2,27 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Db } from '../db/db.ts';
+import { rows, type Db } from '../db/db.ts';
 import { openNodeDb } from '../db/node.ts';
 import { applyMapping, loadFile, type Mapping } from '../ingest/index.ts';
 import { abc, abcCustomers } from '../models/abc.ts';
+import { hasBasketData } from '../models/basket/data.ts';
+import { basket } from '../models/basket/model.ts';
+import { clusterElbow, clusters } from '../models/clusters.ts';
+import { clv } from '../models/clv/model.ts';
+import { ClvInputError } from '../models/clv/summary.ts';
+import { cohorts } from '../models/cohorts.ts';
+import { lifecycle, lifecycleCustomers } from '../models/lifecycle.ts';
 import { overview } from '../models/overview.ts';
 import { rfm, rfmCustomers } from '../models/rfm.ts';
 import { AVAILABLE_MODELS, MODEL_NAMES, type ModelName, type ModelSettings } from '../models/settings.ts';
+import { withBasketFlags } from './basket-flags.ts';
 
 const USAGE = `usage: npm run --silent analyze -- --orders FILE [--customers FILE] [--events FILE]
     [--as-of YYYY-MM-DD] [--models ${MODEL_NAMES.join(',')}] [--mapping mapping.json]
-    [--settings settings.json] [--shape orders|baskets] [--out results.json]`;
+    [--settings settings.json] [--shape orders|baskets] [--out results.json] [--engine wasm|native]
+    [--calibration-end YYYY-MM-DD] [--time-unit week|day]
+    [--min-support S] [--min-confidence C] [--max-size K] [--basket-by product|category]`;
 
 export interface AnalyzeOptions {
   orders: string;
@@ -23,6 +33,9 @@ export interface AnalyzeOptions {
   mapping?: Mapping;
   settings?: ModelSettings;
   shape?: 'orders' | 'baskets';
+  /** CLV calibration end and time unit; they override settings.clv. */
+  calibrationEnd?: string;
+  timeUnit?: 'week' | 'day';
 }
 
 /** Run the models on files and return the result document (used by the command and the tests). */
@@ -46,11 +59,13 @@ export async function analyze(opts: AnalyzeOptions, db?: Db): Promise<Record<str
   for (const [file, role] of [[opts.customers, 'customers'], [opts.events, 'events']] as const) {
     if (!file) continue;
     const src = await loadFile(db, basename(file), readFileSync(file), `raw_${role}`, { role });
-    await applyMapping(db, src, src.mapping);
+    // What the file gave and what was left out (blank ids, unreadable times), like the orders cleaning report.
+    out[`cleaning_${role}`] = (await applyMapping(db, src, src.mapping)).table;
   }
   if (orders.role === 'baskets') {
     const wantsCustomers = models.filter((m) => m !== 'basket');
     if (wantsCustomers.length && opts.models) throw new Error(`${orders.raw.file} holds baskets only (no customers or dates): only the basket model applies`);
+    if (models.includes('basket')) out.basket = await basket(db, { ...settings.basket, source: 'baskets' });
     return out;
   }
 
@@ -64,6 +79,31 @@ export async function analyze(opts: AnalyzeOptions, db?: Db): Promise<Record<str
     const customers = (await abcCustomers(db)).map(({ customer_id, class: cls }) => ({ customer_id, class: cls }));
     out.abc = { ...summary, customers };
   }
+  if (models.includes('cohorts')) out.cohorts = await cohorts(db, { ...settings.cohorts, asOf });
+  if (models.includes('lifecycle')) {
+    const summary = await lifecycle(db, { ...settings.lifecycle, asOf }, { sources: { customers: Boolean(opts.customers), events: Boolean(opts.events) } });
+    const customers = (await lifecycleCustomers(db, { order: 'id' })).map(({ customer_id, stage, slipping }) => ({ customer_id, stage, slipping }));
+    out.lifecycle = { ...summary, customers };
+  }
+  if (models.includes('clusters')) {
+    const result = await clusters(db, { ...settings.clusters, asOf });
+    const customers = await rows<{ customer_id: string; cluster: number }>(db, 'SELECT customer_id, cluster FROM clusters ORDER BY customer_id');
+    out.clusters = { ...result, customers, elbow: (await clusterElbow(db, { asOf })).points };
+  }
+  if (models.includes('clv')) {
+    const clvSettings = { ...settings.clv, asOf };
+    if (opts.calibrationEnd) clvSettings.calibrationEnd = opts.calibrationEnd;
+    if (opts.timeUnit) clvSettings.timeUnit = opts.timeUnit;
+    try {
+      out.clv = await clv(db, clvSettings);
+    } catch (e) {
+      // Run by default rather than asked for: data the model cannot use (e.g. no repeat buyer) is noted, not fatal.
+      if (opts.models || !(e instanceof ClvInputError)) throw e;
+      out.clv = { error: e.message };
+    }
+  }
+  // Asked for, or by default when the orders have products.
+  if (models.includes('basket') && (opts.models || (await hasBasketData(db, 'orders')))) out.basket = await basket(db, { ...settings.basket, source: 'orders', asOf });
   return out;
 }
 
@@ -94,6 +134,7 @@ async function main(argv: string[]): Promise<void> {
       mapping: { type: 'string' },
       settings: { type: 'string' },
       shape: { type: 'string' },
+      engine: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -108,6 +149,10 @@ async function main(argv: string[]): Promise<void> {
   const unknown = models?.filter((m) => !(MODEL_NAMES as readonly string[]).includes(m));
   if (unknown?.length) throw new Error(`unknown model ${unknown.join(', ')} (models: ${MODEL_NAMES.join(', ')})`);
   if (values.shape && values.shape !== 'orders' && values.shape !== 'baskets') throw new Error('--shape is orders or baskets');
+  if (values.engine && values.engine !== 'wasm' && values.engine !== 'native') throw new Error('--engine is wasm or native');
+  if (values['time-unit'] && values['time-unit'] !== 'week' && values['time-unit'] !== 'day') throw new Error('--time-unit is week or day');
+  // Native DuckDB for files too big for a browser tab; the WASM build (the browser's engine) by default.
+  const db = values.engine === 'native' ? await (await import('../db/native.ts')).openNativeDb() : undefined;
   const result = await analyze({
     orders: values.orders,
     customers: values.customers,
@@ -115,9 +160,11 @@ async function main(argv: string[]): Promise<void> {
     asOf: values['as-of'],
     models: models as ModelName[] | undefined,
     mapping: readJson<Mapping>(values.mapping, 'mapping'),
-    settings: readJson<ModelSettings>(values.settings, 'settings'),
+    settings: withBasketFlags(readJson<ModelSettings>(values.settings, 'settings'), values),
     shape: values.shape as AnalyzeOptions['shape'],
-  });
+    calibrationEnd: values['calibration-end'],
+    timeUnit: values['time-unit'] as AnalyzeOptions['timeUnit'],
+  }, db);
   const json = JSON.stringify(result, null, 1) + '\n';
   if (values.out) writeFileSync(values.out, json);
   else process.stdout.write(json);

@@ -10,6 +10,11 @@ export const engine = Comlink.wrap<EngineApi>(worker);
 /** Resolves when DuckDB is up in the worker. */
 export const engineReady = engine.ready();
 
+// The benchmark (bench/run.ts) times engine calls from the page; the hook exists only when the URL has ?bench.
+if (new URLSearchParams(location.search).has('bench')) {
+  Object.assign(globalThis, { __bench: { engine, ready: engineReady.then((r) => ({ ...r, at: performance.now() })) } });
+}
+
 /** Wrap a progress callback so the worker can call it. */
 export const progressProxy = <T extends (...args: never[]) => void>(fn: T) => Comlink.proxy(fn);
 

@@ -1,6 +1,12 @@
 /** Model settings as the notebook stores them; `analyze --settings` takes exactly this shape. */
 import type { CleaningSettings } from '../ingest/clean.ts';
 import type { AbcSettings } from './abc.ts';
+import type { ChurnSettings } from './churn.ts';
+import type { ClvSettings } from './clv/model.ts';
+import type { BasketSettings } from './basket/model.ts';
+import type { ClusterSettings } from './clusters.ts';
+import type { CohortSettings } from './cohorts.ts';
+import type { LifecycleSettings } from './lifecycle.ts';
 import type { RfmSettings } from './rfm.ts';
 
 export interface ModelSettings {
@@ -9,9 +15,15 @@ export interface ModelSettings {
   cleaning?: CleaningSettings;
   rfm?: Omit<RfmSettings, 'asOf'>;
   abc?: Omit<AbcSettings, 'asOf'>;
+  basket?: Omit<BasketSettings, 'asOf'>;
+  clusters?: Omit<ClusterSettings, 'asOf'>;
+  cohorts?: Omit<CohortSettings, 'asOf'>;
+  lifecycle?: Omit<LifecycleSettings, 'asOf'>;
+  clv?: ClvSettings;
+  churn?: ChurnSettings;
 }
 
 /** Every model name the headless command and the notebook know, and which exist so far. */
 export const MODEL_NAMES = ['overview', 'rfm', 'abc', 'cohorts', 'lifecycle', 'clv', 'basket', 'clusters'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
-export const AVAILABLE_MODELS: readonly ModelName[] = ['overview', 'rfm', 'abc'];
+export const AVAILABLE_MODELS: readonly ModelName[] = ['overview', 'rfm', 'abc', 'basket', 'clusters', 'cohorts', 'lifecycle', 'clv'];

@@ -1,9 +1,10 @@
 /** The notebook document (sources, mapping, settings, cells) held as Svelte state, and what runs it. */
-import { engine, errorText, progressProxy } from '../db/client.ts';
+import { engine, progressProxy } from '../db/client.ts';
 import type { SourceView } from '../../workers/engine.ts';
-import type { CleaningReport, Mapping, Role } from '../ingest/index.ts';
+import type { CleaningReport, Mapping, Role, TableReport } from '../ingest/index.ts';
 import type { ModelSettings } from '../models/settings.ts';
 import { i18n } from '../i18n/i18n.svelte.ts';
+import { problemOf, type Problem } from '../i18n/problems.ts';
 import { forgetSession, loadSession, saveSession, type SavedSource } from './persist.ts';
 
 /** Every kind of cell, in the notebook's default order. */
@@ -20,8 +21,10 @@ export interface SourceState {
   mapping: Mapping;
   role: Role;
   report?: CleaningReport;
+  /** Customers and events files: rows loaded and left out. */
+  table?: TableReport;
   applied: boolean;
-  error?: string;
+  error?: Problem;
 }
 
 export interface LoadProgress {
@@ -47,7 +50,7 @@ class Notebook {
   /** Which RFM scheme to show; null follows the language (A for Chinese, B for English). */
   rfmScheme = $state<'cn' | 'en' | null>(null);
   progress = $state<LoadProgress | null>(null);
-  errors = $state<string[]>([]);
+  errors = $state<Problem[]>([]);
   /** Bumped whenever the canonical orders change, so cells recompute. */
   dataVersion = $state(0);
 
@@ -86,10 +89,38 @@ class Notebook {
         this.sources = [...this.sources, state];
         if (prior || view.missing.length === 0) await this.apply(view.id);
       } catch (e) {
-        this.errors = [...this.errors, errorText(e)];
+        this.errors = [...this.errors, problemOf(e)];
       } finally {
         this.progress = null;
       }
+    }
+  }
+
+  /**
+   * Read another sheet (or JSON list) of a loaded file. The new source sits beside the old one until its mapping
+   * applies, which replaces the old one when both have the same role; a sheet that cannot be read leaves all as it was.
+   */
+  async chooseSheet(id: string, sheet: string): Promise<void> {
+    const f = this.#files.get(id);
+    if (!f) return;
+    this.progress = { file: f.file.name, phase: 'read', fraction: 0 };
+    try {
+      const view = await engine.load(
+        f.file,
+        { sheet },
+        progressProxy((phase: string, fraction: number) => {
+          this.progress = { file: f.file.name, phase, fraction };
+        }),
+      );
+      this.#files.set(view.id, { file: f.file, sheet: view.sheet });
+      const state: SourceState = { view, mapping: { ...view.mapping }, role: view.role, applied: false };
+      const i = this.sources.findIndex((s) => s.view.id === id);
+      this.sources = [...this.sources.slice(0, i + 1), state, ...this.sources.slice(i + 1)];
+      if (view.missing.length === 0) await this.apply(view.id);
+    } catch (e) {
+      this.errors = [...this.errors, problemOf(e)];
+    } finally {
+      this.progress = null;
     }
   }
 
@@ -100,7 +131,7 @@ class Notebook {
     const s = this.sources[i];
     try {
       const applied = await engine.apply(id, $state.snapshot(s.mapping), $state.snapshot(this.settings.cleaning), s.role);
-      this.sources[i] = { ...s, report: applied.report, applied: true, error: undefined };
+      this.sources[i] = { ...s, report: applied.report, table: applied.table, applied: true, error: undefined };
       // An applied orders file replaces the previous one (likewise customers, events): only now, so a
       // file that still needs its mapping leaves the loaded data in place.
       const replaced = this.sources.filter((o) => o.view.id !== id && o.role === s.role && s.role !== 'baskets');
@@ -110,7 +141,7 @@ class Notebook {
       if (s.role === 'orders' || s.role === 'baskets') this.dataVersion++;
       this.save();
     } catch (e) {
-      this.sources[i] = { ...s, error: errorText(e) };
+      this.sources[i] = { ...s, error: problemOf(e) };
     }
   }
 

@@ -1,10 +1,24 @@
 /** Which view renders each kind of notebook cell. */
 import type { Component } from 'svelte';
 import type { CellKind } from '../notebook/notebook.svelte.ts';
+import AbcCell from './AbcCell.svelte';
+import BasketCell from './BasketCell.svelte';
+import ChurnCell from './ChurnCell.svelte';
+import ClustersCell from './ClustersCell.svelte';
+import ClvCell from './ClvCell.svelte';
+import CohortsCell from './CohortsCell.svelte';
+import LifecycleCell from './LifecycleCell.svelte';
 import OverviewCell from './OverviewCell.svelte';
 import RfmCell from './RfmCell.svelte';
 
 export const CELL_VIEWS: Partial<Record<CellKind, Component>> = {
   overview: OverviewCell,
   rfm: RfmCell,
+  abc: AbcCell,
+  basket: BasketCell,
+  clusters: ClustersCell,
+  cohorts: CohortsCell,
+  lifecycle: LifecycleCell,
+  clv: ClvCell,
+  churn: ChurnCell,
 };
