@@ -7,9 +7,11 @@ import { en as lifecycleEn } from './packs/lifecycle.ts';
 import { en as abcEn } from './packs/abc.ts';
 import { en as clustersEn } from './packs/clusters.ts';
 import { en as customerEn } from './packs/customer.ts';
+import { en as errorsEn } from './packs/errors.ts';
+import { en as ingestEn } from './packs/ingest.ts';
 
 export const en: Messages = {
-  ...clvEn, ...basketEn, ...cohortsEn, ...lifecycleEn, ...abcEn, ...clustersEn, ...customerEn,
+  ...clvEn, ...basketEn, ...cohortsEn, ...lifecycleEn, ...abcEn, ...clustersEn, ...customerEn, ...errorsEn, ...ingestEn,
   'app.title': 'CRM Notebook',
   'app.tagline': 'Customer analytics that never leaves this browser',
   'app.privacy': 'Your data stays on this device: nothing is uploaded, every calculation runs in this page.',

@@ -5,10 +5,12 @@ import { zh as lifecycleZh } from './packs/lifecycle.ts';
 import { zh as abcZh } from './packs/abc.ts';
 import { zh as clustersZh } from './packs/clusters.ts';
 import { zh as customerZh } from './packs/customer.ts';
+import { zh as errorsZh } from './packs/errors.ts';
+import { zh as ingestZh } from './packs/ingest.ts';
 
 /** 简体中文 messages: the reference set of keys (each cell's own messages live in packs/). */
 export const zh = {
-  ...clvZh, ...basketZh, ...cohortsZh, ...lifecycleZh, ...abcZh, ...clustersZh, ...customerZh,
+  ...clvZh, ...basketZh, ...cohortsZh, ...lifecycleZh, ...abcZh, ...clustersZh, ...customerZh, ...errorsZh, ...ingestZh,
   'app.title': '客户分析笔记本',
   'app.tagline': '客户分析，数据不出浏览器',
   'app.privacy': '数据只在本机：不上传任何内容，所有计算都在本页面内完成。',

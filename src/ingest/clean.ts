@@ -1,8 +1,9 @@
 /** Turn a mapped raw orders table into the canonical `orders` table, counting every rule in a cleaning report. */
 import { ident, lit, one, rows, type Db } from '../db/db.ts';
+import { InputError } from './errors.ts';
 import type { Mapping } from './mapping.ts';
 import type { RawSource } from './read.ts';
-import { dateFormats, dateOrderEvidenceSql, formatHitsSql, idSql, labelSql, MONEY, moneySql, numberSql, plainMoneySql, timestampSql, type DateOrder } from './values.ts';
+import { dateFormats, dateOrderEvidenceSql, formatHitsSql, idSql, labelSql, MONEY, moneySql, moneyStyleSql, numberSql, timestampSql, type DateOrder, type MoneyStyle } from './values.ts';
 
 export interface CleaningSettings {
   /** Month/day order of `a/b/yyyy` dates; `auto` decides from the data. */
@@ -61,10 +62,10 @@ export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, sett
   const mapped = new Set(Object.values(mapping));
   const extras = data.filter((c) => !mapped.has(c) && !/^__/.test(c));
   const dates = await usualDateFormats(db, t, col(dateCol), dateOrder);
-  const plain = async (c: string | undefined) => !c || (await one<{ plain: boolean }>(db, plainMoneySql(col(c), t))).plain;
-  const price = mapping.unit_price ? moneySql(col(mapping.unit_price), await plain(mapping.unit_price)) : `NULL::${MONEY}`;
+  const style = async (c: string) => (await one<{ style: MoneyStyle }>(db, moneyStyleSql(col(c), t))).style;
+  const price = mapping.unit_price ? moneySql(col(mapping.unit_price), await style(mapping.unit_price)) : `NULL::${MONEY}`;
   const amount = mapping.amount
-    ? moneySql(col(mapping.amount), await plain(mapping.amount))
+    ? moneySql(col(mapping.amount), await style(mapping.amount))
     : `(${numberSql(col(mapping.quantity))} * ${price})::${MONEY}`;
   const status = mapping.status ? `trim(${col(mapping.status)})` : 'NULL';
   const refundByStatus = refundStatuses.length ? `coalesce(${status} IN (${refundStatuses.map(lit).join(', ')}), false)` : 'false';
@@ -88,6 +89,21 @@ export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, sett
         ${extras.length ? ', ' + extras.map((c) => `${ident(c)} AS ${ident('x_' + c)}`).join(', ') : ''}
       FROM ${t})
     ORDER BY __line`);
+  const loaded = await one<{ n: number }>(db, `SELECT count(*) FILTER (WHERE __fault IS NULL)::DOUBLE AS n FROM staged`);
+  if (loaded.n === 0) {
+    // Nothing usable: say where, and leave the orders loaded from an earlier file as they are.
+    const ex = await rows<{ line: number; fault: string; ts: string | null; amount: string | null }>(
+      db,
+      `SELECT __line::DOUBLE AS line, __fault AS fault, __raw_ts AS ts, __raw_amount AS amount FROM staged WHERE __fault IN ('bad_date', 'bad_amount') ORDER BY __line LIMIT 1`,
+    );
+    const e = ex[0];
+    throw new InputError(raw.file, 'no_readable_rows', {
+      sheet: raw.sheet,
+      line: e?.line,
+      column: e ? (e.fault === 'bad_date' ? dateCol : (mapping.amount ?? mapping.unit_price)) : undefined,
+      value: e ? (e.fault === 'bad_date' ? e.ts : e.amount) : undefined,
+    });
+  }
 
   await db.query(`CREATE OR REPLACE TABLE orders AS
     SELECT customer_id, order_ts, CASE WHEN __refund THEN -abs(amount) ELSE amount END AS amount,
@@ -119,7 +135,8 @@ function isIndexColumn(name: string): boolean {
   return name === '' || name === 'column0' || name === 'column00' || /^unnamed:?\s*0$/i.test(name) || name === 'index';
 }
 
-async function decideDateOrder(db: Db, table: string, column: string, setting: 'auto' | DateOrder) {
+/** Month/day order for `a/b/yyyy` dates in `column`: a setting, else evidence in the data (a part > 12), else month first. */
+export async function decideDateOrder(db: Db, table: string, column: string, setting: 'auto' | DateOrder) {
   if (setting !== 'auto') return { order: setting, evidence: 'setting' as const };
   const e = await one<{ day_first: number; month_first: number; slashed: number }>(db, dateOrderEvidenceSql(ident(column), ident(table)));
   if (e.slashed === 0) return { order: 'mdy' as DateOrder, evidence: 'none' as const };
@@ -128,8 +145,8 @@ async function decideDateOrder(db: Db, table: string, column: string, setting: '
   return { order: 'mdy' as DateOrder, evidence: 'default' as const };
 }
 
-/** The formats that parse most of a sample of the column's values (those covering 99% of hits). */
-async function usualDateFormats(db: Db, table: string, column: string, order: DateOrder) {
+/** The formats that parse most of a sample of the column's values (the three most common), and whether Excel serials occur. */
+export async function usualDateFormats(db: Db, table: string, column: string, order: DateOrder) {
   const hits = await one<Record<string, number>>(db, formatHitsSql(column, table, order));
   const formats = dateFormats(order)
     .map((f, i) => ({ f, n: hits[`h${i}`] }))
@@ -184,7 +201,9 @@ async function report(
        UNION ALL
        SELECT 'blank_customer', __line, NULL, row_number() OVER (ORDER BY __line) FROM orders WHERE customer_id IS NULL
        UNION ALL
-       SELECT 'refund', __line, amount::VARCHAR, row_number() OVER (ORDER BY __line) FROM orders WHERE is_refund)
+       SELECT 'refund', __line, amount::VARCHAR, row_number() OVER (ORDER BY __line)
+       FROM (SELECT *, bool_or(is_refund) OVER (PARTITION BY order_key) AS explicit FROM orders)
+       WHERE is_refund OR (refund_status AND NOT explicit))
      WHERE k <= 5 ORDER BY kind, line`,
   );
   const columnOf: Record<string, string | undefined> = {

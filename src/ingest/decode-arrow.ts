@@ -1,5 +1,5 @@
 /** Helpers shared by the XLSX and JSON decoders: column names, number text, and text-only Arrow IPC. */
-import { Table, Utf8, vectorFromArray, tableToIPC, type Vector } from 'apache-arrow';
+import { Int32, Table, Utf8, vectorFromArray, tableToIPC, type Vector } from 'apache-arrow';
 
 /** Column names DuckDB will accept: blanks become `column{N}`, repeats (case-insensitive, as DuckDB compares) get `_2`, `_3`…; `__line` is taken by the reader. */
 export function columnNames(names: readonly (string | null | undefined)[], blank: (i: number) => string = (i) => `column${i + 1}`): string[] {
@@ -31,9 +31,13 @@ export function plainNumber(v: number): string {
   return (negative ? '-' : '') + text;
 }
 
-/** An Arrow IPC stream of Utf8 columns (names must already be unique). */
-export function textTableIpc(names: readonly string[], columns: readonly (readonly (string | null)[])[]): Uint8Array {
-  const vectors: Record<string, Vector<Utf8>> = {};
+/**
+ * An Arrow IPC stream of Utf8 columns (names must already be unique), and with `lines` an Int32 `__line` column
+ * first: where each record is in the source (a text file's line, a sheet's row), for messages and the cleaning report.
+ */
+export function textTableIpc(names: readonly string[], columns: readonly (readonly (string | null)[])[], lines?: readonly number[]): Uint8Array {
+  const vectors: Record<string, Vector<Utf8 | Int32>> = {};
+  if (lines) vectors.__line = vectorFromArray(lines as number[], new Int32());
   names.forEach((name, i) => {
     vectors[name] = vectorFromArray(columns[i] as (string | null)[], new Utf8());
   });

@@ -14,27 +14,28 @@ export async function decodeJson(file: string, bytes: Uint8Array, opts: DecodeOp
     // Report where the original text breaks (the big-integer guard may have shifted positions).
     const err = firstError(text) ?? e;
     const line = errorLine(text, err);
-    throw new InputError(file, 'could not read it as JSON: ' + jsonReason(err) + (line ? ` (line ${line})` : ''));
+    throw line ? new InputError(file, 'json_invalid_line', { reason: jsonReason(err), line }) : new InputError(file, 'json_invalid', { reason: jsonReason(err) });
   }
-  if (Array.isArray(value)) return { ipc: rowsToIpc(file, value, (i) => `item ${i + 1}`) };
+  if (Array.isArray(value)) return { ipc: rowsToIpc(file, value, recordLines(text)) };
   if (isRow(value)) {
     // An object holding the records, e.g. { "orders": [ {...}, ... ] }; or else one record on its own.
     const lists = Object.keys(value).filter((k) => isRowList(value[k]));
-    if (lists.length === 0) return { ipc: rowsToIpc(file, [value], () => 'the object') };
+    if (lists.length === 0) return { ipc: rowsToIpc(file, [value], [firstLine(text)]) };
     let key = lists[0];
     if (opts.sheet !== undefined) {
-      if (!lists.includes(opts.sheet)) throw new InputError(file, `there is no list "${opts.sheet}"; the lists are ${lists.map((l) => `"${l}"`).join(', ')}`);
+      if (!lists.includes(opts.sheet)) throw new InputError(file, 'json_no_list', { wanted: opts.sheet, lists });
       key = opts.sheet;
     }
     const rows = value[key] as unknown[];
-    return { ipc: rowsToIpc(file, rows, (i) => `"${key}" item ${i + 1}`), ...(lists.length > 1 ? { sheets: lists, sheet: key } : {}) };
+    return { ipc: rowsToIpc(file, rows, recordLines(text, key)), ...(lists.length > 1 ? { sheets: lists, sheet: key } : {}) };
   }
-  throw new InputError(file, 'the JSON holds a single value, not a list of records');
+  throw new InputError(file, 'json_single_value');
 }
 
 export async function decodeNdjson(file: string, bytes: Uint8Array, opts: DecodeOptions): Promise<Decoded> {
   const text = decodeText(file, bytes, opts);
   const records: Row[] = [];
+  const lines: number[] = [];
   let start = 0;
   for (let line = 1; start <= text.length; line++) {
     let end = text.indexOf('\n', start);
@@ -46,19 +47,20 @@ export async function decodeNdjson(file: string, bytes: Uint8Array, opts: Decode
     try {
       value = parseJson(raw);
     } catch (e) {
-      throw new InputError(file, `line ${line} is not valid JSON: ${jsonReason(firstError(raw) ?? e)}`, line);
+      throw new InputError(file, 'ndjson_invalid', { reason: jsonReason(firstError(raw) ?? e), line });
     }
-    if (!isRow(value)) throw new InputError(file, `line ${line} is not a JSON object (one record per line is expected)`, line);
+    if (!isRow(value)) throw new InputError(file, 'ndjson_not_object', { line });
     records.push(value);
+    lines.push(line);
   }
-  return { ipc: rowsToIpc(file, records, (i) => `record ${i + 1}`) };
+  return { ipc: rowsToIpc(file, records, lines) };
 }
 
 function decodeText(file: string, bytes: Uint8Array, opts: DecodeOptions): string {
   try {
     return new TextDecoder(opts.encoding).decode(bytes.subarray(opts.bom));
   } catch (e) {
-    throw new InputError(file, `could not decode the text as ${opts.encoding}: ${reason(e)}`);
+    throw new InputError(file, 'decode', { encoding: opts.encoding, reason: reason(e) });
   }
 }
 
@@ -88,10 +90,7 @@ function jsonReason(e: unknown): string {
 function errorLine(text: string, e: unknown): number | undefined {
   const pos = /at position (\d+)/.exec(reason(e))?.[1];
   if (pos === undefined) return undefined;
-  let line = 1;
-  const end = Math.min(Number(pos), text.length);
-  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  return lineAt(text, Math.min(Number(pos), text.length));
 }
 
 function isRow(v: unknown): v is Row {
@@ -102,15 +101,17 @@ function isRowList(v: unknown): boolean {
   return Array.isArray(v) && v.length > 0 && v.every((x) => isRow(x) || x === null);
 }
 
-/** Records → one text column per key, in first-seen order; nested values as JSON text. */
-function rowsToIpc(file: string, records: readonly unknown[], where: (i: number) => string): Uint8Array {
+/** Records → one text column per key, in first-seen order; nested values as JSON text. `lines[i]` is where record i starts in the file. */
+function rowsToIpc(file: string, records: readonly unknown[], lines: readonly number[]): Uint8Array {
   const index = new Map<string, number>();
   const columns: (string | null)[][] = [];
+  const kept: number[] = [];
   let n = 0;
   for (let i = 0; i < records.length; i++) {
     const rec = records[i];
     if (rec === null) continue;
-    if (!isRow(rec)) throw new InputError(file, `${where(i)} is ${describe(rec)}, not a record (an object with named fields)`);
+    if (!isRow(rec)) throw new InputError(file, 'json_not_record', { item: i + 1, kind: kindOf(rec), line: lines[i] });
+    kept.push(lines[i] ?? i + 1);
     for (const key in rec) {
       let c = index.get(key);
       if (c === undefined) {
@@ -123,8 +124,8 @@ function rowsToIpc(file: string, records: readonly unknown[], where: (i: number)
     n++;
     for (const col of columns) if (col.length < n) col.push(null);
   }
-  if (columns.length === 0) throw new InputError(file, n === 0 ? 'the file has no records' : 'the records have no fields');
-  return textTableIpc(columnNames([...index.keys()]), columns);
+  if (columns.length === 0) throw new InputError(file, n === 0 ? 'json_no_records' : 'json_no_fields');
+  return textTableIpc(columnNames([...index.keys()]), columns, kept);
 }
 
 function valueText(v: unknown): string | null {
@@ -135,10 +136,62 @@ function valueText(v: unknown): string | null {
   return JSON.stringify(v);
 }
 
-function describe(v: unknown): string {
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'string') return 'a string';
-  if (typeof v === 'number') return 'a number';
-  if (typeof v === 'boolean') return 'true/false';
-  return typeof v;
+function kindOf(v: unknown): 'array' | 'string' | 'number' | 'boolean' | 'other' {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return typeof v as 'string' | 'number' | 'boolean';
+  return 'other';
+}
+
+function firstLine(text: string): number {
+  const at = text.search(/\S/);
+  return at < 0 ? 1 : lineAt(text, at);
+}
+
+function lineAt(text: string, end: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * The line on which each element of the records list starts: the top-level array, or the array under `key` in
+ * the top-level object. Scans the (valid) JSON text once, skipping strings, so a pretty-printed record is named
+ * by its first line.
+ */
+export function recordLines(text: string, key?: string): number[] {
+  let lines: number[] = [];
+  const stack: { ch: '{' | '['; target: boolean }[] = [];
+  let line = 1;
+  let expectElement = false;
+  let expectKey = false;
+  let lastKey: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') continue;
+    const top = stack[stack.length - 1];
+    if (expectElement && top?.target && c !== ']') lines.push(line);
+    expectElement = false;
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (expectKey && stack.length === 1) lastKey = JSON.parse(text.slice(i, j + 1)) as string;
+      expectKey = false;
+      i = j;
+    } else if (c === '[') {
+      const target = key === undefined ? stack.length === 0 : stack.length === 1 && stack[0].ch === '{' && lastKey === key;
+      if (target) lines = [];
+      stack.push({ ch: '[', target });
+      expectElement = target;
+    } else if (c === '{') {
+      stack.push({ ch: '{', target: false });
+      expectKey = stack.length === 1;
+    } else if (c === ']' || c === '}') {
+      stack.pop();
+    } else if (c === ',') {
+      if (top?.target) expectElement = true;
+      else if (top?.ch === '{' && stack.length === 1) expectKey = true;
+    }
+  }
+  return lines;
 }

@@ -50,9 +50,9 @@ export async function* parquetIpcStreams(file: string, bytes: Uint8Array, batchR
   try {
     pq = await loadParquetWasm();
   } catch (e) {
-    throw new InputError(file, 'could not start the Parquet reader: ' + reason(e));
+    throw new InputError(file, 'parquet_start', { reason: reason(e) });
   }
-  const bad = (e: unknown) => (e instanceof InputError ? e : new InputError(file, 'could not read it as a Parquet file: ' + reason(e)));
+  const bad = (e: unknown) => (e instanceof InputError ? e : new InputError(file, 'parquet_unreadable', { reason: reason(e) }));
   let pf: ParquetWasm.ParquetFile;
   let fix: Fix;
   try {

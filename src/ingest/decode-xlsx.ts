@@ -11,10 +11,10 @@ export async function decodeXlsx(file: string, bytes: Uint8Array, opts: DecodeOp
     // turned into wall-clock text below without going through a JS Date in local time.
     wb = read(bytes, { type: 'array', dense: true, cellDates: false, cellNF: true, cellText: false, cellHTML: false, cellFormula: false, cellStyles: false, sheetStubs: false });
   } catch (e) {
-    throw new InputError(file, 'could not read it as an Excel workbook: ' + reason(e));
+    throw new InputError(file, 'xlsx_unreadable', { reason: reason(e) });
   }
   const sheets = [...wb.SheetNames];
-  if (sheets.length === 0 || !wb.Sheets) throw new InputError(file, 'could not read it as an Excel workbook: it has no sheets');
+  if (sheets.length === 0 || !wb.Sheets) throw new InputError(file, 'xlsx_no_sheets');
   const date1904 = Boolean(wb.Workbook?.WBProps?.date1904);
   const grids = new Map<string, Grid>();
   const gridOf = (name: string): Grid => {
@@ -25,19 +25,20 @@ export async function decodeXlsx(file: string, bytes: Uint8Array, opts: DecodeOp
 
   let sheet: string;
   if (opts.sheet !== undefined) {
-    if (!sheets.includes(opts.sheet)) throw new InputError(file, `there is no sheet "${opts.sheet}"; the sheets are ${sheets.map((s) => `"${s}"`).join(', ')}`);
+    if (!sheets.includes(opts.sheet)) throw new InputError(file, 'sheet_missing', { wanted: opts.sheet, sheets });
     sheet = opts.sheet;
-    if (gridOf(sheet).length === 0) throw new InputError(file, `sheet "${sheet}" is empty`);
+    if (gridOf(sheet).rows.length === 0) throw new InputError(file, 'sheet_empty', { sheet });
   } else {
     // Hidden sheets (lookup tables, settings) come last.
     const hidden = new Set(sheets.filter((_, i) => wb.Workbook?.Sheets?.[i]?.Hidden));
-    const found = [...sheets.filter((s) => !hidden.has(s)), ...hidden].find((s) => gridOf(s).length > 0);
-    if (found === undefined) throw new InputError(file, sheets.length === 1 ? 'the sheet is empty' : `all ${sheets.length} sheets are empty`);
+    const found = [...sheets.filter((s) => !hidden.has(s)), ...hidden].find((s) => gridOf(s).rows.length > 0);
+    if (found === undefined) throw sheets.length === 1 ? new InputError(file, 'sheet_empty', { sheet: sheets[0] }) : new InputError(file, 'sheets_empty', { count: sheets.length });
     sheet = found;
   }
 
   const grid = gridOf(sheet);
-  const [header, ...body] = grid;
+  const top = headerIndex(grid.rows);
+  const [header, ...body] = grid.rows.slice(top);
   let width = header.length;
   for (const row of body) width = Math.max(width, row.length);
   // Keep a column when its header or any of its cells has something in it.
@@ -45,17 +46,33 @@ export async function decodeXlsx(file: string, bytes: Uint8Array, opts: DecodeOp
   for (let c = 0; c < width; c++) if (header[c] != null || body.some((r) => r[c] != null)) keep.push(c);
   const names = columnNames(keep.map((c) => header[c]), (i) => `column${keep[i] + 1}`);
   const columns = keep.map((c) => body.map((r) => r[c] ?? null));
-  return { ipc: textTableIpc(names, columns), sheets, sheet };
+  return { ipc: textTableIpc(names, columns, grid.lines.slice(top + 1)), sheets, sheet, ...(top ? { titleRows: top } : {}) };
 }
 
-/** Non-empty rows of a sheet as text (null for an empty cell), from its first non-empty row. */
-type Grid = (string | null)[][];
+/**
+ * The header row: the first with two or more values and at least half as many as the widest of the first 20
+ * rows, so that a title line above the table ("2024 年订单明细") is not taken for the column names.
+ */
+function headerIndex(rows: readonly (string | null)[][]): number {
+  const counts = rows.slice(0, 20).map((r) => r.filter((v) => v !== null).length);
+  const widest = Math.max(...counts);
+  if (widest < 2) return 0;
+  return counts.findIndex((c) => c >= 2 && c * 2 >= widest);
+}
+
+/** Non-empty rows of a sheet as text (null for an empty cell), from its first non-empty row, with their row numbers in the sheet. */
+interface Grid {
+  rows: (string | null)[][];
+  lines: number[];
+}
 
 function toGrid(ws: WorkSheet | undefined, date1904: boolean): Grid {
-  const out: Grid = [];
+  const out: Grid = { rows: [], lines: [] };
   const data = (ws as { '!data'?: (CellObject | undefined)[][] } | undefined)?.['!data'];
   if (!data) return out;
-  for (const row of data) {
+  // Dense sheets index rows from A1, so a row's index + 1 is the number Excel shows beside it.
+  for (let r = 0; r < data.length; r++) {
+    const row = data[r];
     if (!row) continue;
     const texts: (string | null)[] = new Array(row.length);
     let any = false;
@@ -66,7 +83,8 @@ function toGrid(ws: WorkSheet | undefined, date1904: boolean): Grid {
     }
     if (!any) continue;
     while (texts.length > 0 && texts[texts.length - 1] === null) texts.pop();
-    out.push(texts);
+    out.rows.push(texts);
+    out.lines.push(r + 1);
   }
   return out;
 }

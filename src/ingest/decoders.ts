@@ -11,6 +11,8 @@ export interface Decoded {
   /** XLSX: the workbook's sheets and the one read. JSON: the lists of records in the top-level object, when there are several. */
   sheets?: string[];
   sheet?: string;
+  /** XLSX: rows above the header skipped as a title. */
+  titleRows?: number;
 }
 export interface DecodeOptions {
   /** XLSX: the sheet to read (default: the first with data). JSON: which list of records, when the object holds several. */

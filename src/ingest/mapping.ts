@@ -98,7 +98,8 @@ export function guessRole(profiles: ColumnProfile[], format: string): Role {
   return 'customers';
 }
 
-function matchScore(column: string, field: Field): number {
+/** How well a header name names `field`: 1000-ish for an exact known name, 500-ish for a partial one, 0 for none. */
+export function matchScore(column: string, field: Field): number {
   const n = normalizeName(column);
   const names = NAMES[field];
   const exact = names.indexOf(n);
@@ -122,7 +123,9 @@ export function guessMapping(profiles: ColumnProfile[], role: Role): Mapping {
   for (const field of fields)
     for (const p of usable) {
       let score = matchScore(p.column, field);
-      if (score > 0 && !valuesFit(field, p)) score = 0;
+      // A partial name match needs values that fit; an exact one is trusted (values that do not fit are counted as
+      // faults when cleaning, with their lines).
+      if (score > 0 && score < 1000 - NAMES[field].length && !valuesFit(field, p)) score = 0;
       if (score > 0) candidates.push({ field, column: p.column, score });
     }
   candidates.sort((x, y) => y.score - x.score);

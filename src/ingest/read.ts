@@ -1,6 +1,8 @@
 /** Load one source file into a raw DuckDB table of text columns, whatever its format and encoding. */
+import { makeVector, Table, tableToIPC } from 'apache-arrow';
 import { ident, lit, one, rows, type Db } from '../db/db.ts';
 import { InputError, sniff, type Encoding, type Format } from './sniff.ts';
+import { scanDelimited, type Dialect } from './scan.ts';
 import { toUtf8 } from './transcode.ts';
 import { decoders } from './decoders.ts';
 
@@ -16,7 +18,13 @@ export interface RawSource {
   /** For XLSX: the sheets in the workbook and the one read. */
   sheets?: string[];
   sheet?: string;
-  notes: string[];
+  notes: SourceNote[];
+}
+
+/** How the file was read, beyond format and encoding, for the sources panel (said in the user's language there). */
+export interface SourceNote {
+  code: 'delimiter' | 'delimiter_tab' | 'whitespace' | 'no_header' | 'baskets' | 'title_rows';
+  value?: string | number;
 }
 
 export interface ReadOptions {
@@ -27,22 +35,28 @@ export interface ReadOptions {
 /** Read `bytes` of `file` into table `table` (replacing it). */
 export async function readSource(db: Db, file: string, bytes: Uint8Array, table: string, opts: ReadOptions = {}): Promise<RawSource> {
   const sniffed = sniff(file, bytes);
-  const base = { file, table, format: sniffed.format, encoding: sniffed.encoding, notes: [] as string[] };
+  const base = { file, table, format: sniffed.format, encoding: sniffed.encoding, notes: [] as SourceNote[] };
   if (sniffed.format in decoders) {
     const decoded = await decoders[sniffed.format as keyof typeof decoders](file, bytes, { sheet: opts.sheet, encoding: sniffed.encoding, bom: sniffed.bom });
+    const arrow = table + '__arrow';
     await db.query(`DROP TABLE IF EXISTS ${ident(table)}`);
-    await db.insertArrow(`${table}__arrow`, decoded.ipc);
-    await db.query(`CREATE TABLE ${ident(table)} AS SELECT row_number() OVER () + 1 AS __line, COLUMNS(*)::VARCHAR FROM ${ident(table + '__arrow')};
-      DROP TABLE ${ident(table + '__arrow')}`);
-    return finish(db, { ...base, header: true, sheets: decoded.sheets, sheet: decoded.sheet });
+    await db.insertArrow(arrow, decoded.ipc);
+    // XLSX and JSON decoders number their records (sheet row, file line); Parquet records are numbered the way a
+    // grid shows the table, column names on row 1.
+    const numbered = (await rows(db, `SELECT 1 FROM (DESCRIBE ${ident(arrow)}) WHERE column_name = '__line'`)).length > 0;
+    await db.query(`CREATE TABLE ${ident(table)} AS
+      SELECT ${numbered ? '__line::BIGINT AS __line, COLUMNS(* EXCLUDE (__line))::VARCHAR' : 'row_number() OVER () + 1 AS __line, COLUMNS(*)::VARCHAR'} FROM ${ident(arrow)};
+      DROP TABLE ${ident(arrow)}`);
+    if (decoded.titleRows) base.notes.push({ code: 'title_rows', value: decoded.titleRows });
+    return finish(db, { ...base, header: sniffed.format === 'xlsx', sheets: decoded.sheets, sheet: decoded.sheet });
   }
   const utf8 = toUtf8(bytes, sniffed.encoding, sniffed.bom, (f) => opts.onProgress?.('decode', f));
   const name = `${table}.src`;
   await db.registerFile(name, utf8);
   try {
     await db.query(`DROP TABLE IF EXISTS ${ident(table)}`);
-    if (sniffed.format === 'csv') return await readDelimited(db, name, base);
-    if (sniffed.format === 'whitespace') return await readWhitespace(db, name, base, sniffed.header ?? false);
+    if (sniffed.format === 'csv') return await readDelimited(db, name, base, utf8);
+    if (sniffed.format === 'whitespace') return await readWhitespace(db, name, base, sniffed.header ?? false, utf8);
     return await readBaskets(db, name, base);
   } finally {
     await db.dropFile(name);
@@ -55,50 +69,112 @@ function linesOf(name: string): string {
   return `read_csv(${lit(name)}, columns={'line': 'VARCHAR'}, delim='\\0', quote='', escape='', header=false, auto_detect=false)`;
 }
 
-async function readDelimited(db: Db, name: string, base: Base): Promise<RawSource> {
-  let header = true;
-  let quote = '"';
+/** Sniffer options: tolerant, so that a file with a few odd rows still gets its dialect detected. */
+const SNIFF_OPTIONS = 'null_padding=true, strict_mode=false, sample_size=20480';
+
+interface Sniff {
+  Delimiter: string;
+  Quote: string;
+  Escape: string;
+  HasHeader: boolean;
+  Columns: ArrayLike<{ name: string }>;
+}
+
+/**
+ * Delimited text: DuckDB's sniffer picks the delimiter and header; the reader then runs with that dialect fixed
+ * (strict, rejected rows recorded), and a scan of the bytes checks what the reader would not report.
+ */
+async function readDelimited(db: Db, name: string, base: Base, utf8: Uint8Array): Promise<RawSource> {
+  let s: Sniff;
   try {
-    // The same options as read_csv below, so that both detect the same dialect and header.
-    const sniffed = await one<{ HasHeader: boolean; Delimiter: string; Quote: string }>(
-      db,
-      `SELECT HasHeader, Delimiter, Quote FROM sniff_csv(${lit(name)}, ${CSV_OPTIONS})`,
-    );
-    header = sniffed.HasHeader;
-    quote = sniffed.Quote?.length === 1 ? sniffed.Quote : '"';
-    if (sniffed.Delimiter && sniffed.Delimiter !== ',') base.notes.push(`delimiter ${JSON.stringify(sniffed.Delimiter)}`);
-    await db.query(`CREATE TABLE ${ident(base.table)} AS
-      SELECT row_number() OVER () + ${header ? 1 : 0} AS __line, * FROM read_csv(${lit(name)}, all_varchar=true, ${CSV_OPTIONS})`);
+    s = await one<Sniff>(db, `SELECT Delimiter, Quote, Escape, HasHeader, Columns FROM sniff_csv(${lit(name)}, ${SNIFF_OPTIONS})`);
   } catch (e) {
-    throw new InputError(base.file, 'could not read it as a table: ' + csvReason(e));
+    throw new InputError(base.file, 'unreadable_table', { reason: csvReason(e) });
   }
-  await fixLineNumbers(db, name, base.table, quote);
+  const dialect = chooseDialect(s, utf8);
+  if (dialect.delimiter === '\t') base.notes.push({ code: 'delimiter_tab' });
+  else if (dialect.delimiter !== ',') base.notes.push({ code: 'delimiter', value: dialect.delimiter });
+  const header = s.HasHeader;
+  const scan = scanDelimited(utf8, dialect);
+  const lineOf = (k: number) => (scan.lines ? scan.lines[k] : k + 1);
+  if (scan.unclosedQuoteLine !== undefined) throw new InputError(base.file, 'unclosed_quote', { line: scan.unclosedQuoteLine });
+  // Rows may leave trailing values out (read as empty); a row with more values than the first has shifted columns.
+  const expected = scan.firstWidth;
+  for (let k = 1; k < scan.records; k++)
+    if (scan.used[k] > expected) throw new InputError(base.file, 'ragged', { line: lineOf(k), found: scan.used[k], expected });
+  const first = header ? 1 : 0;
+  if (!scan.endsWithNewline && scan.records > first && scan.lastWidth < expected)
+    throw new InputError(base.file, 'truncated', { line: lineOf(scan.records - 1), found: scan.lastWidth, expected });
+
+  // Not Math.max(...used): spreading one argument per record overflows the stack on large files.
+  const width = scan.used.reduce((w, u) => Math.max(w, u), expected);
+  const sniffedNames = Array.from(s.Columns, (c) => c.name);
+  const names = uniqueNames(Array.from({ length: width }, (_, i) => (i < sniffedNames.length ? sniffedNames[i] : `column${i}`)));
+  const columns = `{${names.map((n) => `${lit(n)}: 'VARCHAR'`).join(', ')}}`;
+  const raw = ident(base.table + '__read');
+  const rejects = ident(base.table + '__rejects');
+  const rejectScan = ident(base.table + '__rejects_scan');
+  const read = (parallel: boolean) =>
+    db.query(`CREATE OR REPLACE TABLE ${raw} AS SELECT row_number() OVER () AS __k, * FROM read_csv(${lit(name)}, auto_detect=false, header=${header},
+      delim=${lit(dialect.delimiter)}, quote=${lit(dialect.quote)}, escape=${lit(dialect.escape)}, columns=${columns}, null_padding=true,
+      store_rejects=true, rejects_table='${base.table}__rejects', rejects_scan='${base.table}__rejects_scan'${parallel ? '' : ', parallel=false'})`);
+  try {
+    try {
+      await read(true);
+    } catch (e) {
+      // DuckDB's parallel reader refuses padded rows next to values spanning lines; the single-threaded one reads them.
+      if (!/parallel/i.test(String(e))) throw e;
+      await read(false);
+    }
+    const bad = await rows<{ line: number; error_type: string; error_message: string }>(
+      db,
+      `SELECT line::DOUBLE AS line, error_type, error_message FROM ${rejects} ORDER BY line LIMIT 1`,
+    );
+    if (bad.length) {
+      const b = bad[0];
+      const found = /Found:\s*(\d+)/.exec(b.error_message)?.[1];
+      throw b.error_type === 'TOO MANY COLUMNS' && found
+        ? new InputError(base.file, 'ragged', { line: b.line, found: Number(found), expected })
+        : new InputError(base.file, 'bad_row', { line: b.line, reason: b.error_message });
+    }
+    const { n } = await one<{ n: number }>(db, `SELECT count(*)::DOUBLE AS n FROM ${raw}`);
+    if (n !== scan.records - first)
+      throw new InputError(base.file, 'unreadable_table', { reason: `the reader found ${n} rows where the file has ${scan.records - first}` });
+    const keep = names.slice(0, expected).map(ident).join(', ');
+    if (scan.lines) {
+      const k = Int32Array.from({ length: n }, (_, i) => i + 1);
+      await db.insertArrow(`${base.table}__lines`, tableToIPC(new Table({ k: makeVector(k), line: makeVector(scan.lines.slice(first)) }), 'stream'));
+      await db.query(`CREATE TABLE ${ident(base.table)} AS SELECT l.line::BIGINT AS __line, ${keep}
+        FROM ${raw} r JOIN ${ident(base.table + '__lines')} l ON l.k = r.__k ORDER BY r.__k;
+        DROP TABLE ${ident(base.table + '__lines')}`);
+    } else {
+      await db.query(`CREATE TABLE ${ident(base.table)} AS SELECT __k + ${first} AS __line, ${keep} FROM ${raw} ORDER BY __k`);
+    }
+  } catch (e) {
+    throw e instanceof InputError ? e : new InputError(base.file, 'unreadable_table', { reason: csvReason(e) });
+  } finally {
+    await db.query(`DROP TABLE IF EXISTS ${raw}; DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${rejectScan}`);
+  }
   return finish(db, { ...base, header });
 }
 
-const CSV_OPTIONS = 'null_padding=true, strict_mode=false, sample_size=20480';
-
 /**
- * `__line` so far counts records (header = 1). DuckDB skips blank lines and a quoted value can span
- * lines, so when the file has more lines than records, map record k to the line it starts on: a
- * non-blank line outside quotes (an even number of quote characters before it).
+ * The sniffer's delimiter, with RFC 4180 quoting unless the text uses the sniffer's other choice of quote (it
+ * guesses from a sample, and may pick a quote that never occurs, or none when the sample has no quotes), and
+ * doubled quotes as the escape unless the text shows backslash escapes.
  */
-async function fixLineNumbers(db: Db, name: string, table: string, quote: string): Promise<void> {
-  const t = ident(table);
-  const q = lit(quote);
-  const c = await one<{ lines: number; last: number }>(
-    db,
-    `SELECT (SELECT count(*) FROM ${linesOf(name)})::DOUBLE AS lines, (SELECT coalesce(max(__line), 0) FROM ${t})::DOUBLE AS last`,
-  );
-  if (c.lines === c.last) return;
-  await db.query(`CREATE OR REPLACE TEMP TABLE __record_lines AS
-    WITH l AS (SELECT row_number() OVER () AS n, line FROM ${linesOf(name)}),
-    q AS (SELECT n, line, coalesce(sum(length(line) - length(replace(line, ${q}, ''))) OVER (ORDER BY n ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before FROM l)
-    SELECT row_number() OVER (ORDER BY n) AS k, n FROM q WHERE before % 2 = 0 AND coalesce(line, '') <> '';
-    UPDATE ${t} SET __line = r.n FROM __record_lines r WHERE r.k = ${t}.__line;
-    DROP TABLE __record_lines`);
+function chooseDialect(s: Sniff, utf8: Uint8Array): Dialect {
+  const given = (v: string) => (v && v !== '(empty)' ? v : '');
+  const head = new TextDecoder().decode(utf8.subarray(0, 256 * 1024));
+  let quote = given(s.Quote);
+  if (!quote || !head.includes(quote)) quote = '"';
+  let escape = given(s.Escape);
+  if (escape && escape !== quote && !head.includes(escape + quote)) escape = '';
+  if (!escape && quote === '"') escape = head.includes('\\"') && !head.includes('""') ? '\\' : '"';
+  return { delimiter: s.Delimiter, quote, escape };
 }
 
+/** DuckDB's message on one line, without its boilerplate. */
 function csvReason(e: unknown): string {
   const msg = String(e instanceof Error ? e.message : e);
   const line = /Line:\s*(\d+)/.exec(msg)?.[1];
@@ -106,25 +182,47 @@ function csvReason(e: unknown): string {
   return (line ? `line ${line}: ` : '') + first.trim().slice(0, 200);
 }
 
-async function readWhitespace(db: Db, name: string, base: Base, header: boolean): Promise<RawSource> {
-  const first = await rows<{ f: string[] }>(db, `SELECT string_split(trim(line), ' ') AS f FROM (SELECT regexp_replace(line, '\\s+', ' ', 'g') AS line FROM ${linesOf(name)} WHERE trim(line) <> '') LIMIT 1`);
-  const width = first[0]?.f.length ?? 0;
-  const names = header ? uniqueNames(Array.from(first[0].f)) : Array.from({ length: width }, (_, i) => `column${i + 1}`);
-  const select = names.map((n, i) => `f[${i + 1}] AS ${ident(n)}`).join(', ');
-  await db.query(`CREATE TABLE ${ident(base.table)} AS
-    SELECT __line, ${select} FROM (
-      SELECT row_number() OVER () AS __line, string_split(trim(regexp_replace(line, '\\s+', ' ', 'g')), ' ') AS f, line
-      FROM ${linesOf(name)})
-    WHERE trim(line) <> '' ${header ? 'AND __line > 1' : ''} ORDER BY __line`);
-  base.notes.push('whitespace-separated columns' + (header ? '' : ', no header row'));
+/** Whitespace-separated columns (runs of spaces or tabs), with or without a header line: split in SQL, every line the same width. */
+async function readWhitespace(db: Db, name: string, base: Base, header: boolean, utf8: Uint8Array): Promise<RawSource> {
+  const split = ident(base.table + '__split');
+  await db.query(`CREATE OR REPLACE TEMP TABLE ${split} AS
+    SELECT __line, string_split(trim(regexp_replace(line, '\\s+', ' ', 'g')), ' ') AS f FROM (
+      SELECT row_number() OVER () AS __line, line FROM ${linesOf(name)}) WHERE trim(coalesce(line, '')) <> ''`);
+  try {
+    const first = await rows<{ line: number; f: string[] }>(db, `SELECT __line::DOUBLE AS line, f FROM ${split} ORDER BY __line LIMIT 1`);
+    const top = first[0];
+    const width = top ? top.f.length : 0;
+    const names = header ? uniqueNames(Array.from(top.f)) : Array.from({ length: width }, (_, i) => `column${i + 1}`);
+    const start = header ? top.line : 0;
+    const odd = await rows<{ line: number; found: number; last: boolean }>(
+      db,
+      `SELECT __line::DOUBLE AS line, len(f)::DOUBLE AS found, __line = (SELECT max(__line) FROM ${split}) AS last
+       FROM ${split} WHERE __line > ${start} AND len(f) <> ${width} ORDER BY __line LIMIT 1`,
+    );
+    if (odd.length) {
+      const { line, found, last } = odd[0];
+      const cut = last && found < width && !endsWithNewline(utf8);
+      throw new InputError(base.file, cut ? 'truncated' : 'ragged', { line, found, expected: width });
+    }
+    const select = names.map((n, i) => `f[${i + 1}] AS ${ident(n)}`).join(', ');
+    await db.query(`CREATE TABLE ${ident(base.table)} AS SELECT __line, ${select} FROM ${split} WHERE __line > ${start} ORDER BY __line`);
+  } finally {
+    await db.query(`DROP TABLE IF EXISTS ${split}`);
+  }
+  base.notes.push({ code: 'whitespace' }, ...(header ? [] : [{ code: 'no_header' } as const]));
   return finish(db, { ...base, header });
+}
+
+function endsWithNewline(bytes: Uint8Array): boolean {
+  const last = bytes[bytes.length - 1];
+  return last === 10 || last === 13;
 }
 
 async function readBaskets(db: Db, name: string, base: Base): Promise<RawSource> {
   await db.query(`CREATE TABLE ${ident(base.table)} AS
     SELECT __line, line AS items FROM (SELECT row_number() OVER () AS __line, line FROM ${linesOf(name)})
     WHERE line IS NOT NULL AND line <> '' ORDER BY __line`);
-  base.notes.push('one basket per line');
+  base.notes.push({ code: 'baskets' });
   return finish(db, { ...base, header: false });
 }
 
@@ -132,7 +230,7 @@ async function finish(db: Db, src: Omit<RawSource, 'columns' | 'rows'>): Promise
   const cols = await rows<{ name: string }>(db, `SELECT column_name AS name FROM (DESCRIBE ${ident(src.table)})`);
   const columns = cols.map((c) => c.name).filter((c) => c !== '__line');
   const { n } = await one<{ n: number }>(db, `SELECT count(*)::DOUBLE AS n FROM ${ident(src.table)}`);
-  if (n === 0) throw new InputError(src.file, src.header ? 'the file has a header but no data rows' : 'the file has no data rows');
+  if (n === 0) throw new InputError(src.file, src.header ? 'header_only' : 'no_rows', { sheet: src.sheet });
   return { ...src, columns, rows: n };
 }
 

@@ -1,4 +1,7 @@
 /** Recognise what a dropped file is (format, encoding, text shape) from its first bytes. */
+import { InputError } from './errors.ts';
+
+export { InputError } from './errors.ts';
 
 export type Format = 'csv' | 'whitespace' | 'baskets' | 'xlsx' | 'parquet' | 'json' | 'ndjson';
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
@@ -12,34 +15,21 @@ export interface Sniffed {
   header?: boolean;
 }
 
-/** A message for the user that names the file and, where it applies, the row and column. */
-export class InputError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-    readonly row?: number,
-    readonly column?: string,
-  ) {
-    super(`${file}${row !== undefined ? `, row ${row}` : ''}${column ? `, column "${column}"` : ''}: ${message}`);
-    this.name = 'InputError';
-  }
-}
-
 const HEAD = 256 * 1024;
 
 /** Look at the first bytes of `bytes` and decide how to read the file. */
 export function sniff(file: string, bytes: Uint8Array): Sniffed {
-  if (bytes.length === 0) throw new InputError(file, 'the file is empty');
+  if (bytes.length === 0) throw new InputError(file, 'empty');
   const head = bytes.subarray(0, HEAD);
   if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return { format: 'xlsx', encoding: 'utf-8', bom: 0 };
   if (startsWith(head, [0x50, 0x41, 0x52, 0x31])) return { format: 'parquet', encoding: 'utf-8', bom: 0 };
   if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0]))
-    throw new InputError(file, 'this is an old Excel .xls file; save it as .xlsx or CSV and drop it again');
+    throw new InputError(file, 'xls');
   const { encoding, bom } = detectEncoding(head);
   const text = decodeHead(head.subarray(bom), encoding);
-  if (looksBinary(text)) throw new InputError(file, 'this does not look like a data file (binary content)');
+  if (looksBinary(text)) throw new InputError(file, 'binary');
   const trimmed = text.trimStart();
-  if (trimmed.length === 0) throw new InputError(file, 'the file has no data (only blank space)');
+  if (trimmed.length === 0) throw new InputError(file, 'blank');
   if (trimmed[0] === '[') return { format: 'json', encoding, bom };
   if (trimmed[0] === '{') {
     const first = trimmed.split('\n', 1)[0].trim();
@@ -105,10 +95,15 @@ function textShape(text: string): { format: Format; header?: boolean } {
   const lines = text.split(/\r?\n/).slice(0, 200);
   if (lines.length > 1) lines.pop(); // the last line of a head may be cut short
   const sample = lines.filter((l) => l.trim() !== '');
-  const hasDelimiter = sample.some((l) => /[,\t;|]/.test(l));
+  // Columns aligned with runs of spaces and tabs: tabs that do not split every line into the same number of values.
+  const widths = sample.map((l) => l.split('\t').length);
+  const aligned = !sample.some((l) => /[,;|]/.test(l)) && widths.some((w) => w !== widths[0]);
+  const hasDelimiter = !aligned && sample.some((l) => /[,\t;|]/.test(l));
   if (!hasDelimiter) {
+    // Most lines the same width (an odd line is reported as ragged when read).
     const counts = sample.map((l) => l.trim().split(/\s+/).length);
-    if (counts.length > 0 && counts.every((c) => c === counts[0]) && counts[0] >= 2) {
+    const width = counts[0];
+    if (counts.length > 0 && width >= 2 && counts.filter((c) => c === width).length * 3 >= counts.length * 2) {
       const first = sample[0].trim().split(/\s+/);
       const second = sample[1]?.trim().split(/\s+/) ?? [];
       const header = first.every((f) => !NUMBER.test(f)) && second.some((f) => NUMBER.test(f));

@@ -51,16 +51,32 @@ export function timestampSql(col: string, order: DateOrder, formats: string[] = 
 /** Line amounts: DECIMAL(18,4) is exact and fast (sums widen to DECIMAL(38,4)); 128-bit casts are slow in WASM. */
 export const MONEY = 'DECIMAL(18,4)';
 
-/** Text → money: currency signs, thousands separators and accounting parentheses allowed. */
-export function moneySql(col: string, plain = false): string {
-  if (plain) return `try_cast(trim(${col}) AS ${MONEY})`;
-  const x = `regexp_replace(replace(trim(${col}), '−', '-'), '[¥￥$€£,\\s]|RMB|CNY|元', '', 'g')`;
-  return `try_cast(CASE WHEN regexp_full_match(${x}, '\\(.*\\)') THEN '-' || trim(${x}, '()') ELSE ${x} END AS ${MONEY})`;
+/** How a money column writes its numbers, decided on a sample (see `moneyStyleSql`). */
+export type MoneyStyle = 'plain' | 'dot' | 'comma';
+
+/**
+ * Text → money: currency signs, accounting parentheses, a minus (also U+2212), and thousands separators in
+ * groups of three. In the `comma` style (`1.234,56`, `12,5`) the comma is the decimal mark; otherwise the dot
+ * is. A value that fits neither (`1,0,0`, `12,50` among dot decimals) is no amount, rather than a different number.
+ */
+export function moneySql(col: string, style: MoneyStyle = 'dot'): string {
+  if (style === 'plain') return `try_cast(trim(${col}) AS ${MONEY})`;
+  const x = `regexp_replace(replace(trim(${col}), '−', '-'), '[¥￥$€£\\s]|RMB|CNY|元', '', 'g')`;
+  const signed = `CASE WHEN regexp_full_match(${x}, '\\(.*\\)') THEN '-' || trim(${x}, '()') ELSE ${x} END`;
+  const [group, mark] = style === 'comma' ? ['\\.', ','] : [',', '\\.'];
+  const valid = `'[-+]?((\\d{1,3}(${group}\\d{3})+|\\d+)(${mark}\\d+)?|${mark}\\d+)'`;
+  const digits = style === 'comma' ? `replace(replace(${signed}, '.', ''), ',', '.')` : `replace(${signed}, ',', '')`;
+  return `CASE WHEN regexp_full_match(${signed}, ${valid}) THEN try_cast(${digits} AS ${MONEY}) END`;
 }
 
-/** SQL: true when every sampled value of a money column is a plain number (no symbols to strip). */
-export function plainMoneySql(col: string, table: string): string {
-  return `SELECT coalesce(bool_and(regexp_full_match(trim(v), '-?\\d+(\\.\\d+)?')), true) AS plain
+/**
+ * SQL giving the money style of a column from a sample: `plain` when every value is a bare number; `comma` when
+ * some value ends in a comma and one or two digits and none in a dot and other than three digits; else `dot`.
+ */
+export function moneyStyleSql(col: string, table: string): string {
+  return `SELECT CASE WHEN coalesce(bool_and(regexp_full_match(trim(v), '-?\\d+(\\.\\d+)?')), true) THEN 'plain'
+      WHEN bool_or(regexp_matches(v, '\\d,\\d{1,2}\\)?\\s*$')) AND NOT bool_or(regexp_matches(v, '\\d\\.(\\d{1,2}|\\d{4,})\\)?\\s*$')) THEN 'comma'
+      ELSE 'dot' END AS style
     FROM (SELECT ${col} AS v FROM ${table} WHERE nullif(trim(${col}), '') IS NOT NULL LIMIT 5000)`;
 }
 
