@@ -2,9 +2,10 @@
  * Seeded generator of the demo store (a 家居 + 咖啡 shop): orders.csv, customers.csv and events.csv.
  * Same output bytes on every run, in any time zone: `npm run sample`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 export const SEED = 20240618;
 
@@ -440,55 +441,61 @@ function drawDay(rng: Rng, cdf: number[]): number {
 const BUYERS = 5000;
 const LEADS = 800;
 
+/** New customers per day: growing over the two years, with the same festival peaks as orders. */
+function acquisitionCdf(): number[] {
+  return cumulative(CALENDAR.map((_, d) => (1.3 - (0.1 * d) / DAYS) * Math.pow(demand(d), 0.9)));
+}
+
 function makeCustomers(): Customer[] {
   const rng = new Rng('customers');
-  // New customers: growing over the two years, with the same festival peaks as orders.
-  const acquisition = cumulative(CALENDAR.map((_, d) => (1.3 - (0.1 * d) / DAYS) * Math.pow(demand(d), 0.9)));
+  const acquisition = acquisitionCdf();
   const customers: Customer[] = [];
-  for (let i = 0; i < BUYERS + LEADS; i++) {
-    const lead = i >= BUYERS;
-    const region = REGIONS[rng.weighted(REGION_WEIGHTS)];
-    const d = drawDay(rng, acquisition);
-    const channel = channelFor(rng, region, d);
-    const persona = (['coffee', 'home', 'mixed'] as const)[rng.weighted([40, 35, 25])];
-    const segment: Segment | 'lead' = lead
-      ? 'lead'
-      : (['oneTime', 'light', 'regular', 'loyal'] as const)[rng.weighted([42, 33, 19, 6])];
-    // Orders per month while alive, and the chance of leaving after each order.
-    const [meanPerMonth, dropA, dropB] =
-      segment === 'light' ? [0.9, 3, 6.5] : segment === 'regular' ? [2.3, 1.5, 13] : segment === 'loyal' ? [4.6, 1.2, 40] : [0, 1, 1];
-    const rate = meanPerMonth > 0 ? Math.min(6, rng.gamma(4, meanPerMonth / 4)) / 30.4 : 0;
-    const dropout = segment === 'oneTime' || lead ? 1 : rng.beta(dropA, dropB);
-    const firstOrderAt = timeOnDay(rng, d, channel);
-    // Registration: mostly in the session of the first order, some earlier (a few before 2024).
-    const r = rng.float();
-    let registeredAt =
-      lead || r < 0.55 ? firstOrderAt - rng.int(60, 1800) : r < 0.85 ? firstOrderAt - rng.int(1, 60) * DAY - rng.int(0, DAY - 1) : firstOrderAt - rng.int(61, 300) * DAY - rng.int(0, DAY - 1);
-    if (channel === '抖音') registeredAt = Math.max(registeredAt, DOUYIN_LAUNCH * DAY + rng.int(0, DAY - 1));
-    if (channel === '抖音' && registeredAt >= firstOrderAt) registeredAt = firstOrderAt - rng.int(60, 1800);
-    customers.push({
-      id: '',
-      name: chineseName(rng),
-      phone: maskedPhone(rng),
-      region,
-      channel,
-      registeredAt: lead ? Math.max(0, registeredAt) : registeredAt,
-      persona,
-      segment,
-      firstOrderAt: lead ? -1 : firstOrderAt,
-      rate,
-      dropout,
-      favouriteBean: '',
-      owned: new Set(),
-      orderTimes: [],
-    });
-  }
+  for (let i = 0; i < BUYERS + LEADS; i++) customers.push(drawCustomer(rng, acquisition, i >= BUYERS));
   // Ids follow registration order: C00001 is the oldest account.
   const byRegistration = customers.map((c, i) => [c.registeredAt, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   byRegistration.forEach(([, i], rank) => {
     customers[i].id = `C${String(rank + 1).padStart(5, '0')}`;
   });
   return customers;
+}
+
+/** One customer (id left empty): region, home channel, taste, buying segment, first order and registration. */
+function drawCustomer(rng: Rng, acquisition: number[], lead: boolean): Customer {
+  const region = REGIONS[rng.weighted(REGION_WEIGHTS)];
+  const d = drawDay(rng, acquisition);
+  const channel = channelFor(rng, region, d);
+  const persona = (['coffee', 'home', 'mixed'] as const)[rng.weighted([40, 35, 25])];
+  const segment: Segment | 'lead' = lead
+    ? 'lead'
+    : (['oneTime', 'light', 'regular', 'loyal'] as const)[rng.weighted([42, 33, 19, 6])];
+  // Orders per month while alive, and the chance of leaving after each order.
+  const [meanPerMonth, dropA, dropB] =
+    segment === 'light' ? [0.9, 3, 6.5] : segment === 'regular' ? [2.3, 1.5, 13] : segment === 'loyal' ? [4.6, 1.2, 40] : [0, 1, 1];
+  const rate = meanPerMonth > 0 ? Math.min(6, rng.gamma(4, meanPerMonth / 4)) / 30.4 : 0;
+  const dropout = segment === 'oneTime' || lead ? 1 : rng.beta(dropA, dropB);
+  const firstOrderAt = timeOnDay(rng, d, channel);
+  // Registration: mostly in the session of the first order, some earlier (a few before 2024).
+  const r = rng.float();
+  let registeredAt =
+    lead || r < 0.55 ? firstOrderAt - rng.int(60, 1800) : r < 0.85 ? firstOrderAt - rng.int(1, 60) * DAY - rng.int(0, DAY - 1) : firstOrderAt - rng.int(61, 300) * DAY - rng.int(0, DAY - 1);
+  if (channel === '抖音') registeredAt = Math.max(registeredAt, DOUYIN_LAUNCH * DAY + rng.int(0, DAY - 1));
+  if (channel === '抖音' && registeredAt >= firstOrderAt) registeredAt = firstOrderAt - rng.int(60, 1800);
+  return {
+    id: '',
+    name: chineseName(rng),
+    phone: maskedPhone(rng),
+    region,
+    channel,
+    registeredAt: lead ? Math.max(0, registeredAt) : registeredAt,
+    persona,
+    segment,
+    firstOrderAt: lead ? -1 : firstOrderAt,
+    rate,
+    dropout,
+    favouriteBean: '',
+    owned: new Set(),
+    orderTimes: [],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -584,41 +591,54 @@ function orderChannel(rng: Rng, customer: Customer, d: number): Channel {
 const GUEST_LINES = 40;
 const GUEST_WHITESPACE_IDS = 6;
 
+function newOrder(customer: Customer | null, at: number, channel: Channel, lines: Line[]): Order {
+  return { id: '', customer, at, channel, lines, status: '已完成', refundAt: -1, refundLines: [] };
+}
+
+/** A buyer's orders: the first, then Poisson purchases thinned by the day's demand until they drop out or time ends. */
+function customerOrders(rng: Rng, customer: Customer, push: (order: Order) => void): void {
+  let t = customer.firstOrderAt;
+  push(newOrder(customer, t, customer.channel, makeBasket(rng, customer, t, false)));
+  customer.orderTimes.push(t);
+  if (customer.dropout >= 1) return;
+  let alive = !rng.chance(customer.dropout);
+  let day = t / DAY;
+  while (alive) {
+    day += rng.exp(customer.rate * MAX_DEMAND);
+    if (day >= DAYS) break;
+    const d = Math.floor(day);
+    if (!rng.chance(demand(d) / MAX_DEMAND)) continue;
+    const channel = orderChannel(rng, customer, d);
+    t = timeOnDay(rng, d, channel);
+    if (t <= customer.orderTimes[customer.orderTimes.length - 1]) t = customer.orderTimes[customer.orderTimes.length - 1] + rng.int(600, 7200);
+    if (t > END) break;
+    push(newOrder(customer, t, channel, makeBasket(rng, customer, t, true)));
+    customer.orderTimes.push(t);
+    alive = !rng.chance(customer.dropout);
+  }
+}
+
+/** ~2% of member orders refunded in full, ~1% in part (a unit back), 1–14 days later; sets status and refund lines. */
+function maybeRefund(rng: Rng, order: Order): void {
+  if (!order.customer || order.at > END - 15 * DAY) return;
+  const r = rng.float();
+  const units = order.lines.reduce((n, l) => n + l.quantity, 0);
+  if (r < 0.02) {
+    order.status = '已退款';
+    order.refundLines = order.lines.map((l) => ({ product: l.product, quantity: -l.quantity, amount: -l.amount }));
+  } else if (r < 0.035 && units >= 2) {
+    order.status = '部分退款';
+    const line = rng.pick(order.lines);
+    order.refundLines = [{ product: line.product, quantity: -1, amount: -Math.round(line.amount / line.quantity) }];
+  } else return;
+  order.refundAt = order.at + rng.int(1, 14) * DAY + rng.int(-3 * 3600, 3 * 3600);
+}
+
 function makeOrders(customers: Customer[]): Order[] {
   const rng = new Rng('orders');
   const orders: Order[] = [];
-  const newOrder = (customer: Customer | null, at: number, channel: Channel, lines: Line[]): Order => ({
-    id: '',
-    customer,
-    at,
-    channel,
-    lines,
-    status: '已完成',
-    refundAt: -1,
-    refundLines: [],
-  });
   for (const customer of customers) {
-    if (customer.segment === 'lead') continue;
-    let t = customer.firstOrderAt;
-    orders.push(newOrder(customer, t, customer.channel, makeBasket(rng, customer, t, false)));
-    customer.orderTimes.push(t);
-    if (customer.dropout >= 1) continue;
-    let alive = !rng.chance(customer.dropout);
-    let day = t / DAY;
-    // Poisson purchases thinned by the day's demand, until the customer drops out or time ends.
-    while (alive) {
-      day += rng.exp(customer.rate * MAX_DEMAND);
-      if (day >= DAYS) break;
-      const d = Math.floor(day);
-      if (!rng.chance(demand(d) / MAX_DEMAND)) continue;
-      const channel = orderChannel(rng, customer, d);
-      t = timeOnDay(rng, d, channel);
-      if (t <= customer.orderTimes[customer.orderTimes.length - 1]) t = customer.orderTimes[customer.orderTimes.length - 1] + rng.int(600, 7200);
-      if (t > END) break;
-      orders.push(newOrder(customer, t, channel, makeBasket(rng, customer, t, true)));
-      customer.orderTimes.push(t);
-      alive = !rng.chance(customer.dropout);
-    }
+    if (customer.segment !== 'lead') customerOrders(rng, customer, (o) => orders.push(o));
   }
   // Walk-in guests at the shops (no member account): exactly GUEST_LINES lines.
   let guestLines = 0;
@@ -639,21 +659,7 @@ function makeOrders(customers: Customer[]): Order[] {
     const date = formatTs(order.at);
     order.id = `DD${date.slice(2, 4)}${date.slice(5, 7)}${date.slice(8, 10)}${String(++seq).padStart(4, '0')}`;
   }
-  // Refunds: ~2% of member orders in full, ~1% in part (a unit or a line back), 1–14 days later.
-  for (const order of orders) {
-    if (!order.customer || order.at > END - 15 * DAY) continue;
-    const r = rng.float();
-    const units = order.lines.reduce((n, l) => n + l.quantity, 0);
-    if (r < 0.02) {
-      order.status = '已退款';
-      order.refundLines = order.lines.map((l) => ({ product: l.product, quantity: -l.quantity, amount: -l.amount }));
-    } else if (r < 0.035 && units >= 2) {
-      order.status = '部分退款';
-      const line = rng.pick(order.lines);
-      order.refundLines = [{ product: line.product, quantity: -1, amount: -Math.round(line.amount / line.quantity) }];
-    } else continue;
-    order.refundAt = order.at + rng.int(1, 14) * DAY + rng.int(-3 * 3600, 3 * 3600);
-  }
+  for (const order of orders) maybeRefund(rng, order);
   return orders;
 }
 
@@ -1064,6 +1070,165 @@ function printSummary(s: Summary): void {
   console.log(lines.join('\n'));
 }
 
+// ---------------------------------------------------------------------------------------------
+// The same store at any size, for the benchmark: `npm run sample -- --lines 1000000 --out FILE`.
+
+export interface ScaledOptions {
+  /** Rows to write after the header (order lines, refund lines and duplicates together), at most 2^24. */
+  lines: number;
+  file: string;
+}
+
+export interface ScaledSummary {
+  rows: number;
+  bytes: number;
+  /** Buyers drawn (ids C0000001 … in order of drawing). */
+  customers: number;
+  /** Orders with at least one written line, guest orders included. */
+  orders: number;
+  guestOrders: number;
+  refundLines: number;
+  duplicateRows: number;
+}
+
+const MAX_SCALED_LINES = 1 << 24;
+const STATUSES: readonly Status[] = ['已完成', '已退款', '部分退款'];
+/** The sample's rates: 30 duplicated rows in 38,764; 29 guest orders per 5,000 buyers. */
+const SCALED_DUPLICATE_RATE = DUPLICATED_ROWS / 38_764;
+const SCALED_GUEST_RATE = 29 / BUYERS;
+
+/**
+ * orders.csv's columns and habits (catalogue, calendar, segments, baskets, refunds, exact duplicates and walk-in
+ * guests at the sample's rates) for as many buyers as it takes to fill `lines` rows, sorted by time like an export.
+ * Unreadable dates and amounts are left out so that every column has one type (a Parquet copy gets TIMESTAMP and
+ * DECIMAL columns). Lines are held in typed arrays (about 30 bytes each) and written in chunks, so 10M rows fit.
+ */
+export function writeScaledOrders({ lines, file }: ScaledOptions): ScaledSummary {
+  if (!(Number.isInteger(lines) && lines > 0 && lines <= MAX_SCALED_LINES)) throw new RangeError(`lines must be 1 .. ${MAX_SCALED_LINES}`);
+  const customerRng = new Rng('scaled-customers');
+  const orderRng = new Rng('scaled-orders');
+  const extraRng = new Rng('scaled-extras');
+  const acquisition = acquisitionCdf();
+  const productIndex = new Map(PRODUCTS.map((p, i) => [p, i]));
+  // Per line, and per order (grown as needed).
+  const lineAt = new Int32Array(lines);
+  const lineOrder = new Int32Array(lines);
+  const lineProduct = new Uint8Array(lines);
+  const lineQuantity = new Int8Array(lines);
+  const lineFen = new Int32Array(lines);
+  let orderCustomer = new Int32Array(1 << 16);
+  let orderAt = new Int32Array(1 << 16);
+  let orderSeq = new Int32Array(1 << 16);
+  let orderChannel = new Uint8Array(1 << 16);
+  let orderStatus = new Uint8Array(1 << 16);
+  const perDay = new Int32Array(DAYS);
+  let n = 0;
+  let orders = 0;
+  let customers = 0;
+  let guestOrders = 0;
+  let refundLines = 0;
+  let duplicateRows = 0;
+
+  const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
+    const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+    b.set(a);
+    return b;
+  };
+  const addLine = (order: number, at: number, line: Line, copies: number) => {
+    for (let c = 0; c < copies && n < lines; c++, n++) {
+      lineAt[n] = at;
+      lineOrder[n] = order;
+      lineProduct[n] = productIndex.get(line.product)!;
+      lineQuantity[n] = line.quantity;
+      lineFen[n] = line.amount;
+    }
+  };
+  const addOrder = (order: Order, customerNo: number) => {
+    if (n >= lines) return;
+    maybeRefund(extraRng, order);
+    if (orders === orderAt.length) {
+      [orderCustomer, orderAt, orderSeq] = [grow(orderCustomer), grow(orderAt), grow(orderSeq)];
+      [orderChannel, orderStatus] = [grow(orderChannel), grow(orderStatus)];
+    }
+    const k = orders++;
+    orderCustomer[k] = customerNo;
+    orderAt[k] = order.at;
+    orderSeq[k] = ++perDay[Math.floor(order.at / DAY)];
+    orderChannel[k] = CHANNELS.indexOf(order.channel);
+    orderStatus[k] = STATUSES.indexOf(order.status);
+    const copies = () => (extraRng.chance(SCALED_DUPLICATE_RATE) ? 2 : 1);
+    for (const line of order.lines) addLine(k, order.at, line, copies());
+    for (const line of order.refundLines) addLine(k, order.refundAt, line, 1);
+    refundLines += order.refundLines.length;
+  };
+  while (n < lines) {
+    const customer = drawCustomer(customerRng, acquisition, false);
+    const no = ++customers;
+    customerOrders(orderRng, customer, (order) => addOrder(order, no));
+    if (extraRng.chance(SCALED_GUEST_RATE)) {
+      const at = timeOnDay(extraRng, extraRng.int(0, DAYS - 1), '门店');
+      addOrder(newOrder(null, at, '门店', makeBasket(extraRng, null, at, false)), 0);
+      guestOrders++;
+    }
+  }
+
+  // Time order; lines of one order stay together (consecutive indices break the ties).
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = lineAt[i] * MAX_SCALED_LINES + i;
+  keys.sort();
+  const fd = openSync(file, 'w');
+  let bytes = 0;
+  const chunk: string[] = [ORDER_HEADER.join(',')];
+  const flush = () => {
+    const text = chunk.join('\n') + '\n';
+    writeSync(fd, text);
+    bytes += Buffer.byteLength(text);
+    chunk.length = 0;
+  };
+  // formatTs, with each day's text made once.
+  const dates = Array.from({ length: DAYS }, (_, d) => formatTs(d * DAY).slice(0, 10));
+  const idDays = dates.map((d) => `DD${d.slice(2, 4)}${d.slice(5, 7)}${d.slice(8, 10)}`);
+  const two = (x: number) => (x < 10 ? '0' : '') + x;
+  const timeText = (t: number) => {
+    const s = t % DAY;
+    return `${dates[(t - s) / DAY]} ${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
+  };
+  let previous = '';
+  try {
+    for (let k = 0; k < n; k++) {
+      const i = keys[k] % MAX_SCALED_LINES;
+      const o = lineOrder[i];
+      const product = PRODUCTS[lineProduct[i]];
+      const row = [
+        idDays[Math.floor(orderAt[o] / DAY)] + String(orderSeq[o]).padStart(5, '0'),
+        orderCustomer[o] ? `C${String(orderCustomer[o]).padStart(7, '0')}` : '',
+        timeText(lineAt[i]),
+        product.name,
+        product.category,
+        lineQuantity[i],
+        yuan(product.price),
+        yuan(lineFen[i]),
+        CHANNELS[orderChannel[o]],
+        STATUSES[orderStatus[o]],
+      ]
+        .map(csvField)
+        .join(',');
+      if (row === previous) duplicateRows++;
+      previous = row;
+      chunk.push(row);
+      if (chunk.length >= 65_536) flush();
+    }
+    flush();
+  } finally {
+    closeSync(fd);
+  }
+  return { rows: n, bytes, customers, orders, guestOrders, refundLines, duplicateRows };
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  printSummary(generate());
+  const { values } = parseArgs({ options: { lines: { type: 'string' }, out: { type: 'string' } } });
+  if (values.lines) {
+    const lines = Number(values.lines);
+    console.log(writeScaledOrders({ lines, file: values.out ?? `orders-${lines}.csv` }));
+  } else printSummary(generate());
 }

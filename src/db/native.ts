@@ -1,0 +1,235 @@
+/**
+ * A Db over native DuckDB (`@duckdb/node-api`) for the headless command on files too big for a browser tab.
+ *
+ * Results come back as Arrow tables in the shapes DuckDB-WASM gives with the settings of `blockingDb`, so the models
+ * run unchanged: BIGINT/UBIGINT as Float64 (castBigIntToDouble), HUGEINT as Decimal(38, 0), DECIMAL as 128-bit
+ * Decimal, DATE as DateDay, TIMESTAMP as microsecond Timestamp, VARCHAR/ENUM/UUID as Utf8, lists and structs nested
+ * the same way. Types the models never read (INTERVAL, MAP, UNION, …) arrive as their text.
+ *
+ * Files registered by name are written to a private folder that DuckDB searches (`file_search_path`), so the same
+ * `read_csv('name')` SQL works on both engines. Arrow IPC input is written as Parquet files (parquet-wasm, one per
+ * record batch) and read back, since native DuckDB has no built-in Arrow IPC reader.
+ */
+import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DuckDBInstance, DuckDBTypeId,
+  type DuckDBConnection, type DuckDBDateValue, type DuckDBDecimalValue, type DuckDBListValue, type DuckDBStructValue,
+  type DuckDBStructType, type DuckDBListType, type DuckDBArrayType, type DuckDBDecimalType, type DuckDBType, type DuckDBValue,
+  type DuckDBBlobValue,
+} from '@duckdb/node-api';
+import {
+  Binary, Bool, DateDay, Decimal, Field, Float32, Float64, Int16, Int32, Int8, List, RecordBatchReader, Struct, Table,
+  TimeMicrosecond, Timestamp, TimeUnit, Uint16, Uint32, Uint8, Utf8, makeData, makeVector, tableToIPC, type Data,
+  type DataType, type Vector,
+} from 'apache-arrow';
+import { ident, lit, type Db } from './db.ts';
+
+export interface NativeOptions {
+  /**
+   * Worker threads (default: one per core). Parallel aggregation adds floating-point values in a varying order, so
+   * sums of DOUBLE can differ from the single-threaded WASM engine in the last bits; one thread gives identical bits.
+   */
+  threads?: number;
+}
+
+/** Open an in-memory native DuckDB with the session settings of the WASM engine. */
+export async function openNativeDb(options: NativeOptions = {}): Promise<Db> {
+  const dir = mkdtempSync(join(tmpdir(), 'crm-notebook-native-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const instance = await DuckDBInstance.create(':memory:', options.threads ? { threads: String(options.threads) } : {});
+  const conn = await instance.connect();
+  await conn.run(`SET file_search_path = ${lit(dir)}; SET autoinstall_known_extensions = false`);
+  let seq = 0;
+  return {
+    async query(sql) {
+      return toArrow(conn, sql);
+    },
+    async registerFile(name, bytes) {
+      writeFileSync(join(dir, name), bytes);
+    },
+    async dropFile(name) {
+      rmSync(join(dir, name), { force: true });
+    },
+    async insertArrow(table, ipc, create = true) {
+      const files = await arrowToParquet(ipc, () => join(dir, `__arrow_${++seq}.parquet`));
+      try {
+        const source = `read_parquet([${files.map(lit).join(', ')}])`;
+        await conn.run(create ? `CREATE TABLE ${ident(table)} AS SELECT * FROM ${source}` : `INSERT INTO ${ident(table)} SELECT * FROM ${source}`);
+      } finally {
+        for (const f of files) unlinkSync(f);
+      }
+    },
+    async exportCsv(sql) {
+      const file = join(dir, `export_${++seq}.csv`);
+      await conn.run(`COPY (${sql}) TO ${lit(file)} (FORMAT csv, HEADER true)`);
+      try {
+        return new Uint8Array(readFileSync(file));
+      } finally {
+        unlinkSync(file);
+      }
+    },
+  };
+}
+
+/**
+ * An Arrow IPC stream as Parquet files, one per record batch, so that parquet-wasm's memory holds one batch at a time
+ * (a multi-gigabyte stream would not fit in it). Files meant to be read once: no compression, dictionaries or
+ * statistics, which halves the writing time. DuckDB reads a list of files in order.
+ */
+async function arrowToParquet(ipc: Uint8Array, nextFile: () => string): Promise<string[]> {
+  const pq = await import('parquet-wasm');
+  const props = () =>
+    new pq.WriterPropertiesBuilder()
+      .setCompression(pq.Compression.UNCOMPRESSED)
+      .setDictionaryEnabled(false)
+      .setStatisticsEnabled(pq.EnabledStatistics.None)
+      .build();
+  const write = (batchIpc: Uint8Array) => {
+    const file = nextFile();
+    writeFileSync(file, pq.writeParquet(pq.Table.fromIPCStream(batchIpc), props()));
+    return file;
+  };
+  const reader = RecordBatchReader.from(ipc);
+  const files: string[] = [];
+  for (const batch of reader) files.push(write(tableToIPC(new Table(batch), 'stream')));
+  if (files.length === 0) files.push(write(tableToIPC(new Table(reader.schema), 'stream')));
+  return files;
+}
+
+async function toArrow(conn: DuckDBConnection, sql: string): Promise<Table> {
+  const reader = await conn.runAndReadAll(sql);
+  const names = reader.columnNames();
+  const types = reader.columnTypes();
+  const columns = reader.getColumns();
+  const vectors: Record<string, Vector> = {};
+  names.forEach((name, i) => {
+    // A result without rows has no chunks, hence no column arrays.
+    if (!(name in vectors)) vectors[name] = makeVector(build(types[i], columns[i] ?? []));
+  });
+  return new Table(vectors);
+}
+
+/** The Arrow type DuckDB-WASM gives for a DuckDB type (with castBigIntToDouble). */
+function arrowType(t: DuckDBType): DataType {
+  switch (t.typeId) {
+    case DuckDBTypeId.BOOLEAN: return new Bool();
+    case DuckDBTypeId.TINYINT: return new Int8();
+    case DuckDBTypeId.SMALLINT: return new Int16();
+    case DuckDBTypeId.INTEGER: case DuckDBTypeId.SQLNULL: return new Int32();
+    case DuckDBTypeId.UTINYINT: return new Uint8();
+    case DuckDBTypeId.USMALLINT: return new Uint16();
+    case DuckDBTypeId.UINTEGER: return new Uint32();
+    case DuckDBTypeId.BIGINT: case DuckDBTypeId.UBIGINT: case DuckDBTypeId.DOUBLE: return new Float64();
+    case DuckDBTypeId.FLOAT: return new Float32();
+    case DuckDBTypeId.HUGEINT: case DuckDBTypeId.UHUGEINT: return new Decimal(0, 38, 128);
+    case DuckDBTypeId.DECIMAL: return new Decimal((t as DuckDBDecimalType).scale, (t as DuckDBDecimalType).width, 128);
+    case DuckDBTypeId.DATE: return new DateDay();
+    case DuckDBTypeId.TIMESTAMP: return new Timestamp(TimeUnit.MICROSECOND);
+    case DuckDBTypeId.TIMESTAMP_TZ: return new Timestamp(TimeUnit.MICROSECOND, 'UTC');
+    case DuckDBTypeId.TIMESTAMP_S: return new Timestamp(TimeUnit.SECOND);
+    case DuckDBTypeId.TIMESTAMP_MS: return new Timestamp(TimeUnit.MILLISECOND);
+    case DuckDBTypeId.TIMESTAMP_NS: return new Timestamp(TimeUnit.NANOSECOND);
+    case DuckDBTypeId.TIME: return new TimeMicrosecond();
+    case DuckDBTypeId.BLOB: return new Binary();
+    case DuckDBTypeId.LIST: case DuckDBTypeId.ARRAY:
+      return new List(new Field('l', arrowType((t as DuckDBListType | DuckDBArrayType).valueType), true));
+    case DuckDBTypeId.STRUCT: {
+      const s = t as DuckDBStructType;
+      return new Struct(s.entryNames.map((n, i) => new Field(n, arrowType(s.entryTypes[i]), true)));
+    }
+    default: return new Utf8();
+  }
+}
+
+/** One column of values as Arrow data of `arrowType(t)`. */
+function build(t: DuckDBType, values: readonly DuckDBValue[]): Data {
+  const type = arrowType(t);
+  const length = values.length;
+  const { nullBitmap, nullCount } = validity(values);
+  const base = { type, length, nullCount, nullBitmap } as const;
+  const each = <A extends { [i: number]: number | bigint }>(out: A, f: (v: NonNullable<DuckDBValue>) => number | bigint): A => {
+    for (let i = 0; i < length; i++) if (values[i] !== null) out[i] = f(values[i]!);
+    return out;
+  };
+  switch (t.typeId) {
+    case DuckDBTypeId.BOOLEAN: {
+      const bits = new Uint8Array((length + 7) >> 3);
+      for (let i = 0; i < length; i++) if (values[i] === true) bits[i >> 3] |= 1 << (i & 7);
+      return makeData({ ...base, type: type as Bool, data: bits });
+    }
+    case DuckDBTypeId.TINYINT: return makeData({ ...base, type: type as Int8, data: each(new Int8Array(length), Number) });
+    case DuckDBTypeId.SMALLINT: return makeData({ ...base, type: type as Int16, data: each(new Int16Array(length), Number) });
+    case DuckDBTypeId.INTEGER: case DuckDBTypeId.SQLNULL: return makeData({ ...base, type: type as Int32, data: each(new Int32Array(length), Number) });
+    case DuckDBTypeId.UTINYINT: return makeData({ ...base, type: type as Uint8, data: each(new Uint8Array(length), Number) });
+    case DuckDBTypeId.USMALLINT: return makeData({ ...base, type: type as Uint16, data: each(new Uint16Array(length), Number) });
+    case DuckDBTypeId.UINTEGER: return makeData({ ...base, type: type as Uint32, data: each(new Uint32Array(length), Number) });
+    case DuckDBTypeId.BIGINT: case DuckDBTypeId.UBIGINT: case DuckDBTypeId.DOUBLE:
+      return makeData({ ...base, type: type as Float64, data: each(new Float64Array(length), Number) });
+    case DuckDBTypeId.FLOAT: return makeData({ ...base, type: type as Float32, data: each(new Float32Array(length), Number) });
+    case DuckDBTypeId.HUGEINT: case DuckDBTypeId.UHUGEINT: case DuckDBTypeId.DECIMAL: {
+      const words = new Uint32Array(length * 4);
+      values.forEach((v, i) => {
+        if (v === null) return;
+        let x = BigInt.asUintN(128, typeof v === 'bigint' ? v : (v as DuckDBDecimalValue).value);
+        for (let k = 0; k < 4; k++, x >>= 32n) words[i * 4 + k] = Number(x & 0xffffffffn);
+      });
+      return makeData({ ...base, type: type as Decimal, data: words });
+    }
+    case DuckDBTypeId.DATE: return makeData({ ...base, type: type as DateDay, data: each(new Int32Array(length), (v) => (v as DuckDBDateValue).days) });
+    case DuckDBTypeId.TIMESTAMP: case DuckDBTypeId.TIMESTAMP_TZ:
+      return makeData({ ...base, type: type as Timestamp, data: each(new BigInt64Array(length), (v) => (v as { micros: bigint }).micros) });
+    case DuckDBTypeId.TIME:
+      return makeData({ ...base, type: type as TimeMicrosecond, data: each(new BigInt64Array(length), (v) => (v as { micros: bigint }).micros) });
+    case DuckDBTypeId.TIMESTAMP_S:
+      return makeData({ ...base, type: type as Timestamp, data: each(new BigInt64Array(length), (v) => (v as { seconds: bigint }).seconds) });
+    case DuckDBTypeId.TIMESTAMP_MS:
+      return makeData({ ...base, type: type as Timestamp, data: each(new BigInt64Array(length), (v) => (v as { millis: bigint }).millis) });
+    case DuckDBTypeId.TIMESTAMP_NS:
+      return makeData({ ...base, type: type as Timestamp, data: each(new BigInt64Array(length), (v) => (v as { nanos: bigint }).nanos) });
+    case DuckDBTypeId.BLOB: {
+      const { valueOffsets, data } = concat(values.map((v) => (v === null ? null : (v as DuckDBBlobValue).bytes)));
+      return makeData({ ...base, type: type as Binary, valueOffsets, data });
+    }
+    case DuckDBTypeId.LIST: case DuckDBTypeId.ARRAY: {
+      const valueOffsets = new Int32Array(length + 1);
+      const items: DuckDBValue[] = [];
+      values.forEach((v, i) => {
+        if (v !== null) items.push(...(v as DuckDBListValue).items);
+        valueOffsets[i + 1] = items.length;
+      });
+      const child = build((t as DuckDBListType).valueType, items);
+      return makeData({ ...base, type: type as List, valueOffsets, child });
+    }
+    case DuckDBTypeId.STRUCT: {
+      const s = t as DuckDBStructType;
+      const children = s.entryNames.map((n, k) => build(s.entryTypes[k], values.map((v) => (v === null ? null : (v as DuckDBStructValue).entries[n]))));
+      return makeData({ ...base, type: type as Struct, children });
+    }
+    default: {
+      const encoder = new TextEncoder();
+      const { valueOffsets, data } = concat(values.map((v) => (v === null ? null : encoder.encode(String(v)))));
+      return makeData({ ...base, type: type as Utf8, valueOffsets, data });
+    }
+  }
+}
+
+function validity(values: readonly DuckDBValue[]): { nullBitmap: Uint8Array; nullCount: number } {
+  const nullBitmap = new Uint8Array((values.length + 7) >> 3);
+  let nullCount = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] === null) nullCount++;
+    else nullBitmap[i >> 3] |= 1 << (i & 7);
+  }
+  return { nullBitmap, nullCount };
+}
+
+/** Variable-width values laid out as Arrow offsets and bytes. */
+function concat(parts: (Uint8Array | null)[]): { valueOffsets: Int32Array; data: Uint8Array } {
+  const valueOffsets = new Int32Array(parts.length + 1);
+  parts.forEach((p, i) => (valueOffsets[i + 1] = valueOffsets[i] + (p?.length ?? 0)));
+  const data = new Uint8Array(valueOffsets[parts.length]);
+  parts.forEach((p, i) => p && data.set(p, valueOffsets[i]));
+  return { valueOffsets, data };
+}

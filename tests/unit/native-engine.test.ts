@@ -1,0 +1,89 @@
+// The native DuckDB engine (analyze --engine native) gives the WASM engine's results: same shapes, same numbers.
+import { fileURLToPath } from 'node:url';
+import { Table as ArrowTable, tableFromArrays, tableToIPC } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/cli/analyze.ts';
+import { rows } from '../../src/db/db.ts';
+import { openNativeDb } from '../../src/db/native.ts';
+import { openNodeDb } from '../../src/db/node.ts';
+
+const FILES = {
+  sample: fileURLToPath(new URL('../../sample-data/orders.csv', import.meta.url)),
+  france: fileURLToPath(new URL('../../../shared/data/online_retail_france.csv', import.meta.url)),
+};
+
+/** Every number that differs between a and b by more than `rel` (relative), with its path; other values must be equal. */
+function differences(a: unknown, b: unknown, rel: number, path = '$'): string[] {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const ok = a === b || Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b));
+    return ok ? [] : [`${path}: ${a} vs ${b}`];
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return [`${path}: length ${a.length} vs ${b.length}`];
+    return a.flatMap((x, i) => differences(x, b[i], rel, `${path}[${i}]`));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = Object.keys(a);
+    if (keys.join() !== Object.keys(b).join()) return [`${path}: keys ${keys} vs ${Object.keys(b)}`];
+    return keys.flatMap((k) => differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], rel, `${path}.${k}`));
+  }
+  return Object.is(a, b) ? [] : [`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`];
+}
+
+describe.each(Object.entries(FILES))('native and WASM DuckDB on %s', (_, file) => {
+  const models = ['overview', 'rfm', 'abc'] as const;
+  const run = async (db: Awaited<ReturnType<typeof openNodeDb>>) => analyze({ orders: file, models: [...models] }, db);
+
+  it('give bit-identical results single-threaded, and the same to 1e-12 in parallel', async () => {
+    const wasm = await run(await openNodeDb());
+    const serial = await run(await openNativeDb({ threads: 1 }));
+    const parallel = await run(await openNativeDb({ threads: 4 }));
+    for (const m of models) expect(wasm[m], m).toBeDefined();
+    expect((wasm.rfm as { customers: unknown[] }).customers.length).toBeGreaterThan(80);
+    expect(serial).toEqual(wasm);
+    expect(differences(wasm, parallel, 1e-12)).toEqual([]);
+  }, 180_000);
+});
+
+describe('native DuckDB results as Arrow', () => {
+  it('come in the WASM engine shapes: BIGINT as double, HUGEINT and DECIMAL as decimals, dates as epoch ms, nested values', async () => {
+    const sql = `SELECT 2::BIGINT AS i64, count(*) AS n, 1.5::DOUBLE AS f, -12.3456::DECIMAL(18,4) AS dec, 3::HUGEINT AS huge,
+      DATE '2024-03-05' AS d, TIMESTAMP '2024-03-05 14:22:07.5' AS ts, '中文' AS s, NULL::VARCHAR AS blank, true AS b,
+      ['a', NULL, 'c'] AS l, {'k': 1, 'v': 'x'} AS st, 7::INTEGER AS i32 FROM range(3) GROUP BY ALL`;
+    const [wasmDb, nativeDb] = await Promise.all([openNodeDb(), openNativeDb()]);
+    const [w, n] = await Promise.all([wasmDb.query(sql), nativeDb.query(sql)]);
+    expect(n.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(w.schema.fields.map((f) => `${f.name}:${f.type}`));
+    const [wr] = await rows(wasmDb, sql);
+    const [nr] = await rows(nativeDb, sql);
+    expect(nr.n).toBe(3);
+    expect(nr.d).toBe(Date.UTC(2024, 2, 5));
+    expect(nr.ts).toBe(Date.UTC(2024, 2, 5, 14, 22, 7, 500));
+    expect(String(nr.dec)).toBe('-123456');
+    expect(Array.from(nr.l as Iterable<unknown>)).toEqual(['a', null, 'c']);
+    const plain = (r: Record<string, unknown>) => JSON.parse(JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? String(v) : v)));
+    expect(plain(nr)).toEqual(plain(wr));
+  });
+
+  it('read registered files by name, take Arrow IPC and export CSV', async () => {
+    const db = await openNativeDb();
+    await db.registerFile('t.src', new TextEncoder().encode('a,b\n1,x\n2,y\n'));
+    await db.query(`CREATE TABLE t AS SELECT * FROM read_csv('t.src')`);
+    await db.dropFile('t.src');
+    const ipc = tableToIPC(await db.query('SELECT a * 10 AS a, b FROM t'), 'stream');
+    await db.insertArrow('u', ipc);
+    await db.insertArrow('u', ipc, false);
+    expect(await rows(db, 'SELECT a, b FROM u ORDER BY a, b')).toEqual([
+      { a: 10, b: 'x' }, { a: 10, b: 'x' }, { a: 20, b: 'y' }, { a: 20, b: 'y' },
+    ]);
+    // Several record batches arrive in order; a stream without batches still makes the (empty) table.
+    const all = tableFromArrays({ k: Float64Array.from([1, 2, 3, 4]), s: ['a', 'b', 'c', 'd'] });
+    const split = new ArrowTable([...all.slice(0, 3).batches, ...all.slice(3).batches]);
+    expect(split.batches.length).toBe(2);
+    await db.insertArrow('batches', tableToIPC(split, 'stream'));
+    expect((await rows(db, 'SELECT k, s FROM batches')).map((r) => `${r.k}${r.s}`)).toEqual(['1a', '2b', '3c', '4d']);
+    await db.insertArrow('empty', tableToIPC(new ArrowTable(all.schema), 'stream'));
+    expect(await rows(db, `SELECT column_name AS c, column_type AS t FROM (DESCRIBE empty)`)).toEqual([{ c: 'k', t: 'DOUBLE' }, { c: 's', t: 'VARCHAR' }]);
+    // BIGINT left DuckDB as a double (as in the WASM engine), so the round trip made it DOUBLE.
+    expect(new TextDecoder().decode(await db.exportCsv('SELECT b, a FROM u ORDER BY a LIMIT 1'))).toBe('b,a\nx,10.0\n');
+  });
+});
