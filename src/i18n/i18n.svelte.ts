@@ -23,6 +23,33 @@ class I18n {
     this.locale = locale;
     localStorage.setItem('crm-notebook.locale', locale);
     document.documentElement.lang = this.tag;
+    this.warm();
+  }
+
+  /**
+   * Build the locale's formatters ahead of need, one per idle moment: the first formatter of a locale loads
+   * its data (tens of milliseconds), which would otherwise land in the task that draws the first result.
+   */
+  warm(): void {
+    if (typeof requestIdleCallback !== 'function') return;
+    const jobs = [
+      () => this.int(0),
+      () => this.num(0),
+      () => this.num(0, 2),
+      () => this.pct(0),
+      () => this.pct(0, 0),
+      () => this.money(0),
+      () => this.money(1e6, true),
+      () => this.compact(0),
+      () => this.day('2024-01-01'),
+      () => this.month('2024-01'),
+      () => this.monthTick(new Date(0), 1),
+    ];
+    const next = () => {
+      jobs.shift()?.();
+      if (jobs.length) requestIdleCallback(next);
+    };
+    requestIdleCallback(next);
   }
 
   /** The message for `key`, with `{name}` placeholders filled. */
@@ -31,38 +58,58 @@ class I18n {
     return text.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`));
   };
 
-  int = (n: number): string => new Intl.NumberFormat(this.tag, { maximumFractionDigits: 0 }).format(n);
+  /** One Intl formatter per locale and option set: building one costs far more than formatting a value. */
+  #formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
 
-  num = (n: number, digits = 1): string => new Intl.NumberFormat(this.tag, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
+  #number(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+    const id = `${this.tag}|n|${key}`;
+    let f = this.#formats.get(id) as Intl.NumberFormat | undefined;
+    if (!f) this.#formats.set(id, (f = new Intl.NumberFormat(this.tag, options)));
+    return f;
+  }
 
-  pct = (n: number, digits = 1): string => new Intl.NumberFormat(this.tag, { style: 'percent', maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
+  #date(key: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+    const id = `${this.tag}|d|${key}`;
+    let f = this.#formats.get(id) as Intl.DateTimeFormat | undefined;
+    if (!f) this.#formats.set(id, (f = new Intl.DateTimeFormat(this.tag, { ...options, timeZone: 'UTC' })));
+    return f;
+  }
+
+  int = (n: number): string => this.#number('int', { maximumFractionDigits: 0 }).format(n);
+
+  num = (n: number, digits = 1): string =>
+    this.#number(`num${digits}`, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
+
+  pct = (n: number, digits = 1): string =>
+    this.#number(`pct${digits}`, { style: 'percent', maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
 
   /** Money without a currency (exports rarely say which): grouping and two decimals; compact for large values. */
   money = (n: number, compact = false): string =>
     compact && Math.abs(n) >= 100_000
-      ? new Intl.NumberFormat(this.tag, { notation: 'compact', maximumFractionDigits: 2 }).format(n)
-      : new Intl.NumberFormat(this.tag, { maximumFractionDigits: 2, minimumFractionDigits: 2 }).format(n);
+      ? this.#number('money-compact', { notation: 'compact', maximumFractionDigits: 2 }).format(n)
+      : this.#number('money', { maximumFractionDigits: 2, minimumFractionDigits: 2 }).format(n);
 
   /** Short axis labels: 5万 / 50K. */
-  compact = (n: number): string => new Intl.NumberFormat(this.tag, { notation: 'compact', maximumFractionDigits: 1 }).format(n);
+  compact = (n: number): string => this.#number('compact', { notation: 'compact', maximumFractionDigits: 1 }).format(n);
 
   /** A calendar day `YYYY-MM-DD` formatted for the locale, without time-zone shifts. */
   day = (iso: string): string => {
     const [y, m, d] = iso.split('-').map(Number);
-    return new Intl.DateTimeFormat(this.tag, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d));
+    return this.#date('day', { year: 'numeric', month: 'short', day: 'numeric' }).format(Date.UTC(y, m - 1, d));
   };
 
   /** A time-axis tick at a month start: the month, with the year under January (and under the first tick). */
   monthTick = (d: Date, i: number): string => {
-    const month = new Intl.DateTimeFormat(this.tag, { month: 'short', timeZone: 'UTC' }).format(d);
+    const month = this.#date('month-short', { month: 'short' }).format(d);
     return d.getUTCMonth() === 0 || i === 0 ? `${month}\n${d.getUTCFullYear()}` : month;
   };
 
   /** A month `YYYY-MM` formatted for the locale. */
   month = (iso: string): string => {
     const [y, m] = iso.split('-').map(Number);
-    return new Intl.DateTimeFormat(this.tag, { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, 1));
+    return this.#date('month', { year: 'numeric', month: 'short' }).format(Date.UTC(y, m - 1, 1));
   };
 }
 
 export const i18n = new I18n();
+i18n.warm();
