@@ -1,6 +1,7 @@
 /** Turn a mapped raw orders table into the canonical `orders` table, counting every rule in a cleaning report. */
 import { ident, lit, one, rows, type Db } from '../db/db.ts';
 import { InputError } from './errors.ts';
+import { createTable, dropCanonical, storeFor } from './store.ts';
 import type { Mapping } from './mapping.ts';
 import type { RawSource } from './read.ts';
 import { dateFormats, dateOrderEvidenceSql, formatHitsSql, idSql, labelSql, MONEY, moneySql, moneyStyleSql, numberSql, timestampSql, type DateOrder, type MoneyStyle } from './values.ts';
@@ -49,8 +50,26 @@ export interface CleaningReport {
 
 const CANONICAL_LABELS = ['product', 'category', 'channel', 'status'] as const;
 
-/** Build `staged` (every source row with its fault), `orders`, `order_totals` and the `purchases` view. */
-export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, settings: CleaningSettings = {}): Promise<CleaningReport> {
+export interface CleanOptions {
+  /**
+   * Drop the raw table as soon as the orders are typed, before the report and `order_totals` are built: the raw
+   * table is the largest one, and the caller can read the file again to apply another mapping.
+   */
+  release?: boolean;
+  /** Source rows above which `orders` is stored compressed (default `PACK_ROWS`, see store.ts). */
+  packAbove?: number;
+}
+
+/**
+ * Build `orders`, `order_totals` and the `purchases` view from a mapped raw table, with the cleaning report.
+ *
+ * One pass over the raw table types every row and marks its fault (an unreadable date or amount) in a new table,
+ * keeping a faulty row's source text for the report's examples. Duplicates (rows repeating every data column; the
+ * first line is kept) are then marked from a hash of each row: only rows whose hash repeats are compared column by
+ * column, instead of partitioning every row by every column. The report is counted on that table; then the faulty
+ * rows and the working columns go, and the table becomes `orders`. An error leaves the orders of an earlier file.
+ */
+export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, settings: CleaningSettings = {}, opts: CleanOptions = {}): Promise<CleaningReport> {
   const col = (c: string | undefined) => (c ? ident(c) : 'NULL');
   const t = ident(raw.table);
   const dateCol = mapping.order_ts!;
@@ -61,7 +80,7 @@ export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, sett
   const data = raw.columns.filter((c) => !(c === raw.columns[0] && isIndexColumn(c)));
   const mapped = new Set(Object.values(mapping));
   const extras = data.filter((c) => !mapped.has(c) && !/^__/.test(c));
-  const dates = await usualDateFormats(db, t, col(dateCol), dateOrder);
+  const dates = await usualDateFormats(db, t, col(dateCol), dateOrder, raw.rows);
   const style = async (c: string) => (await one<{ style: MoneyStyle }>(db, moneyStyleSql(col(c), t))).style;
   const price = mapping.unit_price ? moneySql(col(mapping.unit_price), await style(mapping.unit_price)) : `NULL::${MONEY}`;
   const amount = mapping.amount
@@ -69,55 +88,89 @@ export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, sett
     : `(${numberSql(col(mapping.quantity))} * ${price})::${MONEY}`;
   const status = mapping.status ? `trim(${col(mapping.status)})` : 'NULL';
   const refundByStatus = refundStatuses.length ? `coalesce(${status} IN (${refundStatuses.map(lit).join(', ')}), false)` : 'false';
-  const dup = dedupe ? `row_number() OVER (PARTITION BY ${data.map(ident).join(', ')} ORDER BY __line) > 1` : 'false';
+  const rowData = data.map(ident).join(', ');
 
-  await db.query(`CREATE OR REPLACE TABLE staged AS
-    SELECT *, CASE WHEN __dup THEN 'duplicate' WHEN order_ts IS NULL THEN 'bad_date' WHEN amount IS NULL THEN 'bad_amount' END AS __fault
-    FROM (
-      SELECT __line,
-        ${idSql(col(mapping.customer_id))} AS customer_id,
-        ${timestampSql(col(dateCol), dateOrder, dates.formats, dates.serials)} AS order_ts,
-        ${amount} AS amount,
-        ${mapping.order_id ? idSql(col(mapping.order_id)) : 'NULL::VARCHAR'} AS order_id,
-        ${CANONICAL_LABELS.map((f) => `${mapping[f] ? labelSql(col(mapping[f])) : 'NULL::VARCHAR'} AS ${f}`).join(', ')},
-        ${mapping.quantity ? numberSql(col(mapping.quantity)) : 'NULL::DOUBLE'} AS quantity,
-        ${price} AS unit_price,
-        ${refundByStatus} AS __refund_status,
-        ${col(dateCol)} AS __raw_ts,
-        ${mapping.amount ? col(mapping.amount) : `concat_ws(' × ', ${col(mapping.quantity)}, ${col(mapping.unit_price)})`} AS __raw_amount,
-        ${dup} AS __dup
-        ${extras.length ? ', ' + extras.map((c) => `${ident(c)} AS ${ident('x_' + c)}`).join(', ') : ''}
-      FROM ${t})
-    ORDER BY __line`);
-  const loaded = await one<{ n: number }>(db, `SELECT count(*) FILTER (WHERE __fault IS NULL)::DOUBLE AS n FROM staged`);
-  if (loaded.n === 0) {
-    // Nothing usable: say where, and leave the orders loaded from an earlier file as they are.
-    const ex = await rows<{ line: number; fault: string; ts: string | null; amount: string | null }>(
-      db,
-      `SELECT __line::DOUBLE AS line, __fault AS fault, __raw_ts AS ts, __raw_amount AS amount FROM staged WHERE __fault IN ('bad_date', 'bad_amount') ORDER BY __line LIMIT 1`,
-    );
-    const e = ex[0];
-    throw new InputError(raw.file, 'no_readable_rows', {
-      sheet: raw.sheet,
-      line: e?.line,
-      column: e ? (e.fault === 'bad_date' ? dateCol : (mapping.amount ?? mapping.unit_price)) : undefined,
-      value: e ? (e.fault === 'bad_date' ? e.ts : e.amount) : undefined,
-    });
-  }
-
-  await db.query(`CREATE OR REPLACE TABLE orders AS
+  const store = await storeFor(db, raw.rows, opts.packAbove);
+  const next = `${store}.${ident('orders__next')}`;
+  await db.query(`DROP TABLE IF EXISTS ${next}`);
+  const { first, last } = await one<{ first: number; last: number }>(db, `SELECT min(__line)::DOUBLE AS first, max(__line)::DOUBLE AS last FROM ${t}`);
+  const typed = (where: string) => `
     SELECT customer_id, order_ts, CASE WHEN __refund THEN -abs(amount) ELSE amount END AS amount,
       order_id, product, category, quantity, unit_price, channel, status, __refund AS is_refund,
       __refund_status AS refund_status, __line,
       coalesce(order_id, coalesce(customer_id, '') || chr(31) || strftime(order_ts, '%Y-%m-%d %H:%M:%S.%f')) AS order_key
-      ${extras.length ? ', ' + extras.map((c) => `${ident('x_' + c)} AS ${ident(c)}`).join(', ') : ''}
-    FROM (SELECT *, amount < 0 OR coalesce(quantity < 0, false) AS __refund FROM staged WHERE __fault IS NULL)
-    ORDER BY __line`);
-  await buildPurchases(db);
-  return report(db, raw.file, { dedupe, dateOrder, evidence, refundStatuses, mapping });
+      ${extras.length ? ', ' + extras.map((c) => `${ident('x_' + c)} AS ${ident(c)}`).join(', ') : ''},
+      __fault, CASE __fault WHEN 'bad_date' THEN __raw_ts WHEN 'bad_amount' THEN __raw_amount END AS __raw
+      ${dedupe ? ', __hash' : ''}
+    FROM (
+      SELECT *, CASE WHEN order_ts IS NULL THEN 'bad_date' WHEN amount IS NULL THEN 'bad_amount' END AS __fault,
+        amount < 0 OR coalesce(quantity < 0, false) AS __refund
+      FROM (
+        SELECT __line,
+          ${idSql(col(mapping.customer_id))} AS customer_id,
+          ${timestampSql(col(dateCol), dateOrder, dates.formats, dates.serials)} AS order_ts,
+          ${amount} AS amount,
+          ${mapping.order_id ? idSql(col(mapping.order_id)) : 'NULL::VARCHAR'} AS order_id,
+          ${CANONICAL_LABELS.map((f) => `${mapping[f] ? labelSql(col(mapping[f])) : 'NULL::VARCHAR'} AS ${f}`).join(', ')},
+          ${mapping.quantity ? numberSql(col(mapping.quantity)) : 'NULL::DOUBLE'} AS quantity,
+          ${price} AS unit_price,
+          ${refundByStatus} AS __refund_status,
+          ${col(dateCol)} AS __raw_ts,
+          ${mapping.amount ? col(mapping.amount) : `concat_ws(' × ', ${col(mapping.quantity)}, ${col(mapping.unit_price)})`} AS __raw_amount
+          ${dedupe ? `, hash(${rowData}) AS __hash` : ''}
+          ${extras.length ? ', ' + extras.map((c) => `${ident(c)} AS ${ident('x_' + c)}`).join(', ') : ''}
+        FROM ${t} WHERE ${where}))`;
+  try {
+    await createTable(db, store, next, typed, first, last);
+    if (dedupe)
+      await db.query(`UPDATE ${next} SET __fault = 'duplicate' WHERE __line IN (
+        SELECT __line FROM (
+          SELECT __line, row_number() OVER (PARTITION BY ${rowData} ORDER BY __line) AS k FROM ${t}
+          WHERE __line IN (SELECT __line FROM ${next} WHERE __hash IN (SELECT __hash FROM ${next} GROUP BY __hash HAVING count(*) > 1)))
+        WHERE k > 1)`);
+    if (opts.release) await db.query(`DROP TABLE IF EXISTS ${t}`);
+    const counts = await one<Record<string, number>>(
+      db,
+      `SELECT count(*)::DOUBLE AS rows_read,
+         count(*) FILTER (WHERE __fault IS NULL)::DOUBLE AS rows_loaded,
+         count(*) FILTER (WHERE __fault = 'duplicate')::DOUBLE AS duplicates_removed,
+         count(*) FILTER (WHERE __fault = 'bad_date')::DOUBLE AS bad_date,
+         count(*) FILTER (WHERE __fault = 'bad_amount')::DOUBLE AS bad_amount,
+         count(*) FILTER (WHERE __fault IS NULL AND customer_id IS NULL)::DOUBLE AS blank_customer,
+         count(DISTINCT customer_id) FILTER (WHERE __fault IS NULL)::DOUBLE AS customers
+       FROM ${next}`,
+    );
+    const faults = await rows<{ kind: string; line: number; value: string | null }>(
+      db,
+      `SELECT __fault AS kind, __line::DOUBLE AS line, CASE WHEN __fault <> 'duplicate' THEN __raw END AS value FROM ${next} WHERE __fault IS NOT NULL
+       QUALIFY row_number() OVER (PARTITION BY __fault ORDER BY __line) <= 5 ORDER BY __fault, __line`,
+    );
+    if (counts.rows_loaded === 0) {
+      // Nothing usable: say where, and leave the orders loaded from an earlier file as they are.
+      const e = faults.filter((f) => f.kind !== 'duplicate').sort((a, b) => a.line - b.line)[0];
+      throw new InputError(raw.file, 'no_readable_rows', {
+        sheet: raw.sheet,
+        line: e?.line,
+        column: e ? (e.kind === 'bad_date' ? dateCol : (mapping.amount ?? mapping.unit_price)) : undefined,
+        value: e?.value,
+      });
+    }
+    if (counts.rows_loaded < counts.rows_read) await db.query(`DELETE FROM ${next} WHERE __fault IS NOT NULL`);
+    for (const c of ['__fault', '__raw', ...(dedupe ? ['__hash'] : [])]) await db.query(`ALTER TABLE ${next} DROP COLUMN ${c}`);
+    await dropCanonical(db, 'orders');
+    await db.query(`ALTER TABLE ${next} RENAME TO orders`);
+    await buildPurchases(db);
+    return await report(db, raw.file, counts, faults, { dedupe, dateOrder, evidence, refundStatuses, mapping });
+  } catch (e) {
+    await db.query(`DROP TABLE IF EXISTS ${next}`);
+    throw e;
+  }
 }
 
-/** One shared definition of orders and purchases (MODELS.md §1), used by every model. */
+/**
+ * One shared definition of orders and purchases (MODELS.md §1), used by every model. `order_totals` stays an ordinary
+ * table even when `orders` is stored compressed: it is a third of the size, and every model reads it.
+ */
 export async function buildPurchases(db: Db): Promise<void> {
   // A status-refunded line reduces its order only where the order has no explicit negative line.
   await db.query(`CREATE OR REPLACE TABLE order_totals AS
@@ -145,9 +198,12 @@ export async function decideDateOrder(db: Db, table: string, column: string, set
   return { order: 'mdy' as DateOrder, evidence: 'default' as const };
 }
 
-/** The formats that parse most of a sample of the column's values (the three most common), and whether Excel serials occur. */
-export async function usualDateFormats(db: Db, table: string, column: string, order: DateOrder) {
-  const hits = await one<Record<string, number>>(db, formatHitsSql(column, table, order));
+/**
+ * The formats that parse most of a sample of the column's values (the three most common), and whether Excel serials
+ * occur. `rows` (the table's) spreads the sample over the whole table.
+ */
+export async function usualDateFormats(db: Db, table: string, column: string, order: DateOrder, rows: number) {
+  const hits = await one<Record<string, number>>(db, formatHitsSql(column, table, order, rows));
   const formats = dateFormats(order)
     .map((f, i) => ({ f, n: hits[`h${i}`] }))
     .filter((h) => h.n > 0)
@@ -156,55 +212,49 @@ export async function usualDateFormats(db: Db, table: string, column: string, or
   return { formats: formats.slice(0, 3), serials: hits.serials > 0 };
 }
 
+/**
+ * Status values naming a full refund. The patterns run on the column's distinct values, not on every row (`OFFSET 0`
+ * keeps DuckDB from pushing the filter below the DISTINCT).
+ */
 async function defaultRefundStatuses(db: Db, table: string, column: string): Promise<string[]> {
   const r = await rows<{ s: string }>(
     db,
-    `SELECT DISTINCT trim(${ident(column)}) AS s FROM ${ident(table)}
-     WHERE regexp_matches(lower(${ident(column)}), '退|refund|return|reversal')
-       AND NOT regexp_matches(lower(${ident(column)}), '部分|partial|申请|拒绝|取消退|rejected|requested') ORDER BY s LIMIT 50`,
+    `SELECT DISTINCT trim(v) AS s FROM (SELECT DISTINCT ${ident(column)} AS v FROM ${ident(table)} OFFSET 0)
+     WHERE regexp_matches(lower(v), '退|refund|return|reversal')
+       AND NOT regexp_matches(lower(v), '部分|partial|申请|拒绝|取消退|rejected|requested') ORDER BY s LIMIT 50`,
   );
   return r.map((x) => x.s);
 }
 
+/**
+ * The cleaning report: `counts` and `faults` (up to 5 examples per fault) come from the typed rows; the rest from
+ * `orders` and `order_totals`. Refund lines are looked for only among lines that are negative or carry a refund
+ * status: whether their order has an explicit negative line is decided among those same lines, which include every
+ * negative line of the order.
+ */
 async function report(
   db: Db,
   file: string,
+  counts: Record<string, number>,
+  faults: { kind: string; line: number; value: string | null }[],
   ctx: { dedupe: boolean; dateOrder: DateOrder; evidence: CleaningReport['date_order_evidence']; refundStatuses: string[]; mapping: Mapping },
 ): Promise<CleaningReport> {
-  const c = await one<Record<string, number>>(
-    db,
-    `SELECT count(*)::DOUBLE AS rows_read,
-       count(*) FILTER (WHERE __fault IS NULL)::DOUBLE AS rows_loaded,
-       count(*) FILTER (WHERE __fault = 'duplicate')::DOUBLE AS duplicates_removed,
-       count(*) FILTER (WHERE __fault = 'bad_date')::DOUBLE AS bad_date,
-       count(*) FILTER (WHERE __fault = 'bad_amount')::DOUBLE AS bad_amount
-     FROM staged`,
-  );
   const o = await one<Record<string, number>>(
     db,
-    `SELECT (SELECT count(*) FILTER (WHERE customer_id IS NULL) FROM orders)::DOUBLE AS blank_customer,
-       (SELECT count(*) FILTER (WHERE is_refund OR (refund_status AND NOT explicit))
-          FROM (SELECT *, bool_or(is_refund) OVER (PARTITION BY order_key) AS explicit FROM orders))::DOUBLE AS refund_lines,
-       (SELECT count(*) FROM order_totals)::DOUBLE AS orders,
+    `SELECT count(*)::DOUBLE AS orders,
        (SELECT count(*) FROM purchases)::DOUBLE AS purchases,
-       (SELECT count(DISTINCT customer_id) FROM orders)::DOUBLE AS customers,
-       (SELECT count(*) FILTER (WHERE customer_id IS NULL) FROM order_totals)::DOUBLE AS guest_orders,
-       (SELECT count(*) FILTER (WHERE net < 0) FROM order_totals)::DOUBLE AS refund_orders`,
+       count(*) FILTER (WHERE customer_id IS NULL)::DOUBLE AS guest_orders,
+       count(*) FILTER (WHERE net < 0)::DOUBLE AS refund_orders,
+       (SELECT count(*) FROM (${REFUND_LINES}))::DOUBLE AS refund_lines
+     FROM order_totals`,
   );
   const ex = await rows<{ kind: string; line: number; value: string | null }>(
     db,
-    `SELECT kind, line, value FROM (
-       SELECT __fault AS kind, __line AS line,
-         CASE __fault WHEN 'bad_date' THEN __raw_ts WHEN 'bad_amount' THEN __raw_amount END AS value,
-         row_number() OVER (PARTITION BY __fault ORDER BY __line) AS k
-       FROM staged WHERE __fault IS NOT NULL
+    `SELECT kind, line::DOUBLE AS line, value FROM (
+       (SELECT 'blank_customer' AS kind, __line AS line, NULL AS value FROM orders WHERE customer_id IS NULL ORDER BY __line LIMIT 5)
        UNION ALL
-       SELECT 'blank_customer', __line, NULL, row_number() OVER (ORDER BY __line) FROM orders WHERE customer_id IS NULL
-       UNION ALL
-       SELECT 'refund', __line, amount::VARCHAR, row_number() OVER (ORDER BY __line)
-       FROM (SELECT *, bool_or(is_refund) OVER (PARTITION BY order_key) AS explicit FROM orders)
-       WHERE is_refund OR (refund_status AND NOT explicit))
-     WHERE k <= 5 ORDER BY kind, line`,
+       (SELECT 'refund', __line, amount::VARCHAR FROM (${REFUND_LINES}) ORDER BY __line LIMIT 5))
+     ORDER BY kind, line`,
   );
   const columnOf: Record<string, string | undefined> = {
     bad_date: ctx.mapping.order_ts,
@@ -213,22 +263,22 @@ async function report(
     refund: ctx.mapping.amount ?? ctx.mapping.quantity,
   };
   const examples: CleaningReport['examples'] = {};
-  for (const e of ex) {
+  for (const e of [...faults, ...ex].sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.line - b.line))) {
     const k = e.kind as keyof CleaningReport['examples'];
     (examples[k] ??= []).push({ line: e.line, column: columnOf[k], value: e.value });
   }
   return {
     file,
-    rows_read: c.rows_read,
-    rows_loaded: c.rows_loaded,
-    duplicates_removed: c.duplicates_removed,
-    blank_customer: o.blank_customer,
-    bad_date: c.bad_date,
-    bad_amount: c.bad_amount,
+    rows_read: counts.rows_read,
+    rows_loaded: counts.rows_loaded,
+    duplicates_removed: counts.duplicates_removed,
+    blank_customer: counts.blank_customer,
+    bad_date: counts.bad_date,
+    bad_amount: counts.bad_amount,
     refund_lines: o.refund_lines,
     orders: o.orders,
     purchases: o.purchases,
-    customers: o.customers,
+    customers: counts.customers,
     guest_orders: o.guest_orders,
     refund_orders: o.refund_orders,
     dedupe: ctx.dedupe,
@@ -238,3 +288,9 @@ async function report(
     examples,
   };
 }
+
+/** Order lines that carry a refund: negative lines, and status-refunded lines of orders without a negative line. */
+const REFUND_LINES = `SELECT __line, amount FROM (
+    SELECT __line, amount, is_refund, refund_status, bool_or(is_refund) OVER (PARTITION BY order_key) AS explicit
+    FROM orders WHERE is_refund OR refund_status)
+  WHERE is_refund OR (refund_status AND NOT explicit)`;

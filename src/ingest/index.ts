@@ -1,6 +1,6 @@
 /** Ingest in two steps: read a file and guess its mapping; then apply a (possibly corrected) mapping and clean. */
 import { ident, type Db } from '../db/db.ts';
-import { cleanOrders, type CleaningReport, type CleaningSettings } from './clean.ts';
+import { cleanOrders, type CleaningReport, type CleaningSettings, type CleanOptions } from './clean.ts';
 import { InputError } from './errors.ts';
 import {
   CUSTOMER_FIELDS, EVENT_FIELDS, guessMapping, guessRole, matchScore, missingRequired, ORDER_FIELDS, profileColumns,
@@ -61,25 +61,30 @@ export interface Applied {
 
 /**
  * Build the canonical table for a loaded source with `mapping`. An InputError leaves the canonical tables
- * built from earlier files as they were.
+ * built from earlier files as they were. With `release`, the raw table is dropped once it has been read (also when
+ * the mapping turns out unusable): a caller that keeps the file reads it again to apply another mapping.
  */
-export async function applyMapping(db: Db, source: LoadedSource, mapping: Mapping, settings: CleaningSettings = {}): Promise<Applied> {
+export async function applyMapping(db: Db, source: LoadedSource, mapping: Mapping, settings: CleaningSettings = {}, opts: CleanOptions = {}): Promise<Applied> {
   const { raw, role } = source;
   const missing = missingRequired(mapping, role);
   for (const [field, column] of Object.entries(mapping))
     if (column && !raw.columns.includes(column)) throw new InputError(raw.file, 'mapping_column', { field, column, sheet: raw.sheet });
   if (missing.length) throw new InputError(raw.file, 'missing_fields', { fields: missing, columns: raw.columns, sheet: raw.sheet });
-  if (role === 'orders') {
-    const report = await cleanOrders(db, raw, mapping, settings);
-    return { role, report, rows: report.rows_loaded };
+  try {
+    if (role === 'orders') {
+      const report = await cleanOrders(db, raw, mapping, settings, opts);
+      return { role, report, rows: report.rows_loaded };
+    }
+    if (role === 'baskets') return { role, rows: await buildBaskets(db, raw) };
+    const table = role === 'customers' ? await buildCustomers(db, raw, mapping) : await buildEvents(db, raw, mapping);
+    return { role, table, rows: table.rows_loaded };
+  } finally {
+    if (opts.release) await db.query(`DROP TABLE IF EXISTS ${ident(raw.table)}`);
   }
-  if (role === 'baskets') return { role, rows: await buildBaskets(db, raw) };
-  const table = role === 'customers' ? await buildCustomers(db, raw, mapping) : await buildEvents(db, raw, mapping);
-  return { role, table, rows: table.rows_loaded };
 }
 
 export { InputError, inputErrorData, formatInputError, type InputErrorCode, type InputErrorParams, type InputErrorData } from './errors.ts';
 export type { CleaningReport, CleaningSettings, FaultExample } from './clean.ts';
 export type { TableReport } from './tables.ts';
 export type { Mapping, Role, Field, ColumnProfile } from './mapping.ts';
-export type { SourceNote } from './read.ts';
+export { readSource, type SourceNote } from './read.ts';

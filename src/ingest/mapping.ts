@@ -1,5 +1,5 @@
 /** Guess which source column holds each canonical field, from header names (Chinese and English) and values. */
-import { ident, rows, type Db } from '../db/db.ts';
+import { ident, one, rows, type Db } from '../db/db.ts';
 
 export const ORDER_FIELDS = ['customer_id', 'order_ts', 'amount', 'order_id', 'product', 'category', 'quantity', 'unit_price', 'channel', 'status'] as const;
 export const CUSTOMER_FIELDS = ['customer_id', 'first_seen', 'name', 'phone', 'email', 'region', 'channel'] as const;
@@ -57,9 +57,17 @@ const DATE_LIKE = `(regexp_full_match(v, '\\d{4}[-/.年]\\d{1,2}[-/.月]\\d{1,2}
   OR (regexp_full_match(v, '(19|20)\\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])')))`;
 const NUMERIC = `regexp_full_match(v, '[-+(]?[¥￥$€£]?\\s*\\d[\\d,]*(\\.\\d+)?\\)?')`;
 
-/** Profile every column of a raw table on its first rows. */
+/**
+ * Profile every column of a raw table on its first rows. The last line of the sample is found first (a scan of one
+ * integer column), so that the profile reads only the row groups holding the sample rather than sorting every column
+ * of the table.
+ */
 export async function profileColumns(db: Db, table: string, columns: string[], sample = 2000): Promise<ColumnProfile[]> {
   if (columns.length === 0) return [];
+  const { last } = await one<{ last: number | null }>(
+    db,
+    `SELECT max(__line)::DOUBLE AS last FROM (SELECT __line FROM ${ident(table)} ORDER BY __line LIMIT ${sample})`,
+  );
   const parts = columns.map(
     (c, i) => `SELECT ${i} AS i, count(v)::DOUBLE AS non_null, count(DISTINCT v)::DOUBLE AS distinct_,
       count(*) FILTER (WHERE ${DATE_LIKE})::DOUBLE AS date_,
@@ -73,7 +81,7 @@ export async function profileColumns(db: Db, table: string, columns: string[], s
   );
   const result = await rows<Record<string, unknown>>(
     db,
-    `WITH s AS (SELECT * FROM ${ident(table)} ORDER BY __line LIMIT ${sample}) ${parts.join(' UNION ALL ')} ORDER BY i`,
+    `WITH s AS (SELECT * FROM ${ident(table)} WHERE __line <= ${last ?? 0}) ${parts.join(' UNION ALL ')} ORDER BY i`,
   );
   return result.map((r, i) => ({
     column: columns[i],

@@ -4,7 +4,7 @@ import { ident, lit, one, rows, type Db } from '../db/db.ts';
 import { InputError, sniff, type Encoding, type Format } from './sniff.ts';
 import { scanDelimited, type Dialect } from './scan.ts';
 import { toUtf8 } from './transcode.ts';
-import { decoders } from './decoders.ts';
+import { decoders, parquetIpcStreams } from './decoders.ts';
 
 export interface RawSource {
   file: string;
@@ -36,6 +36,7 @@ export interface ReadOptions {
 export async function readSource(db: Db, file: string, bytes: Uint8Array, table: string, opts: ReadOptions = {}): Promise<RawSource> {
   const sniffed = sniff(file, bytes);
   const base = { file, table, format: sniffed.format, encoding: sniffed.encoding, notes: [] as SourceNote[] };
+  if (sniffed.format === 'parquet') return readParquet(db, file, bytes, base);
   if (sniffed.format in decoders) {
     const decoded = await decoders[sniffed.format as keyof typeof decoders](file, bytes, { sheet: opts.sheet, encoding: sniffed.encoding, bom: sniffed.bom });
     const arrow = table + '__arrow';
@@ -64,6 +65,36 @@ export async function readSource(db: Db, file: string, bytes: Uint8Array, table:
 }
 
 type Base = Omit<RawSource, 'columns' | 'rows' | 'header'>;
+
+/**
+ * Parquet, one record batch at a time: each batch goes into DuckDB as a small table and is appended to the raw table as
+ * text, so memory holds one batch's Arrow data besides the table (the whole file as one Arrow stream, copied into the
+ * WebAssembly heap, would not fit at millions of rows). Records are numbered the way a grid shows the table, column
+ * names on row 1.
+ *
+ * Appends count towards DuckDB's automatic checkpoint, which compresses every table of the database each time another
+ * 16 MiB have been appended: slow, and repeated over a growing table. It is held off while the batches go in.
+ */
+async function readParquet(db: Db, file: string, bytes: Uint8Array, base: Base): Promise<RawSource> {
+  const target = ident(base.table);
+  const batch = base.table + '__batch';
+  await db.query(`DROP TABLE IF EXISTS ${target}`);
+  const { threshold } = await one<{ threshold: string }>(db, `SELECT current_setting('checkpoint_threshold') AS threshold`);
+  await db.query(`SET checkpoint_threshold = '1000 GiB'`);
+  let lines = 1;
+  try {
+    for await (const ipc of parquetIpcStreams(file, bytes)) {
+      await db.query(`DROP TABLE IF EXISTS ${ident(batch)}`);
+      await db.insertArrow(batch, ipc);
+      const text = `SELECT row_number() OVER () + ${lines} AS __line, COLUMNS(*)::VARCHAR FROM ${ident(batch)}`;
+      await db.query(lines === 1 ? `CREATE TABLE ${target} AS ${text}` : `INSERT INTO ${target} ${text}`);
+      lines += (await one<{ n: number }>(db, `SELECT count(*)::DOUBLE AS n FROM ${ident(batch)}`)).n;
+    }
+  } finally {
+    await db.query(`DROP TABLE IF EXISTS ${ident(batch)}; SET checkpoint_threshold = ${lit(threshold)}`);
+  }
+  return finish(db, { ...base, header: false });
+}
 
 function linesOf(name: string): string {
   return `read_csv(${lit(name)}, columns={'line': 'VARCHAR'}, delim='\\0', quote='', escape='', header=false, auto_detect=false)`;
@@ -111,11 +142,19 @@ async function readDelimited(db: Db, name: string, base: Base, utf8: Uint8Array)
   const sniffedNames = Array.from(s.Columns, (c) => c.name);
   const names = uniqueNames(Array.from({ length: width }, (_, i) => (i < sniffedNames.length ? sniffedNames[i] : `column${i}`)));
   const columns = `{${names.map((n) => `${lit(n)}: 'VARCHAR'`).join(', ')}}`;
-  const raw = ident(base.table + '__read');
+  const keep = names.slice(0, expected).map(ident).join(', ');
+  const target = ident(base.table);
+  const numbered = ident(base.table + '__read');
   const rejects = ident(base.table + '__rejects');
   const rejectScan = ident(base.table + '__rejects_scan');
+  // Records are numbered as the reader delivers them, which is file order (row_number() OVER () runs in one ordered
+  // stream), and the table keeps that insertion order; so when records are lines (no blank lines, no values spanning
+  // lines) the table is written once, with its line numbers, instead of being read and then copied in order.
+  const into = scan.lines ? numbered : target;
+  const key = scan.lines ? '__k' : '__line';
   const read = (parallel: boolean) =>
-    db.query(`CREATE OR REPLACE TABLE ${raw} AS SELECT row_number() OVER () AS __k, * FROM read_csv(${lit(name)}, auto_detect=false, header=${header},
+    db.query(`CREATE OR REPLACE TABLE ${into} AS SELECT row_number() OVER () + ${scan.lines ? 0 : first} AS ${key}, ${keep}
+      FROM read_csv(${lit(name)}, auto_detect=false, header=${header},
       delim=${lit(dialect.delimiter)}, quote=${lit(dialect.quote)}, escape=${lit(dialect.escape)}, columns=${columns}, null_padding=true,
       store_rejects=true, rejects_table='${base.table}__rejects', rejects_scan='${base.table}__rejects_scan'${parallel ? '' : ', parallel=false'})`);
   try {
@@ -137,23 +176,20 @@ async function readDelimited(db: Db, name: string, base: Base, utf8: Uint8Array)
         ? new InputError(base.file, 'ragged', { line: b.line, found: Number(found), expected })
         : new InputError(base.file, 'bad_row', { line: b.line, reason: b.error_message });
     }
-    const { n } = await one<{ n: number }>(db, `SELECT count(*)::DOUBLE AS n FROM ${raw}`);
+    const { n } = await one<{ n: number }>(db, `SELECT count(*)::DOUBLE AS n FROM ${into}`);
     if (n !== scan.records - first)
       throw new InputError(base.file, 'unreadable_table', { reason: `the reader found ${n} rows where the file has ${scan.records - first}` });
-    const keep = names.slice(0, expected).map(ident).join(', ');
     if (scan.lines) {
       const k = Int32Array.from({ length: n }, (_, i) => i + 1);
       await db.insertArrow(`${base.table}__lines`, tableToIPC(new Table({ k: makeVector(k), line: makeVector(scan.lines.slice(first)) }), 'stream'));
-      await db.query(`CREATE TABLE ${ident(base.table)} AS SELECT l.line::BIGINT AS __line, ${keep}
-        FROM ${raw} r JOIN ${ident(base.table + '__lines')} l ON l.k = r.__k ORDER BY r.__k;
+      await db.query(`CREATE TABLE ${target} AS SELECT l.line::BIGINT AS __line, ${keep}
+        FROM ${numbered} r JOIN ${ident(base.table + '__lines')} l ON l.k = r.__k ORDER BY r.__k;
         DROP TABLE ${ident(base.table + '__lines')}`);
-    } else {
-      await db.query(`CREATE TABLE ${ident(base.table)} AS SELECT __k + ${first} AS __line, ${keep} FROM ${raw} ORDER BY __k`);
     }
   } catch (e) {
     throw e instanceof InputError ? e : new InputError(base.file, 'unreadable_table', { reason: csvReason(e) });
   } finally {
-    await db.query(`DROP TABLE IF EXISTS ${raw}; DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${rejectScan}`);
+    await db.query(`DROP TABLE IF EXISTS ${numbered}; DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${rejectScan}`);
   }
   return finish(db, { ...base, header });
 }

@@ -39,7 +39,11 @@ function grow(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
   return b;
 }
 
-/** Scan `bytes` (UTF-8) with the dialect DuckDB's sniffer chose. Multi-byte characters never contain ASCII bytes, so a byte loop is exact. */
+/**
+ * Scan `bytes` (UTF-8) with the dialect DuckDB's sniffer chose. Multi-byte characters never contain ASCII bytes, so a
+ * byte loop is exact. It runs over every byte of files of hundreds of megabytes: bytes that cannot change the state
+ * (most of them) are skipped in tight inner loops, which about halves the time of testing each byte in turn.
+ */
 export function scanDelimited(bytes: Uint8Array, dialect: Dialect): TextScan {
   const delim = dialect.delimiter.charCodeAt(0);
   const quote = dialect.quote ? dialect.quote.charCodeAt(0) : -1;
@@ -59,24 +63,22 @@ export function scanDelimited(bytes: Uint8Array, dialect: Dialect): TextScan {
   let firstWidth = 0;
   let lastWidth = 0;
 
-  const endRecord = () => {
-    const width = fields + 1;
-    const u = fieldHasText ? width : lastUsed;
-    used = grow(used, records);
-    used[records] = u;
-    if (records === 0) firstWidth = width;
-    lastWidth = width;
-    records++;
-    inRecord = false;
-  };
+  // Bytes that change the state outside quoted values (1) and inside them (2); runs of other bytes are skipped at once.
+  const special = new Uint8Array(256);
+  for (const c of [delim, quote, NL, CR]) if (c >= 0) special[c] |= 1;
+  for (const c of [quote, escape, NL]) if (c >= 0) special[c] |= 2;
 
   const n = bytes.length;
-  for (let i = 0; i < n; i++) {
-    const b = bytes[i];
-    if (inQuotes) {
-      if (b === escape && escape !== quote) {
+  // i === n stands for a line break after the last byte, so that an unterminated last record ends like the others.
+  for (let i = 0; i <= n; i++) {
+    const b = i < n ? bytes[i] : NL;
+    if (inQuotes && i < n) {
+      if ((special[b] & 2) === 0) {
+        while (i + 1 < n && (special[bytes[i + 1]] & 2) === 0) i++;
+      } else if (b === escape && escape !== quote) {
         i++;
         if (bytes[i] === NL) line++;
+        if (i >= n) i = n - 1; // an escape as the last byte: the end still closes the record
       } else if (b === quote) {
         if (escape === quote && bytes[i + 1] === quote) i++;
         else inQuotes = false;
@@ -85,13 +87,21 @@ export function scanDelimited(bytes: Uint8Array, dialect: Dialect): TextScan {
     }
     if (b === NL || b === CR) {
       if (b === CR && bytes[i + 1] === NL) i++;
-      if (inRecord) endRecord();
+      if (inRecord) {
+        const width = fields + 1;
+        if (records === used.length) used = grow(used, records);
+        used[records] = fieldHasText ? width : lastUsed;
+        if (records === 0) firstWidth = width;
+        lastWidth = width;
+        records++;
+        inRecord = false;
+      }
       line++;
       continue;
     }
     if (!inRecord) {
       inRecord = true;
-      lines = grow(lines, records);
+      if (records === lines.length) lines = grow(lines, records);
       lines[records] = line;
       if (line !== records + 1) contiguous = false;
       fields = 0;
@@ -109,11 +119,12 @@ export function scanDelimited(bytes: Uint8Array, dialect: Dialect): TextScan {
     if (b === quote && fieldStart) {
       inQuotes = true;
       quoteLine = line;
+    } else {
+      while (i + 1 < n && (special[bytes[i + 1]] & 1) === 0) i++;
     }
     fieldStart = false;
     fieldHasText = true;
   }
-  if (inRecord) endRecord();
   const last = n > 0 ? bytes[n - 1] : NL;
   return {
     records,

@@ -42,7 +42,7 @@ export async function buildCustomers(db: Db, raw: RawSource, mapping: Mapping): 
   const mapped = new Set(Object.values(mapping));
   const extras = raw.columns.filter((c) => !mapped.has(c));
   const seen = mapping.first_seen;
-  const ts = seen ? await timestamp(db, raw.table, seen) : 'NULL::TIMESTAMP';
+  const ts = seen ? await timestamp(db, raw, seen) : 'NULL::TIMESTAMP';
   await db.query(`CREATE OR REPLACE TEMP TABLE customers__staged AS
     SELECT *, CASE WHEN customer_id IS NULL THEN 'blank_customer'
         WHEN row_number() OVER (PARTITION BY customer_id ORDER BY __line) > 1 THEN 'duplicate_customer' END AS __fault
@@ -69,7 +69,7 @@ export async function buildCustomers(db: Db, raw: RawSource, mapping: Mapping): 
 
 /** The events table: rows with a customer id, a readable time and an event name. */
 export async function buildEvents(db: Db, raw: RawSource, mapping: Mapping): Promise<TableReport> {
-  const ts = await timestamp(db, raw.table, mapping.event_ts!);
+  const ts = await timestamp(db, raw, mapping.event_ts!);
   await db.query(`CREATE OR REPLACE TEMP TABLE events__staged AS
     SELECT *, CASE WHEN customer_id IS NULL THEN 'blank_customer' WHEN event_ts IS NULL THEN 'bad_date'
         WHEN event IS NULL OR event = '' THEN 'blank_event' END AS __fault
@@ -99,9 +99,9 @@ export async function buildBaskets(db: Db, raw: RawSource): Promise<number> {
 }
 
 /** Timestamps read like order dates: month/day order decided from the data, the usual formats tried first. */
-async function timestamp(db: Db, table: string, column: string): Promise<string> {
-  const { order } = await decideDateOrder(db, table, column, 'auto');
-  const formats = await usualDateFormats(db, ident(table), ident(column), order);
+async function timestamp(db: Db, raw: RawSource, column: string): Promise<string> {
+  const { order } = await decideDateOrder(db, raw.table, column, 'auto');
+  const formats = await usualDateFormats(db, ident(raw.table), ident(column), order, raw.rows);
   return timestampSql(ident(column), order, formats.formats, formats.serials);
 }
 
