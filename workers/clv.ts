@@ -5,10 +5,11 @@
  */
 import { rows, type Db } from '../src/db/db.ts';
 import { en, zh } from '../src/i18n/packs/clv.ts';
-import { resolveAsOf } from '../src/models/asof.ts';
 import { buildChurn, CHURN_EXPORT_COLUMNS, churnCustomers, churnExportSql, type ChurnSummary } from '../src/models/churn.ts';
 import { clvCustomers, FitCache, fitClv, resolveClvSettings, type ClvResult, type ClvSettings, type ResolvedClvSettings } from '../src/models/clv/model.ts';
+import type { ScoreRunner } from '../src/models/clv/pipeline.ts';
 import { ClvInputError } from '../src/models/clv/summary.ts';
+import { asOfDate, type Prepared } from '../src/models/prepared.ts';
 import type { ModelSettings } from '../src/models/settings.ts';
 
 type Progress = (phase: string, fraction: number) => void;
@@ -26,9 +27,17 @@ export class ClvSession {
   #scored = new Map<'clv_customers' | 'churn_scores', string>();
   #last: { key: string; view: ClvView } | null = null;
   #fits = new FitCache();
+  #prepared: Prepared;
+  #score: ScoreRunner | undefined;
 
-  constructor(db: Db) {
+  /**
+   * `prepared`: the engine's derived tables (the customer days and summary the fits and the list read);
+   * `score`: where the fits run (default: in this thread).
+   */
+  constructor(db: Db, prepared: Prepared = new Map(), score?: ScoreRunner) {
     this.#db = db;
+    this.#prepared = prepared;
+    this.#score = score;
   }
 
   /** Forget every fit (the canonical tables changed). */
@@ -42,13 +51,13 @@ export class ClvSession {
   clv(settings: ModelSettings, onProgress?: Progress): Promise<ClvView> {
     return this.#oneAtATime(async () => {
       const wanted: ClvSettings & { asOf?: string | null } = { ...settings.clv, asOf: settings.asOf };
-      const resolved = await resolveClvSettings(this.#db, wanted);
+      const resolved = await resolveClvSettings(this.#db, wanted, this.#prepared);
       const key = JSON.stringify(resolved);
       if (this.#last?.key === key) return this.#last.view;
       const started = performance.now();
       this.#scored.delete('clv_customers');
       this.#last = null;
-      const result = await fitClv(this.#db, wanted, { onProgress, fits: this.#fits });
+      const result = await fitClv(this.#db, wanted, { onProgress, fits: this.#fits, prepared: this.#prepared, score: this.#score });
       this.#scored.set('clv_customers', scoringKey(resolved));
       const view = { ...result, ms: performance.now() - started };
       this.#last = { key, view };
@@ -69,16 +78,16 @@ export class ClvSession {
   churn(settings: ModelSettings, onProgress?: Progress): Promise<ChurnView> {
     return this.#oneAtATime(async () => {
       const started = performance.now();
-      const asOf = await resolveAsOf(this.#db, settings.asOf);
+      const asOf = await asOfDate(this.#db, settings.asOf, this.#prepared);
       const wanted: ClvSettings & { asOf: string } = { ...settings.clv, calibrationEnd: null, compare: false, asOf };
-      const resolved = await resolveClvSettings(this.#db, wanted);
+      const resolved = await resolveClvSettings(this.#db, wanted, this.#prepared);
       const key = scoringKey(resolved);
       let scores: 'clv_customers' | 'churn_scores' | null = [...this.#scored].find(([, k]) => k === key)?.[0] ?? null;
       let modelError: string | null = null;
       if (!scores) {
         this.#scored.delete('churn_scores');
         try {
-          await fitClv(this.#db, wanted, { table: 'churn_scores', onProgress, fits: this.#fits });
+          await fitClv(this.#db, wanted, { table: 'churn_scores', onProgress, fits: this.#fits, prepared: this.#prepared, score: this.#score });
           this.#scored.set('churn_scores', key);
           scores = 'churn_scores';
         } catch (e) {
@@ -86,7 +95,7 @@ export class ClvSession {
           modelError = e.message;
         }
       }
-      const summary = await buildChurn(this.#db, { asOf, scores, settings: settings.churn, modelError });
+      const summary = await buildChurn(this.#db, { asOf, scores, settings: settings.churn, modelError, prepared: this.#prepared });
       return { ...summary, model: resolved.model, ms: performance.now() - started };
     });
   }

@@ -1,6 +1,7 @@
 /** The engine behind the worker: owns the database, the loaded sources and the models. Runs in Node too. */
-import { rows, type Db } from '../src/db/db.ts';
-import { applyMapping, InputError, loadFile, type Applied, type CleaningSettings, type LoadedSource, type Mapping, type Role, type SourceNote } from '../src/ingest/index.ts';
+import { one, rows, type Db } from '../src/db/db.ts';
+import { warmUp } from '../src/ingest/warmup.ts';
+import { applyMapping, InputError, loadFile, readSource, type Applied, type CleaningSettings, type LoadedSource, type Mapping, type Role, type SourceNote } from '../src/ingest/index.ts';
 import { abc, abcCustomers, abcExportSql, type AbcClass } from '../src/models/abc.ts';
 import { clusterCustomers, clusterElbow, clusterListSql, clusters, clusterSample } from '../src/models/clusters.ts';
 import { cohorts } from '../src/models/cohorts.ts';
@@ -8,9 +9,11 @@ import { customer360, searchCustomers } from '../src/models/customer360.ts';
 import type { FunnelSources } from '../src/models/funnel.ts';
 import { lifecycle, lifecycleCustomers, lifecycleListSql, type Stage } from '../src/models/lifecycle.ts';
 import { overview } from '../src/models/overview.ts';
-import type { Prepared } from '../src/models/prepared.ts';
+import { ensureCustomerSummary } from '../src/models/customer-days.ts';
+import { asOfDate, type Prepared } from '../src/models/prepared.ts';
 import { rfm, rfmCustomers } from '../src/models/rfm.ts';
 import type { ModelSettings } from '../src/models/settings.ts';
+import type { ScoreRunner } from '../src/models/clv/pipeline.ts';
 import { BasketSession, type RuleRef } from './basket.ts';
 import { ClvSession } from './clv.ts';
 
@@ -64,57 +67,83 @@ export async function readBytes(file: FileLike, onProgress?: Progress): Promise<
 
 export class Engine {
   #db: Db;
-  #sources = new Map<string, LoadedSource & { bytes: number }>();
+  /** Loaded sources with the file they came from: applying drops the raw table, so another mapping reads the file again. */
+  #sources = new Map<string, LoadedSource & { bytes: number; file: FileLike }>();
   #next = 0;
   #basket: BasketSession;
   #clv: ClvSession;
-  /** Derived tables of cohorts and lifecycle, valid until a source is applied or removed. */
+  /** Derived tables the models share (customer days and summary, cohort and lifecycle tables), valid until a source is applied or removed. */
   #prepared: Prepared = new Map();
   #lifecycleQueue: Promise<unknown> = Promise.resolve();
+  /** Each model's last result with the arguments it answered, so that asking again costs nothing; forgotten when a source changes. */
+  #results = new Map<string, { key: string; value: Promise<unknown> }>();
 
-  constructor(db: Db) {
+  /** The warm-up started with the engine (see src/ingest/warmup.ts); a file to load stops it. */
+  #warming: Promise<void> = Promise.resolve();
+  #stopWarming = false;
+
+  /**
+   * `warmUp`: read and clean a small generated file first, so that the user's first file runs on compiled code.
+   * `scoreClv`: where the CLV fits run (default: in this thread; the browser's worker gives them a worker of their own).
+   */
+  constructor(db: Db, opts: { warmUp?: boolean; scoreClv?: ScoreRunner } = {}) {
     this.#db = db;
+    if (opts.warmUp) this.#warming = warmUp(db, () => this.#stopWarming);
     this.#basket = new BasketSession(db);
-    this.#clv = new ClvSession(db);
+    this.#clv = new ClvSession(db, this.#prepared, opts.scoreClv);
   }
 
   /** Read a file, guess what it is and how its columns map; nothing canonical changes yet. */
   async load(file: FileLike, opts: { role?: Role; sheet?: string } = {}, onProgress?: Progress): Promise<SourceView> {
+    this.#stopWarming = true;
     const bytes = await readBytes(file, onProgress);
+    await this.#warming;
     const id = `src${++this.#next}`;
     const loaded = await loadFile(this.#db, file.name, bytes, `raw_${id}`, { ...opts, onProgress });
-    this.#sources.set(id, { ...loaded, bytes: file.size });
+    this.#sources.set(id, { ...loaded, bytes: file.size, file });
     return this.#view(id);
   }
 
   /** Apply a mapping to a loaded source: builds the canonical tables and, for orders, the cleaning report. */
   async apply(id: string, mapping: Mapping, cleaning?: CleaningSettings, role?: Role): Promise<Applied> {
     const source = this.#source(id);
-    const target = role ? { ...source, role } : source;
-    const applied = await applyMapping(this.#db, target, mapping, cleaning);
+    const target = { ...source, ...(role ? { role } : {}), raw: await this.#rawOf(source) };
+    const applied = await applyMapping(this.#db, target, mapping, cleaning, { release: true });
     this.#basket.invalidate();
     this.#clv.invalidate();
+    this.#results.clear();
     // New events only change the funnel's event table; new orders change everything derived.
     if (target.role === 'events') this.#prepared.delete('event_firsts');
     else if (target.role !== 'customers') this.#prepared.clear();
+    if (target.role === 'orders') await this.#prepareCustomers();
     this.#sources.set(id, { ...target, mapping });
     return applied;
+  }
+
+  /**
+   * Build what most models read, once for the new orders: the customer days and the customer summary at the
+   * default as-of date (nothing when there is no purchase; the models then say so).
+   */
+  async #prepareCustomers(): Promise<void> {
+    const { any } = await one<{ any: boolean }>(this.#db, 'SELECT EXISTS (SELECT 1 FROM purchases) AS any');
+    if (any) await ensureCustomerSummary(this.#db, await asOfDate(this.#db, null, this.#prepared), this.#prepared);
   }
 
   /** Forget a source and its raw table. */
   async remove(id: string): Promise<void> {
     this.#sources.delete(id);
     this.#prepared.clear();
+    this.#results.clear();
     this.#clv.invalidate();
     await this.#db.query(`DROP TABLE IF EXISTS raw_${id}`);
   }
 
   overview(settings: ModelSettings) {
-    return overview(this.#db, { asOf: settings.asOf });
+    return this.#remember('overview', [settings.asOf], () => overview(this.#db, { asOf: settings.asOf }, this.#prepared));
   }
 
   rfm(settings: ModelSettings) {
-    return rfm(this.#db, { ...settings.rfm, asOf: settings.asOf });
+    return this.#remember('rfm', [settings.asOf, settings.rfm], () => rfm(this.#db, { ...settings.rfm, asOf: settings.asOf }, this.#prepared));
   }
 
   rfmCustomers(opts: Parameters<typeof rfmCustomers>[1]) {
@@ -122,7 +151,7 @@ export class Engine {
   }
 
   abc(settings: ModelSettings) {
-    return abc(this.#db, { ...settings.abc, asOf: settings.asOf });
+    return this.#remember('abc', [settings.asOf, settings.abc], () => abc(this.#db, { ...settings.abc, asOf: settings.asOf }, this.#prepared));
   }
 
   abcCustomers(opts: Parameters<typeof abcCustomers>[1]) {
@@ -135,14 +164,16 @@ export class Engine {
   }
 
   /** k-means clusters with their profiles and a scatter sample; writes tables `clusters` and `cluster_profiles`. */
-  async clusters(settings: ModelSettings) {
-    const result = await clusters(this.#db, { ...settings.clusters, asOf: settings.asOf });
-    return { ...result, sample: await clusterSample(this.#db) };
+  clusters(settings: ModelSettings) {
+    return this.#remember('clusters', [settings.asOf, settings.clusters?.k], async () => {
+      const result = await clusters(this.#db, { ...settings.clusters, asOf: settings.asOf }, this.#prepared);
+      return { ...result, sample: await clusterSample(this.#db) };
+    });
   }
 
   /** Inertia by k for the elbow chart (independent of the chosen k, so a cell asks only when the data changes). */
   clusterElbow(settings: ModelSettings) {
-    return clusterElbow(this.#db, { asOf: settings.asOf });
+    return this.#remember('clusterElbow', [settings.asOf], () => clusterElbow(this.#db, { asOf: settings.asOf }, this.#prepared));
   }
 
   clusterCustomers(opts: Parameters<typeof clusterCustomers>[1]) {
@@ -166,18 +197,23 @@ export class Engine {
 
   /** Retention by acquisition cohort (unit from the settings). */
   cohorts(settings: ModelSettings) {
-    return this.#oneAtATime(() => cohorts(this.#db, { ...settings.cohorts, asOf: settings.asOf }, this.#prepared));
+    return this.#remember('cohorts', [settings.asOf, settings.cohorts], () =>
+      this.#oneAtATime(() => cohorts(this.#db, { ...settings.cohorts, asOf: settings.asOf }, this.#prepared)),
+    );
   }
 
   /**
    * Lifecycle stages, month by month, transitions, reactivations and the funnel from the loaded sources,
-   * with the first page of a customer list so that the cell draws in one round trip.
+   * with the first page of a customer list (by default the cell's first page, 50 most valuable) so that the
+   * cell draws in one round trip.
    */
-  lifecycle(settings: ModelSettings, sources: FunnelSources, list: Parameters<typeof lifecycleCustomers>[1] = {}) {
-    return this.#oneAtATime(async () => {
-      const result = await lifecycle(this.#db, { ...settings.lifecycle, asOf: settings.asOf }, { prepared: this.#prepared, sources });
-      return { ...result, list: await lifecycleCustomers(this.#db, list) };
-    });
+  lifecycle(settings: ModelSettings, sources: FunnelSources, list: Parameters<typeof lifecycleCustomers>[1] = { limit: 50 }) {
+    return this.#remember('lifecycle', [settings.asOf, settings.lifecycle, sources, list], () =>
+      this.#oneAtATime(async () => {
+        const result = await lifecycle(this.#db, { ...settings.lifecycle, asOf: settings.asOf }, { prepared: this.#prepared, sources });
+        return { ...result, list: await lifecycleCustomers(this.#db, list) };
+      }),
+    );
   }
 
   lifecycleCustomers(opts: Parameters<typeof lifecycleCustomers>[1]) {
@@ -196,6 +232,22 @@ export class Engine {
     return next;
   }
 
+  /**
+   * The model's last result when `args` are the ones it was computed for (its tables then still hold that
+   * result too), else a new run that becomes the last. A failed run is not kept.
+   */
+  #remember<T>(model: string, args: unknown[], run: () => Promise<T>): Promise<T> {
+    const key = JSON.stringify(args);
+    const last = this.#results.get(model);
+    if (last?.key === key) return last.value as Promise<T>;
+    const value = run();
+    this.#results.set(model, { key, value });
+    value.catch(() => {
+      if (this.#results.get(model)?.value === value) this.#results.delete(model);
+    });
+    return value;
+  }
+
   /** CSV bytes (UTF-8 with BOM, so Excel opens Chinese correctly) of an RFM segment's customers. */
   async exportSegment(scheme: 'cn' | 'en', segment: string | null): Promise<Uint8Array> {
     const where = segment === null ? '' : `WHERE segment_${scheme} = '${segment.replaceAll("'", "''")}'`;
@@ -208,7 +260,7 @@ export class Engine {
 
   /** Basket rules (top 10,000 by lift), co-occurrence of the top items and timings; transactions are kept between calls. */
   basket(settings: ModelSettings) {
-    return this.#basket.run(settings);
+    return this.#remember('basket', [settings.asOf, settings.basket], () => this.#basket.run(settings));
   }
 
   /** A page of the cross-sell list of rule X → Y: customers who bought X but never Y, by value. */
@@ -234,7 +286,7 @@ export class Engine {
 
   /** The churn warning list at the as-of date (P(alive) < threshold or slipping), ranked by value at risk. */
   churn(settings: ModelSettings, onProgress?: Progress) {
-    return this.#clv.churn(settings, onProgress);
+    return this.#remember('churn', [settings.asOf, settings.clv, settings.churn], () => this.#clv.churn(settings, onProgress));
   }
 
   churnCustomers(opts: { limit?: number; offset?: number }) {
@@ -250,6 +302,17 @@ export class Engine {
   /** Run read-only SQL for the notebook's own queries (small results only). */
   query(sql: string) {
     return rows(this.#db, sql);
+  }
+
+  /**
+   * The source's raw table, read again from its file when an earlier apply dropped it (raw tables are the largest in
+   * memory, and the canonical tables hold what the models need).
+   */
+  async #rawOf(source: LoadedSource & { file: FileLike }) {
+    const { raw } = source;
+    const [{ n }] = await rows<{ n: number }>(this.#db, `SELECT count(*)::DOUBLE AS n FROM duckdb_tables() WHERE table_name = '${raw.table}'`);
+    if (n > 0) return raw;
+    return readSource(this.#db, raw.file, await readBytes(source.file), raw.table, { sheet: raw.sheet });
   }
 
   #source(id: string) {

@@ -14,6 +14,7 @@ import { ClvInputError } from '../models/clv/summary.ts';
 import { cohorts } from '../models/cohorts.ts';
 import { lifecycle, lifecycleCustomers } from '../models/lifecycle.ts';
 import { overview } from '../models/overview.ts';
+import type { Prepared } from '../models/prepared.ts';
 import { rfm, rfmCustomers } from '../models/rfm.ts';
 import { AVAILABLE_MODELS, MODEL_NAMES, type ModelName, type ModelSettings } from '../models/settings.ts';
 import { withBasketFlags } from './basket-flags.ts';
@@ -69,33 +70,35 @@ export async function analyze(opts: AnalyzeOptions, db?: Db): Promise<Record<str
     return out;
   }
 
-  if (models.includes('overview')) out.overview = await overview(db, { asOf });
+  // The customer days and summary the models share are built once for the whole run.
+  const prepared: Prepared = new Map();
+  if (models.includes('overview')) out.overview = await overview(db, { asOf }, prepared);
   if (models.includes('rfm')) {
-    const summary = await rfm(db, { ...settings.rfm, asOf });
+    const summary = await rfm(db, { ...settings.rfm, asOf }, prepared);
     out.rfm = { ...summary, customers: await rfmCustomers(db, { order: 'id' }) };
   }
   if (models.includes('abc')) {
-    const summary = await abc(db, { ...settings.abc, asOf });
+    const summary = await abc(db, { ...settings.abc, asOf }, prepared);
     const customers = (await abcCustomers(db)).map(({ customer_id, class: cls }) => ({ customer_id, class: cls }));
     out.abc = { ...summary, customers };
   }
-  if (models.includes('cohorts')) out.cohorts = await cohorts(db, { ...settings.cohorts, asOf });
+  if (models.includes('cohorts')) out.cohorts = await cohorts(db, { ...settings.cohorts, asOf }, prepared);
   if (models.includes('lifecycle')) {
-    const summary = await lifecycle(db, { ...settings.lifecycle, asOf }, { sources: { customers: Boolean(opts.customers), events: Boolean(opts.events) } });
+    const summary = await lifecycle(db, { ...settings.lifecycle, asOf }, { prepared, sources: { customers: Boolean(opts.customers), events: Boolean(opts.events) } });
     const customers = (await lifecycleCustomers(db, { order: 'id' })).map(({ customer_id, stage, slipping }) => ({ customer_id, stage, slipping }));
     out.lifecycle = { ...summary, customers };
   }
   if (models.includes('clusters')) {
-    const result = await clusters(db, { ...settings.clusters, asOf });
+    const result = await clusters(db, { ...settings.clusters, asOf }, prepared);
     const customers = await rows<{ customer_id: string; cluster: number }>(db, 'SELECT customer_id, cluster FROM clusters ORDER BY customer_id');
-    out.clusters = { ...result, customers, elbow: (await clusterElbow(db, { asOf })).points };
+    out.clusters = { ...result, customers, elbow: (await clusterElbow(db, { asOf }, prepared)).points };
   }
   if (models.includes('clv')) {
     const clvSettings = { ...settings.clv, asOf };
     if (opts.calibrationEnd) clvSettings.calibrationEnd = opts.calibrationEnd;
     if (opts.timeUnit) clvSettings.timeUnit = opts.timeUnit;
     try {
-      out.clv = await clv(db, clvSettings);
+      out.clv = await clv(db, clvSettings, prepared);
     } catch (e) {
       // Run by default rather than asked for: data the model cannot use (e.g. no repeat buyer) is noted, not fatal.
       if (opts.models || !(e instanceof ClvInputError)) throw e;

@@ -10,7 +10,8 @@
  *   turned by 180°, so the area between it and the diagonal, and the Gini, are the same.
  */
 import { lit, one, rows, type Db } from '../db/db.ts';
-import { dateLit, resolveAsOf } from './asof.ts';
+import { ensureCustomerSummary } from './customer-days.ts';
+import { asOfDate, type Prepared } from './prepared.ts';
 
 export type AbcClass = 'A' | 'B' | 'C';
 export const ABC_CLASSES: readonly AbcClass[] = ['A', 'B', 'C'];
@@ -74,21 +75,25 @@ function cut(value: number | undefined, fallback: number, name: string): number 
   return v;
 }
 
-/** Classify customers into table `abc` (customer_id, monetary, rank, cum_share, class) and return the summary. */
-export async function abc(db: Db, settings: AbcSettings = {}): Promise<AbcSummary> {
-  const asOf = await resolveAsOf(db, settings.asOf);
-  const D = dateLit(asOf);
+/**
+ * Classify customers into table `abc` (customer_id, monetary, rank, cum_share, class) and return the summary.
+ * Reads the customer summary at D (exact sums; kept in `prepared` between calls).
+ */
+export async function abc(db: Db, settings: AbcSettings = {}, prepared: Prepared = new Map()): Promise<AbcSummary> {
+  const asOf = await asOfDate(db, settings.asOf, prepared);
+  await ensureCustomerSummary(db, asOf, prepared);
   const cutA = cut(settings.cutA, 0.8, 'A');
   const cutB = cut(settings.cutB, 0.95, 'B');
   if (cutB < cutA) throw new Error(`ABC cut-off B (${cutB}) must not be below cut-off A (${cutA})`);
-  // String(0.85) is "0.85": DuckDB reads it as an exact DECIMAL, so the comparison below is exact.
+  // String(0.85) is "0.85": DuckDB reads it as an exact DECIMAL, so the comparison below is exact. Customers
+  // are ordered by the exact sum: by its DOUBLE first (which orders as the sum does, and sorts faster), then
+  // by the sum itself where two DOUBLEs are equal, then by cid, which follows customer_id.
   await db.query(`CREATE OR REPLACE TABLE abc AS
-    WITH m AS (SELECT customer_id, sum(net) AS monetary FROM customer_purchases WHERE order_day < ${D} GROUP BY customer_id),
+    WITH m AS (SELECT cid, customer_id, net AS monetary, revenue FROM customer_summary),
     ranked AS (
-      SELECT *, row_number() OVER (ORDER BY monetary DESC, customer_id) AS rank_desc,
-        sum(monetary) OVER (ORDER BY monetary DESC, customer_id ROWS UNBOUNDED PRECEDING) AS cum,
+      SELECT *, row_number() OVER w AS rank_desc, sum(monetary) OVER (w ROWS UNBOUNDED PRECEDING) AS cum,
         sum(monetary) OVER () AS total
-      FROM m)
+      FROM m WINDOW w AS (ORDER BY revenue DESC, monetary DESC, cid))
     SELECT customer_id, monetary::DOUBLE AS monetary, rank_desc::INTEGER AS rank,
       coalesce(cum::DOUBLE / nullif(total::DOUBLE, 0), 1) AS cum_share,
       CASE WHEN rank_desc = 1 OR cum <= total * ${String(cutA)} THEN 'A' WHEN cum <= total * ${String(cutB)} THEN 'B' ELSE 'C' END AS class

@@ -1,7 +1,9 @@
 /**
  * Personal purchase cadence (MODELS.md §5): a customer with ≥ 3 distinct purchase days whose recency
  * exceeds 1.5 × the median gap between consecutive purchase days is "slipping", whatever their stage.
- * Shared by the lifecycle cell and the churn warning so both flag the same customers.
+ * Shared by the lifecycle cell and the churn warning so both flag the same customers: they read the
+ * customer summary's purchase days and median gap (customer-days.ts) with `slippingSql`; `cadenceSql` counts
+ * the same from the purchases.
  */
 import type { Db } from '../db/db.ts';
 import { dateLit } from './asof.ts';
@@ -20,8 +22,6 @@ export interface CadenceSettings {
  */
 export function cadenceSql(asOf: string, settings: CadenceSettings = {}): string {
   const D = dateLit(asOf);
-  const factor = Number(settings.factor ?? 1.5);
-  const minDays = Math.floor(Number(settings.minDays ?? 3));
   return `WITH days AS (
       SELECT DISTINCT customer_id, order_day FROM customer_purchases WHERE order_day < ${D}),
     gaps AS (
@@ -30,9 +30,18 @@ export function cadenceSql(asOf: string, settings: CadenceSettings = {}): string
       SELECT customer_id, (${D} - max(order_day))::INTEGER AS recency_days, count(*)::INTEGER AS purchase_days,
         median(gap)::DOUBLE AS median_gap_days
       FROM gaps GROUP BY customer_id)
-    SELECT customer_id, recency_days, purchase_days, median_gap_days,
-      coalesce(purchase_days >= ${minDays} AND recency_days > ${factor} * median_gap_days, false) AS slipping
+    SELECT customer_id, recency_days, purchase_days, median_gap_days, ${slippingSql(settings)} AS slipping
     FROM per`;
+}
+
+/**
+ * The slipping flag as SQL over columns `recency_days`, `purchase_days` and `median_gap_days` (as
+ * `cadenceSql` and the customer summary have them): the one definition every model uses.
+ */
+export function slippingSql(settings: CadenceSettings = {}): string {
+  const factor = Number(settings.factor ?? 1.5);
+  const minDays = Math.floor(Number(settings.minDays ?? 3));
+  return `coalesce(purchase_days >= ${minDays} AND recency_days > ${factor} * median_gap_days, false)`;
 }
 
 /** Build table `cadence` (customer_id, recency_days, purchase_days, median_gap_days, slipping) at D. */

@@ -13,9 +13,10 @@
  *   customer's purchases before D; `value_basis` says which.
  */
 import { ident, rows, type Db } from '../db/db.ts';
-import { dateLit } from './asof.ts';
-import { cadenceSql, type CadenceSettings } from './cadence.ts';
+import { slippingSql, type CadenceSettings } from './cadence.ts';
 import { tableNames } from './clv/sql.ts';
+import { ensureCustomerSummary } from './customer-days.ts';
+import type { Prepared } from './prepared.ts';
 
 export interface ChurnSettings {
   /** Flag customers whose P(alive) is below this (default 0.5). */
@@ -60,40 +61,43 @@ export interface ChurnSummary {
 
 /**
  * Builds table `churn_list` from a scores table (customer_id, p_alive, clv; null when there is no model)
- * and the cadence at D, and returns its totals.
+ * and the cadence at D (from the customer summary, kept in `prepared`), and returns its totals.
  */
 export async function buildChurn(
   db: Db,
-  opts: { asOf: string; scores: string | null; settings?: ChurnSettings; modelError?: string | null },
+  opts: { asOf: string; scores: string | null; settings?: ChurnSettings; modelError?: string | null; prepared?: Prepared },
 ): Promise<ChurnSummary> {
   const threshold = opts.settings?.pAliveBelow ?? 0.5;
   if (!(threshold > 0 && threshold <= 1)) throw new Error(`the P(alive) threshold must be in (0, 1], got ${threshold}`);
   const includeSlipping = opts.settings?.slipping ?? true;
-  const D = dateLit(opts.asOf);
+  await ensureCustomerSummary(db, opts.asOf, opts.prepared ?? new Map());
   const scores = opts.scores
     ? `SELECT customer_id, p_alive, clv FROM ${ident(opts.scores)}`
     : `SELECT NULL::VARCHAR AS customer_id, NULL::DOUBLE AS p_alive, NULL::DOUBLE AS clv WHERE false`;
   const people = (await tableNames(db)).has('customers')
     ? `SELECT customer_id, min(name) AS name, min(phone) AS phone FROM customers GROUP BY customer_id`
     : `SELECT NULL::VARCHAR AS customer_id, NULL::VARCHAR AS name, NULL::VARCHAR AS phone WHERE false`;
+  // Flag first, then look up names and format days for the flagged customers only.
   await db.query(`CREATE OR REPLACE TABLE churn_list AS
-    WITH cad AS (${cadenceSql(opts.asOf, opts.settings?.cadence)}),
-      hist AS (SELECT customer_id, sum(net)::DOUBLE AS monetary, max(order_day) AS last_day FROM customer_purchases WHERE order_day < ${D} GROUP BY customer_id),
+    WITH c AS (SELECT customer_id, last_day, recency_days, purchase_days, median_gap_days, revenue AS monetary,
+          ${slippingSql(opts.settings?.cadence)} AS slipping FROM customer_summary),
       s AS (${scores}),
       p AS (${people}),
       base AS (
-        SELECT h.customer_id, p.name, p.phone, coalesce(s.p_alive < ${threshold}, false) AS low_p_alive, c.slipping, s.p_alive,
-          strftime(h.last_day, '%Y-%m-%d') AS last_day, c.recency_days, c.purchase_days, c.median_gap_days, h.monetary, s.clv,
+        SELECT c.customer_id, coalesce(s.p_alive < ${threshold}, false) AS low_p_alive, c.slipping, s.p_alive,
+          c.last_day, c.recency_days, c.purchase_days, c.median_gap_days, c.monetary, s.clv,
           CASE WHEN s.p_alive > 0 AND s.clv IS NOT NULL THEN s.clv / s.p_alive END AS if_alive
-        FROM hist h JOIN cad c USING (customer_id) LEFT JOIN s USING (customer_id) LEFT JOIN p USING (customer_id))
+        FROM c LEFT JOIN s USING (customer_id)),
+      flagged AS (SELECT * FROM base WHERE low_p_alive OR (slipping AND ${includeSlipping}))
     SELECT (row_number() OVER (ORDER BY coalesce(if_alive, monetary) DESC, customer_id))::INTEGER AS rank,
-      customer_id, name, phone, low_p_alive, slipping, p_alive, last_day, recency_days, purchase_days, median_gap_days, monetary, clv,
+      customer_id, p.name, p.phone, low_p_alive, slipping, p_alive, strftime(last_day, '%Y-%m-%d') AS last_day, recency_days,
+      purchase_days, median_gap_days, monetary, clv,
       coalesce(if_alive, monetary) AS value_at_risk, CASE WHEN if_alive IS NULL THEN 'historical' ELSE 'predicted' END AS value_basis
-    FROM base WHERE low_p_alive OR (slipping AND ${includeSlipping})
+    FROM flagged LEFT JOIN p USING (customer_id)
     ORDER BY rank`);
   const [t] = await rows<Omit<ChurnSummary, 'as_of' | 'threshold' | 'include_slipping' | 'model_error'>>(
     db,
-    `SELECT (SELECT count(DISTINCT customer_id) FROM customer_purchases WHERE order_day < ${D})::DOUBLE AS customers,
+    `SELECT (SELECT count(*) FROM customer_summary)::DOUBLE AS customers,
       count(*)::DOUBLE AS flagged, count(*) FILTER (WHERE low_p_alive)::DOUBLE AS low_p_alive,
       count(*) FILTER (WHERE slipping)::DOUBLE AS slipping, count(*) FILTER (WHERE low_p_alive AND slipping)::DOUBLE AS both,
       coalesce(sum(value_at_risk), 0)::DOUBLE AS value_at_risk

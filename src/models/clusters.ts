@@ -19,8 +19,9 @@
  */
 import { makeVector, Table, tableToIPC } from 'apache-arrow';
 import { lit, rows, type Db } from '../db/db.ts';
-import { dateLit, resolveAsOf } from './asof.ts';
+import { ensureCustomerSummary } from './customer-days.ts';
 import { DEFAULT_SEED, kmeans, mulberry32, type KMeansFit } from './kmeans.ts';
+import { asOfDate, type Prepared } from './prepared.ts';
 
 export type ClusterFeature = 'recency' | 'frequency' | 'monetary';
 export const CLUSTER_FEATURES: readonly ClusterFeature[] = ['recency', 'frequency', 'monetary'];
@@ -114,11 +115,11 @@ interface Features {
 }
 
 /** Per customer with a purchase before D, in customer_id order: the three raw features (as RFM defines them). */
-function featureSql(asOf: string): string {
-  const D = dateLit(asOf);
-  return `SELECT row_number() OVER (ORDER BY customer_id)::INTEGER - 1 AS idx, customer_id,
-      (${D} - max(order_day))::DOUBLE AS recency_days, count(*)::DOUBLE AS frequency, sum(net)::DOUBLE AS monetary
-    FROM customer_purchases WHERE order_day < ${D} GROUP BY customer_id`;
+async function featureSql(db: Db, asOf: string, prepared: Prepared): Promise<string> {
+  await ensureCustomerSummary(db, asOf, prepared);
+  return `SELECT (row_number() OVER (ORDER BY cid) - 1)::INTEGER AS idx, customer_id,
+      recency_days::DOUBLE AS recency_days, purchases::DOUBLE AS frequency, revenue AS monetary
+    FROM customer_summary`;
 }
 
 /** Standardized features from a query with idx, recency_days, frequency, monetary (ids stay in SQL: no strings cross into JS). */
@@ -143,10 +144,10 @@ async function readFeatures(db: Db, from: string): Promise<Features> {
   return { n, ...raw, points, scaling };
 }
 
-/** Number of distinct feature vectors: k cannot exceed it. */
+/** Number of distinct feature vectors, counted up to K_MAX (k cannot exceed it; more never matter). */
 function distinctPoints(points: Float64Array): number {
   const seen = new Set<string>();
-  for (let i = 0; i < points.length; i += 3) seen.add(`${points[i]},${points[i + 1]},${points[i + 2]}`);
+  for (let i = 0; i < points.length && seen.size < K_MAX; i += 3) seen.add(`${points[i]},${points[i + 1]},${points[i + 2]}`);
   return seen.size;
 }
 
@@ -269,7 +270,7 @@ async function writeTables(db: Db, labels: Int32Array, profiles: ClusterProfile[
   await db.query('DROP TABLE IF EXISTS cluster_labels');
   await db.insertArrow('cluster_labels', ipc, true);
   await db.query(`CREATE OR REPLACE TABLE clusters AS
-      SELECT f.customer_id, l.cluster FROM cluster_features f JOIN cluster_labels l USING (idx) ORDER BY f.customer_id;
+      SELECT f.customer_id, l.cluster FROM cluster_features f JOIN cluster_labels l USING (idx) ORDER BY f.idx;
     DROP TABLE cluster_labels;
     CREATE OR REPLACE TABLE cluster_profiles AS SELECT * FROM (VALUES ${profiles
       .map((p) => `(${p.cluster}, ${lit(p.name_zh)}, ${lit(p.name_en)}, ${p.size})`)
@@ -280,10 +281,10 @@ async function writeTables(db: Db, labels: Int32Array, profiles: ClusterProfile[
  * Cluster every customer into k groups; writes `cluster_features` (idx, customer_id, recency_days, frequency,
  * monetary: what was clustered, for the lists), `clusters` and `cluster_profiles`; returns the profiles.
  */
-export async function clusters(db: Db, settings: ClusterSettings = {}): Promise<ClustersResult> {
-  const asOf = await resolveAsOf(db, settings.asOf);
+export async function clusters(db: Db, settings: ClusterSettings = {}, prepared: Prepared = new Map()): Promise<ClustersResult> {
+  const asOf = await asOfDate(db, settings.asOf, prepared);
   const k = checkK(settings.k ?? K_DEFAULT);
-  await db.query(`CREATE OR REPLACE TABLE cluster_features AS ${featureSql(asOf)} ORDER BY idx`);
+  await db.query(`CREATE OR REPLACE TABLE cluster_features AS ${await featureSql(db, asOf, prepared)} ORDER BY idx`);
   const f = await readFeatures(db, 'SELECT * FROM cluster_features');
   const distinct = distinctPoints(f.points);
   if (distinct < k) throw new Error(`only ${distinct} customers differ in recency, frequency and monetary: choose at most ${distinct} clusters`);
@@ -295,9 +296,9 @@ export async function clusters(db: Db, settings: ClusterSettings = {}): Promise<
 }
 
 /** Inertia for k = 2..10 (as far as the data has distinct customers), each fitted as `clusters` fits. */
-export async function clusterElbow(db: Db, settings: { asOf?: string | null } = {}): Promise<ElbowResult> {
-  const asOf = await resolveAsOf(db, settings.asOf);
-  const f = await readFeatures(db, featureSql(asOf));
+export async function clusterElbow(db: Db, settings: { asOf?: string | null } = {}, prepared: Prepared = new Map()): Promise<ElbowResult> {
+  const asOf = await asOfDate(db, settings.asOf, prepared);
+  const f = await readFeatures(db, await featureSql(db, asOf, prepared));
   const points = f.n > ELBOW_SAMPLE ? samplePoints(f.points, f.n, ELBOW_SAMPLE) : f.points;
   const distinct = distinctPoints(points);
   const out: ElbowResult['points'] = [];
@@ -327,10 +328,10 @@ export async function clusterSample(db: Db, limit = 3000): Promise<ClusterPoint[
   return rows<ClusterPoint>(
     db,
     `WITH c AS (SELECT *, count(*) OVER (PARTITION BY cluster) AS size, count(*) OVER () AS n,
-      row_number() OVER (PARTITION BY cluster ORDER BY hash(customer_id), customer_id) AS k FROM clusters)
+      row_number() OVER (PARTITION BY cluster ORDER BY hash(customer_id), customer_id) AS k FROM clusters
+      QUALIFY k <= greatest(150, ceil(${Math.floor(limit)} * size / n)))
     SELECT c.customer_id, c.cluster, f.recency_days, f.frequency, f.monetary
     FROM c JOIN cluster_features f USING (customer_id)
-    WHERE c.k <= greatest(150, ceil(${Math.floor(limit)} * c.size / c.n))
     ORDER BY c.cluster, c.customer_id`,
   );
 }

@@ -88,7 +88,8 @@ async function tableExists(db: Db, name: string): Promise<boolean> {
 
 /**
  * The funnel at D, or null without a customers or events file. Needs `life_customers` (built by the
- * lifecycle model for the same D) and `customer_days`.
+ * lifecycle model for the same D) and `customer_days`; the day of the N-th purchase is counted here, over
+ * the customers with at least N purchases only.
  */
 export async function funnel(
   db: Db,
@@ -138,8 +139,10 @@ export async function funnel(
         ? `SELECT customer_id, min(first_seen)::DATE AS signup FROM customers WHERE first_seen < ${D} GROUP BY customer_id`
         : `SELECT NULL::VARCHAR AS customer_id, NULL::DATE AS signup WHERE false`
     }),
-    loyal AS (SELECT k.customer_id, min(d.order_day) AS loyal FROM customer_days d JOIN customer_keys k USING (cid)
-      WHERE d.order_day < ${D} AND d.cum_purchases >= ${loyal} GROUP BY k.customer_id),
+    loyal AS (SELECT b.customer_id, min(d.order_day) AS loyal
+      FROM (SELECT cid, order_day, sum(purchases) OVER (PARTITION BY cid ORDER BY order_day) AS cum
+            FROM customer_days WHERE order_day < ${D} AND cid IN (SELECT cid FROM life_customers WHERE purchases >= ${loyal})) d
+      JOIN life_customers b USING (cid) WHERE d.cum >= ${loyal} GROUP BY b.customer_id),
     e AS (SELECT p.customer_id, least(signup.signup, ev.lead_ev) AS e_lead, ev.engaged AS e_engaged, ev.intent AS e_intent,
         b.first_day AS e_customer, loyal.loyal AS e_loyal
       FROM people p LEFT JOIN ev USING (customer_id) LEFT JOIN signup USING (customer_id)

@@ -92,61 +92,117 @@ function seedCenters(points: Float64Array, dim: number, k: number, rand: () => n
  * Lloyd's iterations from the given centers, until no assignment changes or the centers move less than
  * `tol` (sum of squared shifts, as scikit-learn: 1e-4 × the mean variance of the features), then a final
  * assignment to the last centers. An emptied cluster takes the point farthest from its center.
+ *
+ * Each point is assigned to its nearest center, the first one on ties, exactly as comparing every center
+ * would; Hamerly's bounds (2010) only skip comparisons that cannot change the answer: an upper bound on the
+ * distance to the point's center and a lower bound on the distance to any other, kept through the centers'
+ * moves by the triangle inequality. A skip needs a clear margin (far above rounding), so ties and near-ties
+ * are always compared in full; the squared distance to the chosen center is computed exactly as the full
+ * comparison computes it, so inertia and the farthest point are the same too.
  */
 function lloyd(points: Float64Array, dim: number, k: number, centers: Float64Array, maxIterations: number, tol: number): KMeansFit {
   const n = points.length / dim;
   const labels = new Int32Array(n).fill(-1);
-  const dists = new Float64Array(n);
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n);
+  const half = new Float64Array(k);
+  const moved = new Float64Array(k);
   const sums = new Float64Array(k * dim);
   const counts = new Int32Array(k);
-  let inertia = 0;
+  let dists: Float64Array | null = null;
+  let bounded = false;
+  // The largest center move and the largest of the others: what a lower bound loses per iteration.
+  let most = 0;
+  let next = 0;
   let iterations = 0;
   let settled = false;
   for (;;) {
+    if (bounded) halfGaps(centers, dim, k, half);
     let changed = 0;
-    inertia = 0;
-    for (let i = 0; i < n; i++) {
-      let bestC = 0;
-      let bestD = Infinity;
-      for (let c = 0; c < k; c++) {
-        const d = dist2(points, i, centers, c, dim);
-        if (d < bestD) {
-          bestD = d;
-          bestC = c;
-        }
-      }
-      if (labels[i] !== bestC) changed++;
-      labels[i] = bestC;
-      dists[i] = bestD;
-      inertia += bestD;
-    }
-    if (changed === 0 || settled || iterations >= maxIterations) break;
-    iterations++;
     sums.fill(0);
     counts.fill(0);
     for (let i = 0; i < n; i++) {
-      const c = labels[i];
-      counts[c]++;
-      for (let j = 0; j < dim; j++) sums[c * dim + j] += points[i * dim + j];
+      let a = labels[i];
+      let skip = false;
+      if (bounded) {
+        upper[i] += moved[a];
+        lower[i] -= a === most ? next : moved[most];
+        const bound = Math.max(half[a], lower[i]);
+        if (!clearlyBelow(upper[i], bound)) upper[i] = Math.sqrt(dist2(points, i, centers, a, dim));
+        skip = clearlyBelow(upper[i], bound);
+      }
+      if (!skip) {
+        let bestD = Infinity;
+        let secondD = Infinity;
+        a = 0;
+        for (let c = 0; c < k; c++) {
+          const d = dist2(points, i, centers, c, dim);
+          if (d < bestD) {
+            secondD = bestD;
+            bestD = d;
+            a = c;
+          } else if (d < secondD) {
+            secondD = d;
+          }
+        }
+        if (labels[i] !== a) changed++;
+        labels[i] = a;
+        upper[i] = Math.sqrt(bestD);
+        lower[i] = Math.sqrt(secondD);
+      }
+      counts[a]++;
+      for (let j = 0; j < dim; j++) sums[a * dim + j] += points[i * dim + j];
     }
+    if (changed === 0 || settled || iterations >= maxIterations) break;
+    iterations++;
     let shift = 0;
     for (let c = 0; c < k; c++) {
       if (counts[c] === 0) {
+        dists ??= Float64Array.from({ length: n }, (_, i) => dist2(points, i, centers, labels[i], dim));
         let far = 0;
         for (let i = 1; i < n; i++) if (dists[i] > dists[far]) far = i;
         for (let j = 0; j < dim; j++) sums[c * dim + j] = points[far * dim + j];
         counts[c] = 1;
         dists[far] = 0;
       }
+      let own = 0;
       for (let j = 0; j < dim; j++) {
         const next = sums[c * dim + j] / counts[c];
-        shift += (next - centers[c * dim + j]) ** 2;
+        const step = (next - centers[c * dim + j]) ** 2;
+        shift += step;
+        own += step;
         centers[c * dim + j] = next;
       }
+      moved[c] = Math.sqrt(own);
     }
+    dists = null;
     settled = shift <= tol;
+    most = 0;
+    for (let c = 1; c < k; c++) if (moved[c] > moved[most]) most = c;
+    next = 0;
+    for (let c = 0; c < k; c++) if (c !== most && moved[c] > next) next = moved[c];
+    bounded = true;
   }
+  let inertia = 0;
+  for (let i = 0; i < n; i++) inertia += dist2(points, i, centers, labels[i], dim);
   return { k, dim, labels, centers, inertia, iterations };
+}
+
+/** Whether distance bound u is below `bound` by a margin far above the rounding of the bounds' arithmetic. */
+function clearlyBelow(u: number, bound: number): boolean {
+  return u * (1 + 1e-9) + 1e-12 < bound;
+}
+
+/** Half the distance from each center to its nearest other center (Infinity when there is no other). */
+function halfGaps(centers: Float64Array, dim: number, k: number, out: Float64Array): void {
+  out.fill(Infinity);
+  for (let a = 0; a < k; a++) {
+    for (let b = a + 1; b < k; b++) {
+      const gap = Math.sqrt(dist2(centers, a, centers, b, dim)) / 2;
+      if (gap < out[a]) out[a] = gap;
+      if (gap < out[b]) out[b] = gap;
+    }
+  }
 }
 
 /** 1e-4 × the mean over features of their variance. */

@@ -15,8 +15,8 @@
  */
 import { rows, type Db } from '../db/db.ts';
 import { dateLit } from './asof.ts';
-import { cadenceSql, type CadenceSettings } from './cadence.ts';
-import { ensureCustomerDays } from './customer-days.ts';
+import { slippingSql, type CadenceSettings } from './cadence.ts';
+import { ensureCustomerDays, ensureCustomerSummary } from './customer-days.ts';
 import { funnel, type EventStage, type FunnelResult, type FunnelSources } from './funnel.ts';
 import { periodIndexSql, periodLabelSql, periodStartSql } from './periods.ts';
 import { asOfDate, ensureTable, type Prepared } from './prepared.ts';
@@ -113,12 +113,6 @@ export function stageSql(w: LifecycleWindows, recency: string, age: string): str
     WHEN ${recency} <= ${w.atRiskDays} THEN 'at_risk' WHEN ${recency} <= ${w.dormantDays} THEN 'dormant' ELSE 'churned' END`;
 }
 
-/** The same rule as a number, 1 + the index in STAGES (integers group faster than text). */
-function stageCodeSql(w: LifecycleWindows, recency: string, age: string): string {
-  return `CASE WHEN ${age} <= ${w.newDays} THEN 1 WHEN ${recency} <= ${w.activeDays} THEN 2
-    WHEN ${recency} <= ${w.atRiskDays} THEN 3 WHEN ${recency} <= ${w.dormantDays} THEN 4 ELSE 5 END`;
-}
-
 /**
  * Stage every customer with a purchase before D into `lifecycle` (a view: customer_id, stage, slipping,
  * recency_days, first_day, last_day, purchases, revenue) and return the summary. `sources` says whether
@@ -129,25 +123,19 @@ export async function lifecycle(
   settings: LifecycleSettings = {},
   opts: { prepared?: Prepared; sources?: FunnelSources } = {},
 ): Promise<LifecycleResult> {
-  const { prepared } = opts;
+  const prepared = opts.prepared ?? new Map();
   const w = lifecycleWindows(settings);
   const reactivationDays = wholeDays(settings.reactivationDays ?? 180, 'reactivationDays');
-  const asOf = await asOfDate(db, settings.asOf, opts.prepared);
+  const asOf = await asOfDate(db, settings.asOf, prepared);
   const D = dateLit(asOf);
-  const factor = Number(settings.cadence?.factor ?? 1.5);
-  const minDays = Math.floor(Number(settings.cadence?.minDays ?? 3));
-  const days = await ensureCustomerDays(db, prepared);
-  await ensureTable(db, prepared, 'life_customers', `${days}|${asOf}|${factor}|${minDays}`, () =>
-    `SELECT k.customer_id, c.cid, c.first_day, c.last_day, (${D} - c.last_day)::INTEGER AS recency_days,
-       (${D} - c.first_day)::INTEGER AS age_days, c.purchases, c.revenue, coalesce(cad.slipping, false) AS slipping
-     FROM (SELECT cid, any_value(first_day) AS first_day, max(order_day) AS last_day, sum(purchases)::INTEGER AS purchases,
-             sum(revenue) AS revenue FROM customer_days WHERE order_day < ${D} GROUP BY cid) c
-     JOIN customer_keys k USING (cid)
-     LEFT JOIN (${cadenceSql(asOf, { factor, minDays })}) cad ON cad.customer_id = k.customer_id`,
+  const summary = await ensureCustomerSummary(db, asOf, prepared);
+  await ensureTable(db, prepared, 'life_customers', `${summary}|${slippingSql(settings.cadence)}`, () =>
+    `SELECT customer_id, cid, first_day, last_day, recency_days, (${D} - first_day)::INTEGER AS age_days, purchases, revenue,
+       ${slippingSql(settings.cadence)} AS slipping
+     FROM customer_summary`,
   );
-  // Ages are capped just above the new window and recencies above the dormant one, which keeps the
-  // grid small; changing the other windows then re-reads it without rebuilding.
-  await ensureTable(db, prepared, 'life_grid', `${days}|${asOf}|${w.newDays}|${w.dormantDays}`, () => monthGridSql(D, w.newDays + 1, w.dormantDays + 1));
+  const days = await ensureCustomerDays(db, prepared);
+  await ensureTable(db, prepared, 'life_spans', `${days}|${asOf}`, () => spansSql(D));
   await ensureTable(db, prepared, 'life_returns', `${days}|${asOf}|${reactivationDays}`, () =>
     `SELECT ${periodIndexSql('month', 'order_day')} AS j, count(DISTINCT cid)::DOUBLE AS customers FROM customer_days
      WHERE order_day < ${D} AND order_day - prev_day >= ${reactivationDays} GROUP BY j`,
@@ -168,14 +156,7 @@ export async function lifecycle(
     return { stage, customers: r?.customers ?? 0, share: customers ? (r?.customers ?? 0) / customers : 0, revenue: r?.revenue ?? 0, slipping: r?.slipping ?? 0 };
   });
 
-  const codes = await rows<{ j: number; month: string; from: number; to: number; customers: number }>(
-    db,
-    `SELECT j, ${periodLabelSql('month', 'j')} AS month, "from", "to", customers FROM (
-       SELECT j, CASE WHEN ap IS NULL THEN 0 ELSE ${stageCodeSql(w, 'rp', 'ap')} END AS "from", ${stageCodeSql(w, 'rn', 'an')} AS "to",
-         sum(n)::DOUBLE AS customers
-       FROM life_grid GROUP BY ALL)
-     ORDER BY j, "from", "to"`,
-  );
+  const codes = await monthFlows(db, asOf, w);
   const flows = codes.map((f) => ({ ...f, from: f.from === 0 ? null : STAGES[f.from - 1], to: STAGES[f.to - 1] }));
   const reactivated = await rows<{ month: string; customers: number }>(db, `SELECT ${periodLabelSql('month', 'j')} AS month, customers FROM life_returns`);
   const months = monthly(flows, reactivated);
@@ -197,33 +178,164 @@ export async function lifecycle(
 }
 
 /**
- * Customers per month and per (age, recency) at that month's end and at the previous month's end, ages
- * capped at `ageCap` and recencies at `recencyCap` (values beyond fall in the same stage), so that
- * counts for the windows come from one small GROUP BY. Built by spreading each customer-month with a
- * purchase over the months until the next one. prev_day and next_day grow with order_day, so the
- * month's earliest prev_day and latest next_day are its min and max (NULL: first or last purchase ever).
+ * The customers' purchase months before the month M that holds D − 1, as spans: one row per customer and
+ * month with a purchase (mi), with the first purchase day f, the month's last purchase day l, the last
+ * purchase day before the month p (NULL: the month of the first purchase) and b, the next month with a
+ * purchase (at most M). Between mi and b the customer's stage at each month end depends on l and f alone.
+ * prev_day and next_day grow with order_day, so the month's earliest prev_day and latest next_day are its
+ * min and max (NULL: first or last purchase ever). The spans do not depend on the windows: a window change
+ * re-reads them.
  */
-function monthGridSql(D: string, ageCap: number, recencyCap: number): string {
+function spansSql(D: string): string {
   const month = (d: string) => periodIndexSql('month', d);
-  const start = (j: string) => periodStartSql('month', j);
   const last = month(`(${D} - 1)`);
-  const capAge = (v: string) => `least(${v}, ${ageCap})::SMALLINT`;
-  const capRecency = (v: string) => `least(${v}, ${recencyCap})::SMALLINT`;
-  return `WITH a AS (
-      SELECT cid, any_value(first_day) AS first_day, ${month('order_day')} AS mi, max(order_day) AS last_in,
-        CASE WHEN bool_or(prev_day IS NULL) THEN NULL ELSE min(prev_day) END AS prev_last,
-        CASE WHEN bool_or(next_day IS NULL) THEN NULL ELSE max(next_day) END AS next_day
-      FROM customer_days WHERE order_day < ${D} GROUP BY cid, mi),
-    spans AS (
-      SELECT first_day, mi, last_in, prev_last,
-        unnest(range(mi, CASE WHEN next_day IS NULL OR next_day >= ${D} THEN ${last} + 1 ELSE ${month('next_day')} END)) AS j
-      FROM a),
-    ends AS (SELECT *, least(${start('j + 1')}, ${D}) AS e_now, ${start('j')} AS e_prev FROM spans)
-    SELECT j::INTEGER AS j, ${capRecency('e_now - last_in')} AS rn, ${capAge('e_now - first_day')} AS an,
-      CASE WHEN first_day < e_prev THEN ${capRecency(`e_prev - CASE WHEN j = mi THEN prev_last ELSE last_in END`)} END AS rp,
-      CASE WHEN first_day < e_prev THEN ${capAge('e_prev - first_day')} END AS ap,
-      count(*)::INTEGER AS n
-    FROM ends GROUP BY ALL`;
+  const lastStart = periodStartSql('month', last);
+  return `SELECT cid, any_value(first_day) AS f, ${month('order_day')} AS mi, max(order_day) AS l,
+      CASE WHEN bool_or(prev_day IS NULL) THEN NULL ELSE min(prev_day) END AS p,
+      CASE WHEN bool_or(next_day IS NULL) OR max(next_day) >= ${lastStart} THEN ${last} ELSE ${month('max(next_day)')} END AS b
+    FROM customer_days WHERE order_day < ${lastStart} GROUP BY cid, mi`;
+}
+
+/** Days since 1970-01-01 of a DATE column, as an integer (NULL as NONE), for reading into the worker. */
+const dayNumber = (col: string) => `coalesce((${col} - DATE '1970-01-01')::INTEGER, ${NONE})`;
+const NONE = -2147483648;
+const DAY_MS = 86_400_000;
+
+/**
+ * The month-over-month flows under windows w: (j, month, from, to, customers) with stage codes (0: none,
+ * 1 + the index in STAGES), by month, from and to. The stage at the end of month j (E = the first day of
+ * j + 1) moves up through the codes as E passes f + newDays and l + the other windows, and E passes a day
+ * T from month month(T) on (the end of month(T) is after T); so each span falls into at most five segments
+ * of months with one stage. A segment counts a transition from the stage before it (at the end of the month
+ * before its first) into its stage in its first month, and stage → same stage in each later month (a running
+ * sum over months). The month M holding D − 1 ends at D: its flows are each customer's stage at the end of
+ * M − 1 (from lp, the last purchase day before M: the latest l of the customer's spans) → the stage at D.
+ * Counted here in the worker from the spans (integer arithmetic, the same counts as grouping every customer
+ * and month in SQL, without the rows).
+ */
+async function monthFlows(db: Db, asOf: string, w: LifecycleWindows): Promise<{ j: number; month: string; from: number; to: number; customers: number }[]> {
+  const spans = await db.query(`SELECT cid, ${dayNumber('f')} AS f, mi, ${dayNumber('l')} AS l, ${dayNumber('p')} AS p, b FROM life_spans`);
+  const people = await db.query(`SELECT cid, ${dayNumber('first_day')} AS f, recency_days, age_days FROM life_customers`);
+  const ints = (t: Awaited<ReturnType<Db['query']>>, name: string) => Int32Array.from(t.getChild(name)!.toArray() as ArrayLike<number>);
+  const [cid, f, mi, l, p, b] = ['cid', 'f', 'mi', 'l', 'p', 'b'].map((c) => ints(spans, c));
+  const [pid, pf, recency, age] = ['cid', 'f', 'recency_days', 'age_days'].map((c) => ints(people, c));
+  const D = Date.parse(asOf + 'T00:00:00Z') / DAY_MS;
+  const calendar = monthCalendar(Math.min(D - 1, ...minOf(pf)), D + MAX_WINDOW_DAYS + 1);
+  const last = calendar.month(D - 1);
+  const code = (recencyDays: number, ageDays: number) =>
+    ageDays <= w.newDays ? 1 : recencyDays <= w.activeDays ? 2 : recencyDays <= w.atRiskDays ? 3 : recencyDays <= w.dormantDays ? 4 : 5;
+
+  const first = Math.min(last, ...minOf(mi));
+  // counts[(j − first) × 64 + from × 8 + to]: customers moving from → to in month j.
+  const counts = new Float64Array((last - first + 1) * 64);
+  const add = (j: number, from: number, to: number, n: number) => {
+    counts[(j - first) * 64 + from * 8 + to] += n;
+  };
+  // steps[c][j − first]: change in the number of customers staying in stage c from month j on.
+  const steps = Array.from({ length: 6 }, () => new Int32Array(last - first + 2));
+  // lastBefore[cid]: the latest purchase day before the last month (the latest l of the customer's spans).
+  const lastBefore = new Int32Array(Math.max(0, ...maxOf(cid), ...maxOf(pid)) + 1).fill(NONE);
+  const bounds = new Int32Array(6);
+  for (let i = 0; i < mi.length; i++) {
+    const m1 = calendar.month(f[i] + w.newDays);
+    bounds[0] = mi[i];
+    bounds[1] = m1;
+    bounds[2] = Math.max(m1, calendar.month(l[i] + w.activeDays));
+    bounds[3] = Math.max(m1, calendar.month(l[i] + w.atRiskDays));
+    bounds[4] = Math.max(m1, calendar.month(l[i] + w.dormantDays));
+    bounds[5] = b[i];
+    for (let c = 1; c <= 5; c++) {
+      const sa = Math.max(mi[i], bounds[c - 1]);
+      const sb = Math.min(b[i], bounds[c]);
+      if (sa >= sb) continue;
+      let from: number;
+      if (sa > mi[i]) {
+        const e = calendar.start(sa);
+        from = code(e - l[i], e - f[i]);
+      } else if (p[i] === NONE) {
+        from = 0;
+      } else {
+        const e = calendar.start(mi[i]);
+        from = code(e - p[i], e - f[i]);
+      }
+      add(sa, from, c, 1);
+      if (sb > sa + 1) {
+        steps[c][sa + 1 - first]++;
+        steps[c][sb - first]--;
+      }
+    }
+    if (l[i] > lastBefore[cid[i]]) lastBefore[cid[i]] = l[i];
+  }
+  for (let c = 1; c <= 5; c++) {
+    let staying = 0;
+    for (let j = first; j < last; j++) {
+      staying += steps[c][j - first];
+      if (staying > 0) add(j, c, c, staying);
+    }
+  }
+  const e = calendar.start(last);
+  for (let i = 0; i < pid.length; i++) {
+    const from = pf[i] < e ? code(e - lastBefore[pid[i]], e - pf[i]) : 0;
+    add(last, from, code(recency[i], age[i]), 1);
+  }
+  const flows: { j: number; month: string; from: number; to: number; customers: number }[] = [];
+  counts.forEach((n, key) => {
+    if (n === 0) return;
+    const j = first + Math.floor(key / 64);
+    flows.push({ j, month: calendar.label(j), from: Math.floor(key / 8) % 8, to: key % 8, customers: n });
+  });
+  return flows;
+}
+
+/** Days since 1970-01-01 of the first day of a month (0-based; 12 is January of the next year), for any year. */
+function firstOfMonth(year: number, month: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, 1);
+  return d.getTime() / DAY_MS;
+}
+
+/** The smallest value, as a one-element list (none for an empty array). */
+function minOf(values: Int32Array): number[] {
+  if (values.length === 0) return [];
+  let min = values[0];
+  for (let i = 1; i < values.length; i++) if (values[i] < min) min = values[i];
+  return [min];
+}
+
+/** The largest value, as a one-element list (none for an empty array). */
+function maxOf(values: Int32Array): number[] {
+  if (values.length === 0) return [];
+  let max = values[0];
+  for (let i = 1; i < values.length; i++) if (values[i] > max) max = values[i];
+  return [max];
+}
+
+/**
+ * Calendar months (year × 12 + month − 1, as `periodIndexSql`) of the days numbered from..to (days since
+ * 1970-01-01), looked up in a table, with each month's first day and label.
+ */
+function monthCalendar(from: number, to: number) {
+  const table = new Int32Array(Math.max(0, to - from + 1));
+  const start0 = new Date(from * DAY_MS);
+  let year = start0.getUTCFullYear();
+  let month = start0.getUTCMonth();
+  let next = firstOfMonth(year, month + 1);
+  for (let d = from; d <= to; d++) {
+    if (d >= next) {
+      month++;
+      if (month === 12) {
+        month = 0;
+        year++;
+      }
+      next = firstOfMonth(year, month + 1);
+    }
+    table[d - from] = year * 12 + month;
+  }
+  return {
+    month: (day: number) => table[day - from],
+    start: (j: number) => firstOfMonth(Math.floor(j / 12), j % 12),
+    label: (j: number) => `${String(Math.floor(j / 12)).padStart(4, '0')}-${String((j % 12) + 1).padStart(2, '0')}`,
+  };
 }
 
 function monthly(flows: { month: string; to: Stage; from: Stage | null; customers: number }[], reactivated: { month: string; customers: number }[]): MonthStages[] {
@@ -246,14 +358,18 @@ function wholeDays(v: number, name: string): number {
   return v;
 }
 
-/** SQL for the staged customers (one stage, the slipping ones, or all), most valuable first or by id. */
-export function lifecycleListSql(opts: { stage?: Stage; slipping?: boolean; order?: 'id' | 'value' } = {}): string {
+/**
+ * SQL for the staged customers (one stage, the slipping ones, or all), most valuable first (revenue in cents,
+ * then id) or by id; `page` (LIMIT … OFFSET …) picks rows before they are formatted.
+ */
+export function lifecycleListSql(opts: { stage?: Stage; slipping?: boolean; order?: 'id' | 'value' } = {}, page = ''): string {
   const where = [opts.stage ? `stage = '${opts.stage}'` : '', opts.slipping ? 'slipping' : ''].filter(Boolean);
   if (opts.stage && !STAGES.includes(opts.stage)) throw new Error(`unknown lifecycle stage "${opts.stage}"`);
+  const order = opts.order === 'id' ? 'customer_id' : 'round(revenue, 2) DESC, customer_id';
   return `SELECT customer_id, stage, slipping, recency_days, strftime(first_day, '%Y-%m-%d') AS first_day,
       strftime(last_day, '%Y-%m-%d') AS last_day, purchases, round(revenue, 2) AS revenue
-    FROM lifecycle ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-    ORDER BY ${opts.order === 'id' ? 'customer_id' : 'revenue DESC, customer_id'}`;
+    FROM (SELECT * FROM lifecycle ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ${order} ${page})
+    ORDER BY ${order}`;
 }
 
 /** Staged customers from table `lifecycle` (run `lifecycle` first). */
@@ -261,6 +377,6 @@ export async function lifecycleCustomers(
   db: Db,
   opts: { stage?: Stage; slipping?: boolean; order?: 'id' | 'value'; limit?: number; offset?: number } = {},
 ): Promise<LifecycleCustomer[]> {
-  const page = opts.limit !== undefined ? ` LIMIT ${Math.floor(opts.limit)} OFFSET ${Math.floor(opts.offset ?? 0)}` : '';
-  return rows<LifecycleCustomer>(db, lifecycleListSql(opts) + page);
+  const page = opts.limit !== undefined ? `LIMIT ${Math.floor(opts.limit)} OFFSET ${Math.floor(opts.offset ?? 0)}` : '';
+  return rows<LifecycleCustomer>(db, lifecycleListSql(opts, page));
 }

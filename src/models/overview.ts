@@ -1,6 +1,8 @@
 /** Overview: the size of the customer base, revenue and how it moves month by month. */
 import { one, rows, type Db } from '../db/db.ts';
-import { dateLit, resolveAsOf } from './asof.ts';
+import { dateLit } from './asof.ts';
+import { ensureCustomerSummary } from './customer-days.ts';
+import { asOfDate, type Prepared } from './prepared.ts';
 
 export interface OverviewSettings {
   asOf?: string | null;
@@ -33,36 +35,45 @@ export interface OverviewResult {
   months: MonthRow[];
 }
 
-/** Compute the overview for purchases before the as-of date. */
-export async function overview(db: Db, settings: OverviewSettings = {}): Promise<OverviewResult> {
-  const asOf = await resolveAsOf(db, settings.asOf);
+/**
+ * Compute the overview for purchases before the as-of date. Purchases are read once, grouped by month (guest
+ * purchases included); everything per customer comes from the customer summary and customer days, which
+ * `prepared` keeps for the data version.
+ */
+export async function overview(db: Db, settings: OverviewSettings = {}, prepared: Prepared = new Map()): Promise<OverviewResult> {
+  const asOf = await asOfDate(db, settings.asOf, prepared);
   const D = dateLit(asOf);
+  await ensureCustomerSummary(db, asOf, prepared);
+  // Exact per-month sums (the totals below add them up exactly, as DECIMAL).
+  await db.query(`CREATE OR REPLACE TEMP TABLE overview_months AS
+    SELECT date_trunc('month', order_day) AS m, count(*) AS purchases, sum(net) AS revenue,
+      count(*) FILTER (WHERE customer_id IS NULL) AS guest_purchases, sum(net) FILTER (WHERE customer_id IS NULL) AS guest_revenue,
+      min(order_day) AS first_day, max(order_day) AS last_day
+    FROM purchases WHERE order_day < ${D} GROUP BY 1`);
+  // The top 20 % of customers by revenue (ties by id; revenue is the exact sum as DOUBLE, which orders as the sum does).
+  const { n } = await one<{ n: number }>(db, `SELECT count(*)::DOUBLE AS n FROM customer_summary`);
+  const top = Math.ceil(0.2 * n);
   const totals = await one<Record<string, number | string>>(
     db,
-    `WITH p AS (SELECT * FROM purchases WHERE order_day < ${D}),
-      c AS (SELECT customer_id, count(*) AS n, sum(net) AS m FROM p WHERE customer_id IS NOT NULL GROUP BY customer_id),
-      ranked AS (SELECT m, row_number() OVER (ORDER BY m DESC, customer_id) AS i, count(*) OVER () AS n FROM c)
-    SELECT (SELECT count(*) FROM c)::DOUBLE AS customers,
-      (SELECT count(*) FROM p)::DOUBLE AS purchases,
-      (SELECT coalesce(sum(net), 0) FROM p)::DOUBLE AS revenue,
+    `WITH ranked AS (SELECT net FROM customer_summary ORDER BY revenue DESC, net DESC, cid LIMIT ${top})
+    SELECT ${n}::DOUBLE AS customers,
+      (SELECT coalesce(sum(purchases), 0) FROM overview_months)::DOUBLE AS purchases,
+      (SELECT coalesce(sum(revenue), 0) FROM overview_months)::DOUBLE AS revenue,
       (SELECT coalesce(sum(net), 0) FROM order_totals WHERE net < 0 AND order_day < ${D})::DOUBLE AS refunds,
-      (SELECT count(*) FILTER (WHERE n >= 2) FROM c)::DOUBLE AS repeaters,
-      (SELECT coalesce(sum(m) FILTER (WHERE i <= ceil(0.2 * n)) / nullif(sum(m), 0), 0) FROM ranked)::DOUBLE AS top20_share,
-      (SELECT count(*) FROM p WHERE customer_id IS NULL)::DOUBLE AS guest_purchases,
-      (SELECT coalesce(sum(net), 0) FROM p WHERE customer_id IS NULL)::DOUBLE AS guest_revenue,
-      (SELECT strftime(min(order_day), '%Y-%m-%d') FROM p) AS first_day,
-      (SELECT strftime(max(order_day), '%Y-%m-%d') FROM p) AS last_day`,
+      (SELECT count(*) FILTER (WHERE purchases >= 2) FROM customer_summary)::DOUBLE AS repeaters,
+      coalesce((SELECT sum(net) FROM ranked) / nullif((SELECT sum(net) FROM customer_summary), 0), 0)::DOUBLE AS top20_share,
+      (SELECT coalesce(sum(guest_purchases), 0) FROM overview_months)::DOUBLE AS guest_purchases,
+      (SELECT coalesce(sum(guest_revenue), 0) FROM overview_months)::DOUBLE AS guest_revenue,
+      (SELECT strftime(min(first_day), '%Y-%m-%d') FROM overview_months) AS first_day,
+      (SELECT strftime(max(last_day), '%Y-%m-%d') FROM overview_months) AS last_day`,
   );
   const months = await rows<MonthRow>(
     db,
-    `WITH p AS (SELECT * FROM purchases WHERE order_day < ${D}),
-      firsts AS (SELECT customer_id, date_trunc('month', min(order_day)) AS m FROM p WHERE customer_id IS NOT NULL GROUP BY customer_id),
-      byMonth AS (SELECT date_trunc('month', order_day) AS m, count(*) AS purchases, sum(net) AS revenue,
-        count(DISTINCT customer_id) AS customers FROM p GROUP BY 1),
-      newcomers AS (SELECT m, count(*) AS n FROM firsts GROUP BY m)
+    `WITH active AS (SELECT date_trunc('month', order_day) AS m, count(DISTINCT cid) AS n FROM customer_days WHERE order_day < ${D} GROUP BY 1),
+      newcomers AS (SELECT date_trunc('month', first_day) AS m, count(*) AS n FROM customer_summary GROUP BY 1)
     SELECT strftime(m, '%Y-%m') AS month, purchases::DOUBLE AS purchases, revenue::DOUBLE AS revenue,
-      customers::DOUBLE AS customers, coalesce(newcomers.n, 0)::DOUBLE AS new_customers
-    FROM byMonth LEFT JOIN newcomers USING (m) ORDER BY m`,
+      coalesce(active.n, 0)::DOUBLE AS customers, coalesce(newcomers.n, 0)::DOUBLE AS new_customers
+    FROM overview_months LEFT JOIN active USING (m) LEFT JOIN newcomers USING (m) ORDER BY m`,
   );
   const customers = totals.customers as number;
   const purchases = totals.purchases as number;

@@ -1,7 +1,8 @@
 /**
  * Derived tables that models build once and reuse while the loaded data stays the same, so that a
  * setting change re-runs only a small aggregate. The engine owns one `Prepared` and clears it whenever
- * a source is applied or removed; the CLI and the tests pass none, and every table is built afresh.
+ * a source is applied or removed; the CLI keeps one for its run; a model called without one builds what
+ * it needs afresh.
  */
 import type { Db } from '../db/db.ts';
 import { resolveAsOf } from './asof.ts';

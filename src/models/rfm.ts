@@ -1,7 +1,9 @@
 /** RFM: recency, frequency and monetary per customer, 1–5 scores with shared ties, and both segment schemes. */
-import { rows, type Db } from '../db/db.ts';
-import { dateLit, resolveAsOf } from './asof.ts';
-import { schemeASql, schemeBSql } from './segments.ts';
+import { makeVector, Table, tableToIPC } from 'apache-arrow';
+import { lit, rows, type Db } from '../db/db.ts';
+import { ensureCustomerSummary } from './customer-days.ts';
+import { asOfDate, ensureTable, type Prepared } from './prepared.ts';
+import { schemeAIndex, schemeBIndex, SEGMENTS_A, SEGMENTS_B } from './segments.ts';
 
 export interface RfmSettings {
   asOf?: string | null;
@@ -48,58 +50,264 @@ export interface RfmSummary {
   grid: { r: number; f: number; customers: number; monetary: number }[];
 }
 
-const SCORE = (order: string) => `(1 + floor(5 * (rank() OVER (ORDER BY ${order}) - 1) / count(*) OVER ()))::INTEGER`;
-
-function fixedScore(col: string, cuts: number[], smallerIsBetter: boolean): string {
-  if (cuts.length !== 4 || cuts.some((c, i) => i > 0 && c < cuts[i - 1])) throw new Error('fixed RFM thresholds need four ascending values per dimension');
-  const passed = cuts.map((c) => `(CASE WHEN ${col} > ${Number(c)} THEN 1 ELSE 0 END)`).join(' + ');
-  return smallerIsBetter ? `(5 - (${passed}))::INTEGER` : `(1 + ${passed})::INTEGER`;
+/** The customers as scored: one array element per customer, in customer_id order. */
+interface Scored {
+  n: number;
+  cid: Int32Array;
+  recency: Int32Array;
+  frequency: Int32Array;
+  monetary: Float64Array;
+  revenue: Float64Array;
+  r: Int32Array;
+  f: Int32Array;
+  m: Int32Array;
+  /** Index in SEGMENTS_A / SEGMENTS_B. */
+  segmentA: Int32Array;
+  segmentB: Int32Array;
 }
 
-/** Score every customer into table `rfm` and return the summary the notebook shows. */
-export async function rfm(db: Db, settings: RfmSettings = {}): Promise<RfmSummary> {
-  const asOf = await resolveAsOf(db, settings.asOf);
-  const D = dateLit(asOf);
-  const monetary = settings.monetary === 'mean' ? 'avg(net)' : 'sum(net)';
+/**
+ * Quintile scores with shared ties (MODELS.md §2): 1 + floor(5 × (number of customers whose value is worse)
+ * / N), worse = smaller, or larger when `smallerIsBetter` (recency).
+ */
+function quintileScores(values: Int32Array | Float64Array, smallerIsBetter: boolean): Int32Array {
+  const n = values.length;
+  const out = new Int32Array(n);
+  const { below, upTo } = tieRanks(values);
+  for (let i = 0; i < n; i++) out[i] = 1 + Math.floor((5 * (smallerIsBetter ? n - upTo[i] : below[i])) / n);
+  return out;
+}
+
+/**
+ * For each value, how many values are smaller (`below`) and how many are at most as large (`upTo`): by
+ * counting for whole numbers in a range not much wider than their count, else along a sorted order.
+ */
+function tieRanks(values: Int32Array | Float64Array): { below: Int32Array; upTo: Int32Array } {
+  const n = values.length;
+  const below = new Int32Array(n);
+  const upTo = new Int32Array(n);
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (values[i] < min) min = values[i];
+    if (values[i] > max) max = values[i];
+  }
+  if (values instanceof Int32Array && max - min <= 4 * n + 1024) {
+    const cumulative = new Int32Array(max - min + 2);
+    for (let i = 0; i < n; i++) cumulative[values[i] - min + 1]++;
+    for (let k = 1; k < cumulative.length; k++) cumulative[k] += cumulative[k - 1];
+    for (let i = 0; i < n; i++) {
+      below[i] = cumulative[values[i] - min];
+      upTo[i] = cumulative[values[i] - min + 1];
+    }
+    return { below, upTo };
+  }
+  const order = sortedOrder(Float64Array.from(values));
+  for (let a = 0; a < n; ) {
+    let b = a + 1;
+    while (b < n && values[order[b]] === values[order[a]]) b++;
+    for (let k = a; k < b; k++) {
+      below[order[k]] = a;
+      upTo[order[k]] = b;
+    }
+    a = b;
+  }
+  return { below, upTo };
+}
+
+/**
+ * The indexes of `values` in ascending order of value: a least-significant-digit radix sort on the IEEE bits
+ * (16 bits a pass), turned so that unsigned order is numeric order. Linear in n, unlike a comparison sort
+ * of indexes in JavaScript.
+ */
+function sortedOrder(values: Float64Array): Uint32Array {
+  const n = values.length;
+  const words = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
+  const lo = new Uint32Array(n);
+  const hi = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    // Little-endian: word 2i is the low half. Negative numbers flip every bit, others only the sign bit.
+    const negative = words[2 * i + 1] >>> 31 === 1;
+    lo[i] = negative ? ~words[2 * i] >>> 0 : words[2 * i];
+    hi[i] = negative ? ~words[2 * i + 1] >>> 0 : (words[2 * i + 1] | 0x80000000) >>> 0;
+  }
+  let order = Uint32Array.from({ length: n }, (_, i) => i);
+  let next = new Uint32Array(n);
+  const counts = new Int32Array(65537);
+  for (const [key, shift] of [[lo, 0], [lo, 16], [hi, 0], [hi, 16]] as const) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[((key[order[i]] >>> shift) & 0xffff) + 1]++;
+    for (let d = 1; d <= 65536; d++) counts[d] += counts[d - 1];
+    for (let i = 0; i < n; i++) next[counts[(key[order[i]] >>> shift) & 0xffff]++] = order[i];
+    [order, next] = [next, order];
+  }
+  return order;
+}
+
+/** Scores from the user's four ascending cut points: a value above the k-th cut scores k + 2 (recency: 4 − k). */
+function fixedScores(values: Int32Array | Float64Array, cuts: number[], smallerIsBetter: boolean): Int32Array {
+  if (cuts.length !== 4 || cuts.some((c, i) => i > 0 && c < cuts[i - 1])) throw new Error('fixed RFM thresholds need four ascending values per dimension');
+  const limits = cuts.map(Number);
+  return Int32Array.from(values, (v) => {
+    let passed = 0;
+    for (const c of limits) if (v > c) passed++;
+    return smallerIsBetter ? 5 - passed : 1 + passed;
+  });
+}
+
+/** The mean; null without values, as SQL's avg (the summary's means of no customers). */
+function mean(values: ArrayLike<number>): number {
+  if (values.length === 0) return null as unknown as number;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return sum / values.length;
+}
+
+/** Scores and segments of every customer under the settings. */
+function score(
+  columns: Omit<Scored, 'r' | 'f' | 'm' | 'segmentA' | 'segmentB'>,
+  settings: RfmSettings,
+  quintile: typeof quintileScores = quintileScores,
+): Scored {
+  const { n, recency, frequency, monetary } = columns;
   const t = settings.thresholds;
   const fixed = settings.scoring === 'fixed';
   if (fixed && !t) throw new Error('fixed RFM scoring needs thresholds');
-  const r = fixed ? fixedScore('recency_days', t!.recency, true) : SCORE('recency_days DESC');
-  const f = fixed ? fixedScore('frequency', t!.frequency, false) : SCORE('frequency');
-  const m = fixed ? fixedScore('monetary', t!.monetary, false) : SCORE('monetary');
-  const high =
-    settings.highRule === 'value'
-      ? ['recency_days <= avg(recency_days) OVER ()', 'frequency >= avg(frequency) OVER ()', 'monetary >= avg(monetary) OVER ()']
-      : ['r >= avg(r) OVER ()', 'f >= avg(f) OVER ()', 'm >= avg(m) OVER ()'];
-  await db.query(`CREATE OR REPLACE TABLE rfm AS
-    WITH base AS (
-      SELECT customer_id, (${D} - max(order_day))::INTEGER AS recency_days, count(*)::INTEGER AS frequency,
-        ${monetary}::DOUBLE AS monetary, sum(net)::DOUBLE AS revenue
-      FROM customer_purchases WHERE order_day < ${D} GROUP BY customer_id),
-    scored AS (SELECT *, ${r} AS r, ${f} AS f, ${m} AS m FROM base),
-    flagged AS (SELECT *, ${high[0]} AS r_high, ${high[1]} AS f_high, ${high[2]} AS m_high FROM scored)
-    SELECT customer_id, recency_days, frequency, monetary, revenue, r, f, m,
-      ${schemeASql('r_high', 'f_high', 'm_high')} AS segment_cn, ${schemeBSql('r', 'f')} AS segment_en
-    FROM flagged ORDER BY customer_id`);
-  const [means] = await rows<RfmSummary['means'] & { customers: number }>(
-    db,
-    `SELECT count(*)::DOUBLE AS customers, avg(r) AS r, avg(f) AS f, avg(m) AS m, avg(recency_days) AS recency_days,
-      avg(frequency) AS frequency, avg(monetary) AS monetary FROM rfm`,
+  const r = fixed ? fixedScores(recency, t!.recency, true) : quintile(recency, true);
+  const f = fixed ? fixedScores(frequency, t!.frequency, false) : quintile(frequency, false);
+  const m = fixed ? fixedScores(monetary, t!.monetary, false) : quintile(monetary, false);
+  // Scheme A compares each customer with the mean over all scored customers: of the scores, or of the raw values.
+  const byValue = settings.highRule === 'value';
+  const [rMean, fMean, mMean] = byValue ? [mean(recency), mean(frequency), mean(monetary)] : [mean(r), mean(f), mean(m)];
+  const segmentA = new Int32Array(n);
+  const segmentB = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    segmentA[i] = byValue
+      ? schemeAIndex(recency[i] <= rMean, frequency[i] >= fMean, monetary[i] >= mMean)
+      : schemeAIndex(r[i] >= rMean, f[i] >= fMean, m[i] >= mMean);
+    segmentB[i] = schemeBIndex(r[i], f[i]);
+  }
+  return { ...columns, r, f, m, segmentA, segmentB };
+}
+
+/** Customers, share, revenue and mean R/F/M per segment of one scheme, most revenue first. */
+function segmentRows(s: Scored, names: string[], segment: Int32Array): SegmentRow[] {
+  const k = names.length;
+  const [customers, revenue, recency, frequency, monetary] = Array.from({ length: 5 }, () => new Float64Array(k));
+  let total = 0;
+  for (let i = 0; i < s.n; i++) {
+    const g = segment[i];
+    customers[g]++;
+    revenue[g] += s.revenue[i];
+    recency[g] += s.recency[i];
+    frequency[g] += s.frequency[i];
+    monetary[g] += s.monetary[i];
+    total += s.revenue[i];
+  }
+  return names
+    .map((name, g) => ({
+      segment: name,
+      customers: customers[g],
+      share: customers[g] / s.n,
+      revenue: revenue[g],
+      revenue_share: (total === 0 ? null : revenue[g] / total) as number,
+      recency_days: recency[g] / customers[g],
+      frequency: frequency[g] / customers[g],
+      monetary: monetary[g] / customers[g],
+    }))
+    .filter((row) => row.customers > 0)
+    .sort((a, b) => b.revenue - a.revenue);
+}
+
+/** Customers and mean monetary per R × F cell, by R then F. */
+function gridOf(s: Scored): RfmSummary['grid'] {
+  const customers = new Float64Array(25);
+  const monetary = new Float64Array(25);
+  for (let i = 0; i < s.n; i++) {
+    const cell = (s.r[i] - 1) * 5 + (s.f[i] - 1);
+    customers[cell]++;
+    monetary[cell] += s.monetary[i];
+  }
+  const grid: RfmSummary['grid'] = [];
+  for (let cell = 0; cell < 25; cell++) {
+    if (customers[cell] > 0) grid.push({ r: Math.floor(cell / 5) + 1, f: (cell % 5) + 1, customers: customers[cell], monetary: monetary[cell] / customers[cell] });
+  }
+  return grid;
+}
+
+/**
+ * Write table `rfm_scores` (cid and the customer's R, F, M scores and segment indexes packed in one integer:
+ * one narrow column is quick to hand to the engine) and the view `rfm` (customer_id, recency_days,
+ * frequency, monetary, revenue, r, f, m, segment_cn, segment_en) over it and `rfm_base`: what lists, exports
+ * and the customer 360 read.
+ */
+async function writeScores(db: Db, s: Scored, monetary: 'mean' | 'revenue'): Promise<void> {
+  const code = new Int32Array(s.n);
+  for (let i = 0; i < s.n; i++) code[i] = s.r[i] | (s.f[i] << 3) | (s.m[i] << 6) | (s.segmentA[i] << 9) | (s.segmentB[i] << 13);
+  const names = (list: string[]) => `[${list.map(lit).join(', ')}]`;
+  await db.query('DROP VIEW IF EXISTS rfm; DROP TABLE IF EXISTS rfm_scores');
+  await db.insertArrow('rfm_scores', tableToIPC(new Table({ cid: makeVector(s.cid), code: makeVector(code) }), 'stream'), true);
+  await db.query(`CREATE VIEW rfm AS
+    SELECT b.customer_id, b.recency_days, b.frequency, b.${monetary} AS monetary, b.revenue,
+      s.code & 7 AS r, (s.code >> 3) & 7 AS f, (s.code >> 6) & 7 AS m,
+      ${names(SEGMENTS_A)}[((s.code >> 9) & 15) + 1] AS segment_cn, ${names(SEGMENTS_B)}[((s.code >> 13) & 15) + 1] AS segment_en
+    FROM rfm_base b JOIN rfm_scores s USING (cid)`);
+}
+
+/**
+ * The columns RFM scores, read once per customer summary, and their quintile scores once computed (a
+ * column's quintiles do not depend on any setting): kept with the engine's prepared tables.
+ */
+const read = new WeakMap<
+  Prepared,
+  { key: string; columns: Omit<Scored, 'r' | 'f' | 'm' | 'segmentA' | 'segmentB' | 'monetary'> & { mean: Float64Array }; quintiles: Map<Int32Array | Float64Array, Int32Array> }
+>();
+
+/**
+ * Score every customer into `rfm` and return the summary the notebook shows. Reads the customer summary at
+ * D (built once per data version and D, kept in `prepared`) and scores in the worker, so that a setting
+ * change costs one read of about one row per customer.
+ */
+export async function rfm(db: Db, settings: RfmSettings = {}, prepared: Prepared = new Map()): Promise<RfmSummary> {
+  const asOf = await asOfDate(db, settings.asOf, prepared);
+  const key = await ensureCustomerSummary(db, asOf, prepared);
+  // RFM's own copy of what it lists, so that its view stays whole while other models rebuild the summary.
+  await ensureTable(db, prepared, 'rfm_base', key, () =>
+    `SELECT cid, customer_id, recency_days, purchases AS frequency, revenue, mean FROM customer_summary ORDER BY cid`,
   );
-  const segmentsOf = (col: string) =>
-    rows<SegmentRow>(
-      db,
-      `SELECT ${col} AS segment, count(*)::DOUBLE AS customers, count(*) / sum(count(*)) OVER () AS share,
-        sum(revenue) AS revenue, sum(revenue) / nullif(sum(sum(revenue)) OVER (), 0) AS revenue_share,
-        avg(recency_days) AS recency_days, avg(frequency) AS frequency, avg(monetary) AS monetary
-      FROM rfm GROUP BY ${col} ORDER BY revenue DESC`,
-    );
-  const grid = await rows<RfmSummary['grid'][number]>(
-    db,
-    `SELECT r, f, count(*)::DOUBLE AS customers, avg(monetary) AS monetary FROM rfm GROUP BY r, f ORDER BY r, f`,
-  );
-  const { customers, ...meanValues } = means;
-  return { as_of: asOf, customers, means: meanValues, segments_cn: await segmentsOf('segment_cn'), segments_en: await segmentsOf('segment_en'), grid };
+  let cached = read.get(prepared);
+  if (cached?.key !== key) {
+    const t = await db.query(`SELECT cid, recency_days, frequency, revenue, mean FROM rfm_base ORDER BY cid`);
+    const ints = (name: string) => Int32Array.from(t.getChild(name)!.toArray() as ArrayLike<number>);
+    const doubles = (name: string) => Float64Array.from(t.getChild(name)!.toArray() as ArrayLike<number>);
+    cached = {
+      key,
+      columns: { n: t.numRows, cid: ints('cid'), recency: ints('recency_days'), frequency: ints('frequency'), revenue: doubles('revenue'), mean: doubles('mean') },
+      quintiles: new Map(),
+    };
+    // Both readings of monetary are ranked now, so that switching between sum and mean only re-scores.
+    const { revenue, mean: perPurchase } = cached.columns;
+    for (const values of [revenue, perPurchase]) cached.quintiles.set(values, quintileScores(values, false));
+    read.set(prepared, cached);
+  }
+  const { mean: means, ...columns } = cached.columns;
+  const monetary = settings.monetary === 'mean' ? 'mean' : 'revenue';
+  const { quintiles } = cached;
+  const quintile = (values: Int32Array | Float64Array, smallerIsBetter: boolean) => {
+    let scores = quintiles.get(values);
+    if (!scores) quintiles.set(values, (scores = quintileScores(values, smallerIsBetter)));
+    return scores;
+  };
+  const s = score({ ...columns, monetary: monetary === 'mean' ? means : columns.revenue }, settings, quintile);
+  await writeScores(db, s, monetary);
+  return {
+    as_of: asOf,
+    customers: s.n,
+    means: { r: mean(s.r), f: mean(s.f), m: mean(s.m), recency_days: mean(s.recency), frequency: mean(s.frequency), monetary: mean(s.monetary) },
+    segments_cn: segmentRows(s, SEGMENTS_A, s.segmentA),
+    segments_en: segmentRows(s, SEGMENTS_B, s.segmentB),
+    grid: gridOf(s),
+  };
 }
 
 /** The scored customers (all, or one segment of a scheme), best first. */

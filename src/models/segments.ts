@@ -29,14 +29,15 @@ export const SCHEME_B: [string, number[], number[]][] = [
 export const SEGMENTS_A = Object.values(SCHEME_A);
 export const SEGMENTS_B = SCHEME_B.map(([s]) => s);
 
-/** SQL CASE that names the scheme A segment from three boolean expressions. */
-export function schemeASql(rHigh: string, fHigh: string, mHigh: string): string {
-  const code = `(CASE WHEN ${rHigh} THEN '1' ELSE '0' END || CASE WHEN ${fHigh} THEN '1' ELSE '0' END || CASE WHEN ${mHigh} THEN '1' ELSE '0' END)`;
-  return `CASE ${code} ${Object.entries(SCHEME_A).map(([k, v]) => `WHEN '${k}' THEN '${v}'`).join(' ')} END`;
+/** Index in SEGMENTS_A of the scheme A segment of a customer whose R, F and M are high or not. */
+export function schemeAIndex(rHigh: boolean, fHigh: boolean, mHigh: boolean): number {
+  return SCHEME_A_INDEX[(rHigh ? 4 : 0) + (fHigh ? 2 : 0) + (mHigh ? 1 : 0)];
 }
 
-/** SQL CASE that names the scheme B segment from R and F scores. */
-export function schemeBSql(r: string, f: string): string {
-  const whens = SCHEME_B.map(([name, rs, fs]) => `WHEN ${r} IN (${rs.join(',')}) AND ${f} IN (${fs.join(',')}) THEN '${name.replace("'", "''")}'`);
-  return `CASE ${whens.join(' ')} END`;
+/** Index in SEGMENTS_B of the scheme B segment of R and F scores (1–5 each). */
+export function schemeBIndex(r: number, f: number): number {
+  return SCHEME_B_INDEX[(r - 1) * 5 + (f - 1)];
 }
+
+const SCHEME_A_INDEX = Array.from({ length: 8 }, (_, bits) => SEGMENTS_A.indexOf(SCHEME_A[(bits >> 2).toString() + ((bits >> 1) & 1) + (bits & 1)]));
+const SCHEME_B_INDEX = Array.from({ length: 25 }, (_, i) => SCHEME_B.findIndex(([, rs, fs]) => rs.includes(Math.floor(i / 5) + 1) && fs.includes((i % 5) + 1)));

@@ -150,9 +150,10 @@ describe('month-end stages and transitions', () => {
   it('recomputes months and transitions for other windows from the same prepared tables', async () => {
     const prepared: Prepared = new Map();
     await lifecycle(db, {}, { prepared });
-    const grid = prepared.get('life_grid');
+    const spans = prepared.get('life_spans');
     const r = await lifecycle(db, { activeDays: 45 }, { prepared });
-    expect(prepared.get('life_grid')).toBe(grid);
+    expect(spans).toBeDefined();
+    expect(prepared.get('life_spans')).toBe(spans);
     const feb = r.months.find((m) => m.month === '2024-02')!;
     const mar = r.months.find((m) => m.month === '2024-03')!;
     expect([feb.new, feb.active, feb.at_risk]).toEqual([1, 2, 1]); // u at 51 days is at risk

@@ -1,11 +1,12 @@
 // Predictive CLV on the notebook's data: SQL summary → fits and scores → table `clv_customers` and what the cells show.
 
 import { ident, one, rows, type Db } from '../../db/db.ts';
-import { dateLit, resolveAsOf } from '../asof.ts';
+import { dateLit } from '../asof.ts';
+import { asOfDate, ensureTable, type Prepared } from '../prepared.ts';
 import type { TimeUnit } from './clv.ts';
 import type { ModelFit } from './fitting.ts';
 import type { PurchaseModelKind, PurchaseModelParams } from './index.ts';
-import { BUCKETS, comparisonOf, scoreCustomers, type FitStore, type HoldoutError, type SpendBasis, type SpendIssue } from './pipeline.ts';
+import { BUCKETS, comparisonOf, scoreCustomers, type ClvScores, type FitStore, type HoldoutError, type ScoreRunner, type SpendBasis, type SpendIssue } from './pipeline.ts';
 import { daysPerUnit, loadClvInput, tableNames, writeClvCustomers } from './sql.ts';
 import { ClvInputError } from './summary.ts';
 
@@ -135,8 +136,8 @@ const TOP = 20;
 const DAY_MS = 86_400_000;
 
 /** Resolves defaults and checks the settings; throws on values a fit cannot use. */
-export async function resolveClvSettings(db: Db, settings: ClvSettings & { asOf?: string | null }): Promise<ResolvedClvSettings> {
-  const asOf = await resolveAsOf(db, settings.asOf);
+export async function resolveClvSettings(db: Db, settings: ClvSettings & { asOf?: string | null }, prepared?: Prepared): Promise<ResolvedClvSettings> {
+  const asOf = await asOfDate(db, settings.asOf, prepared);
   const lastDay = shiftDay(asOf, -1);
   const calibrationEnd = settings.calibrationEnd || lastDay;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(calibrationEnd) || Number.isNaN(Date.parse(calibrationEnd + 'T00:00:00Z'))) {
@@ -170,23 +171,25 @@ function daysBetween(from: string, to: string): number {
  * t_x, T, p_alive, expected_purchases over the horizon, expected_spend, clv). Expected spend is the
  * Gamma-Gamma conditional mean (the customer's mean purchase-day value when that model cannot be used,
  * said in `spend_basis`); CLV is in revenue × marginRate. Throws ClvInputError when no model can be fitted.
+ * `score` runs the fits and scoring (default: here); `prepared` keeps the customer days between calls.
  */
 export async function fitClv(
   db: Db,
   settings: ClvSettings & { asOf?: string | null },
-  opts: { table?: string; onProgress?: (phase: string, fraction: number) => void; fits?: FitCache } = {},
+  opts: { table?: string; onProgress?: (phase: string, fraction: number) => void; fits?: FitCache; prepared?: Prepared; score?: ScoreRunner } = {},
 ): Promise<ClvResult> {
-  const s = await resolveClvSettings(db, settings);
+  const prepared = opts.prepared ?? new Map();
+  const s = await resolveClvSettings(db, settings, prepared);
   const table = opts.table ?? 'clv_customers';
   const summary = `${table}__input`;
   const progress = opts.onProgress ?? (() => {});
   progress('summary', 0);
-  const input = await loadClvInput(db, summary, s.asOf, s.calibrationEnd, s.timeUnit);
+  const input = await loadClvInput(db, summary, s.asOf, s.calibrationEnd, s.timeUnit, prepared);
   if (input.x.length === 0) throw new ClvInputError(`no customer made a first purchase on or before the calibration end ${s.calibrationEnd}`);
   const unit = daysPerUnit(s.timeUnit);
   const holdoutEnd = s.calibrationEnd < shiftDay(s.asOf, -1) ? shiftDay(s.asOf, -1) : null;
   const holdoutLength = holdoutEnd ? daysBetween(s.calibrationEnd, holdoutEnd) / unit : 0;
-  const scores = scoreCustomers(input, {
+  const scoring = (opts.score ?? scoreHere)(input, {
     model: s.model,
     timeUnit: s.timeUnit,
     horizonMonths: s.horizonMonths,
@@ -195,8 +198,16 @@ export async function fitClv(
     holdoutLength,
     compare: s.compare ?? undefined,
     fits: opts.fits?.on(s.asOf, s.calibrationEnd, s.timeUnit),
+    timedOut: opts.fits?.timedOutOn(s.asOf, s.calibrationEnd, s.timeUnit),
     onProgress: (phase, f) => progress(phase, f),
   });
+  // A fit in a worker of its own leaves this thread free: meanwhile, the queries that do not need the scores
+  // (its failure is taken up below, when the scores are awaited).
+  scoring.catch(() => undefined);
+  const calibrationStart = (await one<{ d: string }>(db, `SELECT strftime(min(first_day), '%Y-%m-%d') AS d FROM ${ident(summary)}`)).d;
+  const tables = await tableNames(db);
+  await ensureFirstChannels(db, tables, prepared);
+  const scores = await scoring;
   progress('write', 0);
   await writeClvCustomers(db, summary, table, {
     p_alive: scores.pAlive,
@@ -219,11 +230,9 @@ export async function fitClv(
     message: row.run.fit.message,
     holdout: row.run.holdout,
   }));
-  const calibrationStart = (await one<{ d: string }>(db, `SELECT strftime(min(first_day), '%Y-%m-%d') AS d FROM ${ident(summary)}`)).d;
   const status = statusOf(scores, models, s, daysBetween(calibrationStart, s.calibrationEnd), holdoutLength * unit);
   const gg = scores.gammaGamma;
   progress('charts', 0);
-  const tables = await tableNames(db);
   const result: ClvResult = {
     as_of: s.asOf,
     calibration_start: calibrationStart,
@@ -254,7 +263,7 @@ export async function fitClv(
       db,
       `SELECT coalesce(sum(clv), 0)::DOUBLE AS clv, coalesce(sum(expected_purchases), 0)::DOUBLE AS expected_purchases,
         coalesce(avg(p_alive), 0)::DOUBLE AS mean_p_alive, count(*) FILTER (WHERE p_alive < 0.5)::DOUBLE AS p_alive_below_half,
-        (SELECT coalesce(sum(net), 0) FROM customer_purchases WHERE order_day <= ${dateLit(s.calibrationEnd)})::DOUBLE AS historical_revenue
+        (SELECT coalesce(sum(net), 0) FROM customer_days WHERE order_day <= ${dateLit(s.calibrationEnd)})::DOUBLE AS historical_revenue
       FROM ${ident(table)}`,
     ),
     p_alive_bins: await pAliveBins(db, table),
@@ -265,8 +274,8 @@ export async function fitClv(
         coalesce(sum(clv) / nullif(sum(sum(clv)) OVER (), 0), 0)::DOUBLE AS share
       FROM r GROUP BY decile ORDER BY decile`,
     ),
-    by_channel: await groupBy(db, table, 'channel', tables),
-    by_region: await groupBy(db, table, 'region', tables),
+    by_channel: await groupBy(db, table, 'channel', tables, prepared),
+    by_region: await groupBy(db, table, 'region', tables, prepared),
     holdout: holdoutEnd ? { buckets: bucketsOf(scores), tracking: await tracking(db, summary, scores.model.expectedPurchases, s, calibrationStart, holdoutEnd) } : null,
     top: await clvCustomers(db, { table, order: 'clv', limit: TOP }),
   };
@@ -275,12 +284,16 @@ export async function fitClv(
   return result;
 }
 
+/** Scores in this thread. */
+const scoreHere: ScoreRunner = async (input, options) => scoreCustomers(input, options);
+
 /**
  * Fits kept between runs on the same data (the caller clears it when the data change): keyed by as-of date,
  * calibration end and time unit, which fix the customer summary a fit is made on.
  */
 export class FitCache {
   #stores = new Map<string, FitStore>();
+  #timedOut = new Map<string, Set<PurchaseModelKind>>();
 
   /** The fits made on the summary of (asOf, calibrationEnd, timeUnit). */
   on(asOf: string, calibrationEnd: string, timeUnit: TimeUnit): FitStore {
@@ -290,14 +303,26 @@ export class FitCache {
     return store;
   }
 
+  /**
+   * The purchase models whose fit ran out of time on that summary: asking again (the churn list after the CLV
+   * cell, or the same settings once more) says so at once instead of spending the time limit again.
+   */
+  timedOutOn(asOf: string, calibrationEnd: string, timeUnit: TimeUnit): Set<PurchaseModelKind> {
+    const key = `${asOf}|${calibrationEnd}|${timeUnit}`;
+    let set = this.#timedOut.get(key);
+    if (!set) this.#timedOut.set(key, (set = new Set()));
+    return set;
+  }
+
   clear(): void {
     this.#stores.clear();
+    this.#timedOut.clear();
   }
 }
 
 /** fitClv plus every customer's scores ordered by customer_id: the headless command's `clv` document. */
-export async function clv(db: Db, settings: ClvSettings & { asOf?: string | null } = {}): Promise<ClvResult & { customers: ClvCustomer[] }> {
-  const result = await fitClv(db, settings);
+export async function clv(db: Db, settings: ClvSettings & { asOf?: string | null } = {}, prepared?: Prepared): Promise<ClvResult & { customers: ClvCustomer[] }> {
+  const result = await fitClv(db, settings, { prepared });
   return { ...result, customers: await clvCustomers(db, { order: 'id' }) };
 }
 
@@ -315,7 +340,7 @@ export async function clvCustomers(
 }
 
 function statusOf(
-  scores: ReturnType<typeof scoreCustomers>,
+  scores: ClvScores,
   models: ModelComparison[],
   s: ResolvedClvSettings,
   calibrationDays: number,
@@ -350,14 +375,26 @@ async function pAliveBins(db: Db, table: string): Promise<ClvResult['p_alive_bin
 }
 
 /**
+ * Table `clv_first_channel` (customer_id, g: the channel of the customer's first order) when there are order
+ * lines. It reads every line, so it is kept for the data version: it does not depend on any setting.
+ */
+async function ensureFirstChannels(db: Db, tables: Set<string>, prepared: Prepared): Promise<void> {
+  if (!tables.has('orders')) return;
+  await ensureTable(db, prepared, 'clv_first_channel', 'data', () =>
+    `SELECT customer_id, arg_min(channel, order_ts) AS g FROM orders WHERE customer_id IS NOT NULL AND channel IS NOT NULL GROUP BY customer_id`,
+  );
+}
+
+/**
  * CLV by region or acquisition channel: the customers file's value, and for the channel, when the file has
  * none, the channel of the customer's first order. Null when no customer has a value.
  */
-async function groupBy(db: Db, table: string, column: 'channel' | 'region', tables: Set<string>): Promise<ClvGroup[] | null> {
+async function groupBy(db: Db, table: string, column: 'channel' | 'region', tables: Set<string>, prepared: Prepared): Promise<ClvGroup[] | null> {
   const sources: string[] = [];
   if (tables.has('customers')) sources.push(`SELECT customer_id, min(${column}) AS g, 1 AS rank FROM customers WHERE ${column} IS NOT NULL GROUP BY customer_id`);
   if (column === 'channel' && tables.has('orders')) {
-    sources.push(`SELECT customer_id, arg_min(channel, order_ts) AS g, 2 AS rank FROM orders WHERE customer_id IS NOT NULL AND channel IS NOT NULL GROUP BY customer_id`);
+    await ensureFirstChannels(db, tables, prepared);
+    sources.push(`SELECT customer_id, g, 2 AS rank FROM clv_first_channel`);
   }
   if (sources.length === 0) return null;
   const groups = await rows<ClvGroup>(
@@ -370,7 +407,7 @@ async function groupBy(db: Db, table: string, column: 'channel' | 'region', tabl
   return groups.some((g) => g.group !== null) ? groups : null;
 }
 
-function bucketsOf(scores: ReturnType<typeof scoreCustomers>): NonNullable<ClvResult['holdout']>['buckets'] {
+function bucketsOf(scores: ClvScores): NonNullable<ClvResult['holdout']>['buckets'] {
   return Array.from({ length: BUCKETS }, (_, b) => ({
     bucket: b,
     customers: scores.bucketCustomers![b],
@@ -396,9 +433,8 @@ async function tracking(
   const cohorts = await rows<{ day: number; n: number }>(db, `SELECT (first_day - ${S})::INTEGER AS day, count(*)::DOUBLE AS n FROM ${ident(summary)} GROUP BY 1 ORDER BY 1`);
   const weekly = await rows<{ week: number; n: number }>(
     db,
-    `WITH days AS (SELECT DISTINCT customer_id, order_day FROM customer_purchases WHERE order_day <= ${dateLit(end)})
-    SELECT ((d.order_day - ${S}) // 7)::INTEGER AS week, count(*)::DOUBLE AS n
-    FROM days d JOIN ${ident(summary)} i USING (customer_id) WHERE d.order_day > i.first_day GROUP BY 1 ORDER BY 1`,
+    `SELECT ((d.order_day - ${S}) // 7)::INTEGER AS week, count(*)::DOUBLE AS n
+    FROM customer_days d JOIN ${ident(summary)} i USING (cid) WHERE d.order_day <= ${dateLit(end)} AND d.order_day > i.first_day GROUP BY 1 ORDER BY 1`,
   );
   const unit = daysPerUnit(s.timeUnit);
   // E[X(t)] depends on whole days since the first purchase only: one table for every day of the span.

@@ -40,6 +40,8 @@ export interface ScoreOptions {
    * are; fits made here are added. Changing the horizon, discount or margin then costs only the scoring.
    */
   fits?: FitStore;
+  /** Purchase models whose fit on this input already ran out of time: not tried again (those timing out here are added). */
+  timedOut?: Set<PurchaseModelKind>;
   /** Time limit of each purchase model fit (default FIT_TIME_LIMIT_MS). */
   fitTimeLimitMs?: number;
   onProgress?: (phase: string, fraction: number) => void;
@@ -99,6 +101,20 @@ export interface ClvScores {
   bucketActual: number[] | null;
 }
 
+/**
+ * Runs `scoreCustomers` on an input, in this thread or elsewhere: the browser's engine hands the fits to a
+ * worker of their own, so that a long fit leaves its worker free for the other cells.
+ */
+export type ScoreRunner = (input: ClvInput, options: ScoreOptions) => Promise<ClvScores>;
+
+/** Scores without the chosen model's prediction functions: what can be posted between workers. */
+export type DetachedScores = Omit<ClvScores, 'model'>;
+
+/** Scores with the chosen model's prediction functions bound again to its fitted parameters. */
+export function attachScores(scores: DetachedScores): ClvScores {
+  return { ...scores, model: purchaseModel(scores.chosen.kind, scores.chosen.fit.params) };
+}
+
 /** Frequency buckets of the holdout check: x = 0, 1, …, 6 and 7 or more. */
 export const BUCKETS = 8;
 
@@ -139,11 +155,13 @@ export function scoreCustomers(input: ClvInput, options: ScoreOptions): ClvScore
     progress('fit', k / (kinds.length + 1));
     let fit: ModelFit<PurchaseModelParams[PurchaseModelKind]>;
     try {
+      if (options.timedOut?.has(kind)) throw new FitTimeoutError(`the ${NAMES[kind]} fit ran out of time on this input before`);
       fit =
         (options.fits?.get(kind) as ModelFit<PurchaseModelParams[PurchaseModelKind]> | undefined) ??
         fitPurchaseModel(kind, unique, { timeLimitMs: limit });
       options.fits?.set(kind, fit);
     } catch (e) {
+      if (e instanceof FitTimeoutError) options.timedOut?.add(kind);
       if (e instanceof FitTimeoutError && kind !== options.model && kind !== 'bgnbd') {
         unfinished.push(kind);
         return;

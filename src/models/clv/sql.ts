@@ -1,8 +1,10 @@
-// Customer summaries for the CLV models, built in SQL from `customer_purchases` (MODELS.md §6).
+// Customer summaries for the CLV models, built in SQL from the customers' purchase days (MODELS.md §6).
 
 import { makeVector, Table, tableToIPC } from 'apache-arrow';
 import { ident, rows, type Db } from '../../db/db.ts';
 import { dateLit } from '../asof.ts';
+import { ensureCustomerDays } from '../customer-days.ts';
+import type { Prepared } from '../prepared.ts';
 import type { TimeUnit } from './clv.ts';
 import type { ClvInput } from './pipeline.ts';
 
@@ -18,31 +20,30 @@ export function daysPerUnit(unit: TimeUnit): number {
  * day (both in days ÷ 7 for weeks, as real numbers); monetary = mean value of the calibration repeat
  * purchase days (first day excluded; 0 when x = 0); day_value = mean value of all calibration purchase
  * days; holdout_x = purchase days after E and before D. A day's value is the net of its purchases.
- * `idx` numbers the customers 0, 1, … in customer_id order.
+ * `idx` numbers the customers 0, 1, … in customer_id order; `cid` is their key in `customer_days`, which
+ * this reads (build it with `ensureCustomerDays`).
  */
 export function clvSummarySql(asOf: string, calibrationEnd: string, unit: TimeUnit): string {
   const D = dateLit(asOf);
   const E = dateLit(calibrationEnd);
   const per = `${daysPerUnit(unit)}.0`;
-  return `WITH days AS (
-      SELECT customer_id, order_day, sum(net)::DOUBLE AS value FROM customer_purchases WHERE order_day < ${D} GROUP BY customer_id, order_day),
-    marked AS (SELECT *, min(order_day) OVER (PARTITION BY customer_id) AS first_day FROM days),
-    per AS (
-      SELECT customer_id, first_day,
+  return `WITH per AS (
+      SELECT cid, any_value(first_day) AS first_day,
         max(order_day) FILTER (WHERE order_day <= ${E}) AS last_day,
         count(*) FILTER (WHERE order_day <= ${E}) - 1 AS x,
-        avg(value) FILTER (WHERE order_day <= ${E} AND order_day > first_day) AS monetary,
-        avg(value) FILTER (WHERE order_day <= ${E}) AS day_value,
+        avg(revenue) FILTER (WHERE order_day <= ${E} AND order_day > first_day) AS monetary,
+        avg(revenue) FILTER (WHERE order_day <= ${E}) AS day_value,
         count(*) FILTER (WHERE order_day > ${E}) AS holdout_x
-      FROM marked WHERE first_day <= ${E} GROUP BY customer_id, first_day)
-    SELECT (row_number() OVER (ORDER BY customer_id) - 1)::INTEGER AS idx, customer_id, first_day, last_day,
-      x::DOUBLE AS x, (last_day - first_day) / ${per} AS t_x, (${E} - first_day) / ${per} AS "T",
+      FROM customer_days WHERE order_day < ${D} AND first_day <= ${E} GROUP BY cid)
+    SELECT (row_number() OVER (ORDER BY cid) - 1)::INTEGER AS idx, k.customer_id, cid, per.first_day, last_day,
+      x::DOUBLE AS x, (last_day - per.first_day) / ${per} AS t_x, (${E} - per.first_day) / ${per} AS "T",
       coalesce(monetary, 0)::DOUBLE AS monetary, day_value::DOUBLE AS day_value, holdout_x::DOUBLE AS holdout_x
-    FROM per ORDER BY idx`;
+    FROM per JOIN customer_keys k USING (cid) ORDER BY idx`;
 }
 
 /** Builds the summary table and reads its columns as Float64Arrays in `idx` order. */
-export async function loadClvInput(db: Db, table: string, asOf: string, calibrationEnd: string, unit: TimeUnit): Promise<ClvInput> {
+export async function loadClvInput(db: Db, table: string, asOf: string, calibrationEnd: string, unit: TimeUnit, prepared?: Prepared): Promise<ClvInput> {
+  await ensureCustomerDays(db, prepared);
   await db.query(`CREATE OR REPLACE TABLE ${ident(table)} AS ${clvSummarySql(asOf, calibrationEnd, unit)}`);
   const t = await db.query(`SELECT x, t_x, "T", monetary, day_value, holdout_x FROM ${ident(table)} ORDER BY idx`);
   const column = (name: string) => Float64Array.from(t.getChild(name)!.toArray() as ArrayLike<number>);
@@ -59,7 +60,7 @@ export interface ClvScoreColumns {
 
 /**
  * Writes `target` (customer_id, x, t_x, T, p_alive, expected_purchases, expected_spend, clv) from the summary
- * table and the scores; values that are not finite become NULL. Ordered by customer_id.
+ * table and the scores; values that are not finite become NULL. Ordered by customer_id (as idx is).
  */
 export async function writeClvCustomers(db: Db, summary: string, target: string, scores: ClvScoreColumns): Promise<void> {
   const scratch = `${target}__scores`;
@@ -76,7 +77,7 @@ export async function writeClvCustomers(db: Db, summary: string, target: string,
   const finite = (c: string) => `CASE WHEN isfinite(s.${c}) THEN s.${c} END AS ${c}`;
   await db.query(`CREATE OR REPLACE TABLE ${ident(target)} AS
     SELECT i.customer_id, i.x::INTEGER AS x, i.t_x, i."T", ${['p_alive', 'expected_purchases', 'expected_spend', 'clv'].map(finite).join(', ')}
-    FROM ${ident(summary)} i JOIN ${ident(scratch)} s USING (idx) ORDER BY i.customer_id;
+    FROM ${ident(summary)} i JOIN ${ident(scratch)} s USING (idx) ORDER BY i.idx;
     DROP TABLE ${ident(scratch)}`);
 }
 

@@ -1,0 +1,51 @@
+/** Runs the CLV fits in a worker of their own (see fit.worker.ts), for the engine's worker in the browser. */
+import { attachScores, type ScoreRunner } from '../src/models/clv/pipeline.ts';
+import { ClvInputError } from '../src/models/clv/summary.ts';
+import type { FitReply, FitRequest } from './fit.worker.ts';
+
+/**
+ * A ScoreRunner backed by one fit worker, started on the first fit. Progress is passed on, the fits made are
+ * added to the caller's store, and a ClvInputError stays one (the churn list relies on it).
+ */
+export function workerScoreRunner(): ScoreRunner {
+  let worker: Worker | null = null;
+  let next = 0;
+  const pending = new Map<number, (reply: FitReply) => void>();
+  return (input, options) => {
+    worker ??= startWorker(pending, (failed) => {
+      if (worker === failed) worker = null;
+    });
+    const id = ++next;
+    const { onProgress, fits, timedOut, ...rest } = options;
+    const request: FitRequest = { id, input, options: rest, fits: new Map(fits ?? []), timedOut: new Set(timedOut ?? []) };
+    return new Promise((resolve, reject) => {
+      pending.set(id, (reply) => {
+        if ('progress' in reply) {
+          onProgress?.(...reply.progress);
+          return;
+        }
+        pending.delete(id);
+        for (const [kind, fit] of reply.fits) fits?.set(kind, fit);
+        for (const kind of reply.timedOut) timedOut?.add(kind);
+        if ('error' in reply) {
+          reject(reply.error.name === 'ClvInputError' ? new ClvInputError(reply.error.message) : new Error(reply.error.message));
+          return;
+        }
+        resolve(attachScores(reply.scores));
+      });
+      worker!.postMessage(request);
+    });
+  };
+}
+
+/** A fit worker whose replies go to `pending`; if it fails, every waiting fit fails with it and `onFailed` lets a new one start. */
+function startWorker(pending: Map<number, (reply: FitReply) => void>, onFailed: (worker: Worker) => void): Worker {
+  const worker = new Worker(new URL('./fit.worker.ts', import.meta.url), { type: 'module' });
+  worker.onmessage = (event: MessageEvent<FitReply>) => pending.get(event.data.id)?.(event.data);
+  worker.onerror = (event) => {
+    worker.terminate();
+    onFailed(worker);
+    for (const [id, settle] of pending) settle({ id, fits: new Map(), timedOut: new Set(), error: { name: 'Error', message: `the CLV fit worker failed: ${event.message}` } });
+  };
+  return worker;
+}
