@@ -32,6 +32,8 @@ export interface RuleRef {
 export class BasketSession {
   #db: Db;
   #cache: { key: string; data: BasketData } | null = null;
+  /** Counts invalidations: transactions read from older tables are not kept. */
+  #generation = 0;
 
   constructor(db: Db) {
     this.#db = db;
@@ -39,6 +41,7 @@ export class BasketSession {
 
   /** Forget the transactions (the canonical tables changed). */
   invalidate(): void {
+    this.#generation++;
     this.#cache = null;
   }
 
@@ -89,7 +92,10 @@ export class BasketSession {
     const source = await resolveSource(this.#db, s.source);
     const scope = { source, basketBy: source === 'baskets' ? 'product' : (s.basketBy ?? 'product'), asOf: source === 'baskets' ? null : (s.asOf ?? null) } as const;
     const key = JSON.stringify(scope);
-    if (this.#cache?.key !== key) this.#cache = { key, data: await loadTransactions(this.#db, scope) };
-    return this.#cache.data;
+    if (this.#cache?.key === key) return this.#cache.data;
+    const generation = this.#generation;
+    const data = await loadTransactions(this.#db, scope);
+    if (generation === this.#generation) this.#cache = { key, data };
+    return data;
   }
 }

@@ -26,6 +26,8 @@ export class ClvSession {
   /** Which settings each scores table was fitted with (key of the resolved settings, without `compare`). */
   #scored = new Map<'clv_customers' | 'churn_scores', string>();
   #last: { key: string; view: ClvView } | null = null;
+  /** Counts invalidations: a fit that began on older tables must not be kept as the answer for the new ones. */
+  #generation = 0;
   #fits = new FitCache();
   #prepared: Prepared;
   #score: ScoreRunner | undefined;
@@ -42,6 +44,7 @@ export class ClvSession {
 
   /** Forget every fit (the canonical tables changed). */
   invalidate(): void {
+    this.#generation++;
     this.#scored.clear();
     this.#last = null;
     this.#fits.clear();
@@ -55,12 +58,15 @@ export class ClvSession {
       const key = JSON.stringify(resolved);
       if (this.#last?.key === key) return this.#last.view;
       const started = performance.now();
+      const generation = this.#generation;
       this.#scored.delete('clv_customers');
       this.#last = null;
       const result = await fitClv(this.#db, wanted, { onProgress, fits: this.#fits, prepared: this.#prepared, score: this.#score });
-      this.#scored.set('clv_customers', scoringKey(resolved));
       const view = { ...result, ms: performance.now() - started };
-      this.#last = { key, view };
+      if (generation === this.#generation) {
+        this.#scored.set('clv_customers', scoringKey(resolved));
+        this.#last = { key, view };
+      }
       return view;
     });
   }
@@ -85,10 +91,11 @@ export class ClvSession {
       let scores: 'clv_customers' | 'churn_scores' | null = [...this.#scored].find(([, k]) => k === key)?.[0] ?? null;
       let modelError: string | null = null;
       if (!scores) {
+        const generation = this.#generation;
         this.#scored.delete('churn_scores');
         try {
           await fitClv(this.#db, wanted, { table: 'churn_scores', onProgress, fits: this.#fits, prepared: this.#prepared, score: this.#score });
-          this.#scored.set('churn_scores', key);
+          if (generation === this.#generation) this.#scored.set('churn_scores', key);
           scores = 'churn_scores';
         } catch (e) {
           if (!(e instanceof ClvInputError)) throw e;

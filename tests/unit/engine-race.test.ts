@@ -1,0 +1,49 @@
+// A model run that began before a source was applied must not be kept as the answer for the new tables:
+// the sample's customers file, applied while the CLV fit on the orders is still running, gives the regions.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { openNodeDb } from '../../src/db/node.ts';
+import { scoreCustomers, type ScoreRunner } from '../../src/models/clv/pipeline.ts';
+import { Engine } from '../../workers/engine.ts';
+
+const sample = (f: string) => fileURLToPath(new URL(`../../sample-data/${f}`, import.meta.url));
+const file = (name: string) => {
+  const data = readFileSync(sample(name));
+  return { name, size: data.length, data };
+};
+
+describe('engine: a source applied while a model runs', { timeout: 240_000 }, () => {
+  it('the CLV fit begun on the orders alone is not reused once customers are applied', async () => {
+    let started!: () => void;
+    const fitting = new Promise<void>((resolve) => (started = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const score: ScoreRunner = async (input, options) => {
+      calls++;
+      started();
+      await gate;
+      return scoreCustomers(input, options);
+    };
+    const engine = new Engine(await openNodeDb(), { scoreClv: score });
+    const orders = await engine.load(file('orders.csv'));
+    await engine.apply(orders.id, orders.mapping);
+
+    const early = engine.clv({});
+    await fitting;
+    const customers = await engine.load(file('customers.csv'));
+    await engine.apply(customers.id, customers.mapping);
+    release();
+    // The run begun on the orders alone answers without regions: it began before the customers were there.
+    expect((await early).by_region).toBeNull();
+
+    const late = await engine.clv({});
+    expect(calls).toBe(2);
+    expect(late.by_region?.some((g) => g.group !== null)).toBe(true);
+    expect(late.bgnbd).toEqual((await early).bgnbd);
+    // Asked again with nothing changed, the kept answer is the new one.
+    expect(await engine.clv({})).toBe(late);
+    expect(calls).toBe(2);
+  });
+});
