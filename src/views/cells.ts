@@ -1,4 +1,7 @@
-/** Which view renders each kind of notebook cell. */
+/**
+ * Which view renders each kind of notebook cell, and the customer panel: the views that draw charts, loaded apart from
+ * the page's first script (see App.svelte).
+ */
 import type { Component } from 'svelte';
 import type { CellKind } from '../notebook/notebook.svelte.ts';
 import AbcCell from './AbcCell.svelte';
@@ -11,7 +14,9 @@ import LifecycleCell from './LifecycleCell.svelte';
 import OverviewCell from './OverviewCell.svelte';
 import RfmCell from './RfmCell.svelte';
 
-export const CELL_VIEWS: Partial<Record<CellKind, Component>> = {
+export { default as Customer360 } from './Customer360.svelte';
+
+export const CELL_VIEWS: Record<CellKind, Component> = {
   overview: OverviewCell,
   rfm: RfmCell,
   abc: AbcCell,

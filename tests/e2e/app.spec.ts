@@ -50,6 +50,21 @@ test('the sample data loads in one click, with the cleaning report and RFM equal
   expect(await rfmSegmentCounts(page)).toEqual(countBy(headless.rfm.customers, (c) => c.segment_cn));
 });
 
+test('the contents strip brings each cell to the top, also one far down whose neighbours have not been drawn yet', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('try-sample').click();
+  await expect(page.locator('[data-testid="clusters-cell"][aria-busy="false"]')).toHaveCount(1, { timeout: 120_000 });
+  const nav = page.getByTestId('cell-nav');
+  const top = (kind: string) => page.evaluate((k) => Math.round(document.getElementById(`cell-${k}`)!.getBoundingClientRect().top), kind);
+  for (const kind of ['clv', 'rfm', 'clusters', 'basket']) {
+    await nav.locator(`a[href="#cell-${kind}"]`).click();
+    // Under the sticky header: the cell's scroll margin.
+    await expect.poll(() => top(kind), { timeout: 5000 }).toBe(120);
+    await page.waitForTimeout(500);
+    expect(await top(kind)).toBe(120);
+  }
+});
+
 test('a dropped file from the reference data gives the same RFM segments as the headless command, in English too', async ({ page }) => {
   await page.goto('/');
   await page.getByTestId('file-input').setInputFiles(shared('online_retail_france.csv'));
