@@ -13,6 +13,7 @@ import CohortsCell from './CohortsCell.svelte';
 import LifecycleCell from './LifecycleCell.svelte';
 import OverviewCell from './OverviewCell.svelte';
 import RfmCell from './RfmCell.svelte';
+import { warmUpCharts } from '../charts/warmup.ts';
 
 export { default as Customer360 } from './Customer360.svelte';
 
@@ -27,3 +28,5 @@ export const CELL_VIEWS: Record<CellKind, Component> = {
   clv: ClvCell,
   churn: ChurnCell,
 };
+
+warmUpCharts();
