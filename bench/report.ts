@@ -57,7 +57,7 @@ export function renderResults(results: Results): string {
   if (ui.length) {
     out.push('## Drop → results on screen (the app in Chromium)', '');
     out.push(table(
-      ['lines / format', 'file', 'DuckDB ready', 'cleaning report', 'overview', 'RFM', 'all cells', 'RFM setting → redrawn', 'longest main-thread task', 'renderer peak', 'status', 'load'],
+      ['lines / format', 'file', 'DuckDB ready', 'cleaning report', 'overview', 'RFM', 'all cells', 'RFM setting → redrawn', 'longest main-thread task after the drop (at page load)', 'renderer peak', 'status', 'load'],
       ui.map((k) => {
         const r = get<UiRun>(k)!;
         const [, size, fmt] = k.split('/');
@@ -65,7 +65,7 @@ export function renderResults(results: Results): string {
         const last = Math.max(...Object.values(r.cells ?? {}).filter((x) => Number.isFinite(x)));
         return [
           `${size} ${fmt}`, mb(fmt === 'csv' ? f?.csvBytes : f?.parquetBytes), ms(r.readyMs), ms(r.dropTo?.report), ms(r.dropTo?.overview), ms(r.dropTo?.rfm),
-          ms(Number.isFinite(last) ? last : NaN), ms(r.rfmSetting?.rfmMs), ms(r.longest?.all), mb(r.memory?.rendererPeak),
+          ms(Number.isFinite(last) ? last : NaN), ms(r.rfmSetting?.rfmMs), `${ms(r.longest?.loadAndCompute)} (${ms(r.longest?.beforeDrop)})`, mb(r.memory?.rendererPeak),
           r.status === 'ok' ? 'ok' : `${r.status}: ${(r.error ?? '').slice(0, 140)}`, r.load.join(' / '),
         ];
       }),
@@ -219,7 +219,8 @@ function aims(results: Results): string[][] {
     verdict(ui1.length ? ui1.every((k) => okUi(ui(k)) && Math.max(ui(k)!.dropTo.overview, ui(k)!.dropTo.rfm) <= 3000) : null),
   ]);
   const uiAll = Object.keys(m).filter((k) => k.startsWith('ui/')).map((k) => [k.slice(3), m[k] as unknown as UiRun] as const);
-  const worst = uiAll.map(([k, r]) => [k, r.longest?.all ?? NaN] as const);
+  // From the drop on: the page's own start (its first script, before any file) is reported beside it, not under the aim.
+  const worst = uiAll.map(([k, r]) => [k, r.longest?.loadAndCompute ?? NaN] as const);
   rows.push([
     'no main-thread task over 100 ms while loading and computing (#2, #3, #4 "the page stays responsive")',
     worst.map(([k, v]) => `${k}: ${ms(v)}`).join('; ') || '–',
@@ -290,8 +291,10 @@ const METHOD = `## How each number is measured
   \`kpi-customers\`, RFM = the first row of \`rfm-segments\`. "All cells" is when the last cell's \`aria-busy\` turned false.
 - **RFM setting → redrawn**: the RFM cell's monetary setting switched from sum to mean → its \`aria-busy\` false again;
   every other cell that went busy after the change is listed with its own time.
-- **Longest main-thread task**: PerformanceObserver \`longtask\` entries (tasks over 50 ms) from page start to the end of
-  the run; long animation frames (\`long-animation-frame\`) name the scripts behind them.
+- **Longest main-thread task**: PerformanceObserver \`longtask\` entries (tasks over 50 ms) from the drop to the end of
+  the run, which is what the aim "while loading and computing" covers; the longest one before the drop (the page's own
+  start: its first script and layout, before any file is chosen) is given in brackets. Long animation frames
+  (\`long-animation-frame\`) name the scripts behind them.
 - **Engine steps**: a separate page loads the same file through the engine directly (\`load\`, then \`apply\` with the
   guessed mapping) and calls each model method the cells call, with the notebook's default settings, twice; no
   notebook UI runs, so nothing else competes for the worker. Models are found on the Engine at run time.
