@@ -93,6 +93,11 @@ export class Engine {
     this.#clv = new ClvSession(db, this.#prepared, opts.scoreClv);
   }
 
+  /** Resolves when the warm-up has ended, run to its end or stopped by a file. */
+  warmedUp(): Promise<void> {
+    return this.#warming;
+  }
+
   /** Read a file, guess what it is and how its columns map; nothing canonical changes yet. */
   async load(file: FileLike, opts: { role?: Role; sheet?: string } = {}, onProgress?: Progress): Promise<SourceView> {
     this.#stopWarming = true;
