@@ -101,6 +101,8 @@ test('the top-bar search finds a customer by name and opens the panel, in Englis
   await page.goto('/');
   await page.getByTestId('try-sample').click();
   await expect(page.getByTestId('clusters-profiles')).toBeVisible();
+  // Names come from the sample's customers file, applied after the orders.
+  await expect(page.getByTestId('table-report')).toBeVisible();
   await page.getByTestId('lang').click();
   const name = readFileSync(sample('customers.csv'), 'utf8').split('\n').find((l) => l.startsWith('C00148,'))!.split(',')[1];
   await page.getByTestId('customer-search').fill(name);
