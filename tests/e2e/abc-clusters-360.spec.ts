@@ -71,6 +71,27 @@ test('the ABC and cluster cells show the headless command\'s numbers on the samp
   expect(await clusterSizes(page)).toEqual(changed.clusters.profiles.map((p) => p.size));
 });
 
+test('every cell\'s data table is laid out as a table, with its numbers right-aligned', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('try-sample').click();
+  for (const id of ['churn-row', 'clusters-profiles', 'basket-rules', 'clv-param-r']) await expect(page.getByTestId(id).first()).toBeAttached({ timeout: 120_000 });
+  await expect(page.locator('[data-testid$="-cell"][aria-busy="true"]')).toHaveCount(0, { timeout: 120_000 });
+  const tables = await page.locator('table.records').evaluateAll((all) =>
+    all.map((t) => ({
+      cell: t.closest('[data-testid$="-cell"]')?.getAttribute('data-testid'),
+      display: getComputedStyle(t).display,
+      numbers: [...t.querySelectorAll('td.num')].map((td) => getComputedStyle(td).textAlign),
+    })),
+  );
+  // The shared style reaches the tables of every cell that has one.
+  expect(new Set(tables.map((t) => t.cell))).toEqual(new Set(['rfm-cell', 'abc-cell', 'lifecycle-cell', 'clv-cell', 'churn-cell', 'basket-cell', 'clusters-cell']));
+  for (const t of tables) {
+    expect(t.display, t.cell!).toBe('table');
+    expect(t.numbers.every((a) => a === 'right'), t.cell!).toBe(true);
+  }
+  expect(tables.some((t) => t.numbers.length > 0)).toBe(true);
+});
+
 test('a customer clicked in the RFM list opens the 360 panel with their purchases, class and cluster', async ({ page }) => {
   await page.goto('/');
   await page.getByTestId('try-sample').click();
