@@ -3,13 +3,13 @@
  * Plot's code (scales, axes, legends, formats) cold, and would otherwise land in the task that shows the first result.
  */
 import * as Plot from '@observablehq/plot';
+import { runWhenIdle } from '../idle.ts';
 
 export function warmUpCharts(): void {
-  if (typeof requestIdleCallback !== 'function') return;
   const months = Array.from({ length: 24 }, (_, i) => ({ x: new Date(Date.UTC(2024, i, 1)), y: (i * 37) % 11, k: `s${i % 3}` }));
   // One mark per chart, each in an idle moment of its own: the first chart pays for Plot's shared code (scales, axes).
   const plot = (marks: Plot.Markish[], options: Plot.PlotOptions = {}) => () => Plot.plot({ width: 480, height: 200, ...options, marks });
-  const jobs = [
+  runWhenIdle([
     plot([Plot.ruleY([0])]),
     plot([Plot.rectY(months, { x: 'x', y: 'y', interval: 'month' })]),
     plot([Plot.lineY(months, { x: 'x', y: 'y', stroke: 'k' })], { color: { legend: true } }),
@@ -18,14 +18,5 @@ export function warmUpCharts(): void {
     plot([Plot.text(months, { x: 'k', y: 'y', text: 'k' })]),
     plot([Plot.barX(months, Plot.stackX({ x: 'y', fill: 'k' }))]),
     plot([Plot.barY(months, { x: 'k', y: 'y' })]),
-  ];
-  const next = () => {
-    try {
-      jobs.shift()?.();
-    } catch {
-      // A warm-up only: a chart that fails here fails visibly where it is drawn for real.
-    }
-    if (jobs.length) requestIdleCallback(next);
-  };
-  requestIdleCallback(next);
+  ]);
 }

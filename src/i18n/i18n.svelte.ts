@@ -1,6 +1,7 @@
 /** The UI language (zh-CN when the browser prefers Chinese), messages and locale-aware formatting. */
 import { en } from './en.ts';
 import { zh, type MessageKey } from './zh.ts';
+import { runWhenIdle } from '../idle.ts';
 
 export type Locale = 'zh' | 'en';
 
@@ -31,8 +32,7 @@ class I18n {
    * its data (tens of milliseconds), which would otherwise land in the task that draws the first result.
    */
   warm(): void {
-    if (typeof requestIdleCallback !== 'function') return;
-    const jobs = [
+    runWhenIdle([
       () => this.int(0),
       () => this.num(0),
       () => this.num(0, 2),
@@ -44,12 +44,7 @@ class I18n {
       () => this.day('2024-01-01'),
       () => this.month('2024-01'),
       () => this.monthTick(new Date(0), 1),
-    ];
-    const next = () => {
-      jobs.shift()?.();
-      if (jobs.length) requestIdleCallback(next);
-    };
-    requestIdleCallback(next);
+    ]);
   }
 
   /** The message for `key`, with `{name}` placeholders filled. */
