@@ -87,7 +87,10 @@ export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, sett
     ? moneySql(col(mapping.amount), await style(mapping.amount))
     : `(${numberSql(col(mapping.quantity))} * ${price})::${MONEY}`;
   const status = mapping.status ? `trim(${col(mapping.status)})` : 'NULL';
-  const refundByStatus = refundStatuses.length ? `coalesce(${status} IN (${refundStatuses.map(lit).join(', ')}), false)` : 'false';
+  // A value can trim to a refund status only if it contains it: the cheap test spares trimming every value.
+  const refundByStatus = refundStatuses.length
+    ? `coalesce((${refundStatuses.map((s) => `contains(${col(mapping.status)}, ${lit(s)})`).join(' OR ')}) AND ${status} IN (${refundStatuses.map(lit).join(', ')}), false)`
+    : 'false';
   const rowData = data.map(ident).join(', ');
 
   const store = await storeFor(db, raw.rows, opts.packAbove);

@@ -150,19 +150,22 @@ describe('ids', () => {
       'A7,C001,2024-03-11,1',
       'A8,   ,2024-03-12,1',
       '00042.0,C001,2024-03-13,1',
+      'A10,\u3000C001\u00a0,2024-03-14,1', // ideographic and no-break spaces are trimmed too
+      'A11,\tC001,2024-03-15,1', // a tab is not a space separator: kept, as trim keeps it
+      'A12,\u3000,2024-03-16,1',
     ]);
     const ids = await rows<{ customer_id: string | null; n: number }>(
       db,
       `SELECT customer_id, count(*)::DOUBLE AS n FROM orders GROUP BY customer_id ORDER BY customer_id NULLS LAST`,
     );
     expect(ids).toEqual([
-      { customer_id: '00001', n: 2 }, { customer_id: '1.5', n: 1 }, { customer_id: '12345', n: 2 },
-      { customer_id: 'C001', n: 2 }, { customer_id: 'c001', n: 1 }, { customer_id: null, n: 1 },
+      { customer_id: '\tC001', n: 1 }, { customer_id: '00001', n: 2 }, { customer_id: '1.5', n: 1 }, { customer_id: '12345', n: 2 },
+      { customer_id: 'C001', n: 3 }, { customer_id: 'c001', n: 1 }, { customer_id: null, n: 2 },
     ]);
     const orderIds = await rows<{ id: string }>(db, `SELECT order_id AS id FROM orders WHERE __line = 10`);
     expect(orderIds).toEqual([{ id: '00042' }]);
     const report = await rows<{ n: number }>(db, `SELECT count(*)::DOUBLE AS n FROM customer_purchases`);
-    expect(report).toEqual([{ n: 8 }]);
+    expect(report).toEqual([{ n: 10 }]);
   });
 });
 
@@ -177,10 +180,11 @@ describe('refunds and duplicates', () => {
       'I4,c2,2024-03-08 10:00,1,0.00,', // a zero-value order without refunds is a purchase
       'I5,c2,2024-03-09 10:00,1,40.00,已退款', // refunded by status: nets to zero
       'I6,c2,2024-03-10 10:00,1,25.00,已完成',
+      'I7,c2,2024-03-11 10:00,1,15.00, 已退款 ', // the status as written, padded: still a refund
     ]);
-    expect(report).toMatchObject({ rows_read: 8, rows_loaded: 8, orders: 6, purchases: 3, refund_orders: 1, refund_lines: 4, refund_statuses: ['已退款'] });
+    expect(report).toMatchObject({ rows_read: 9, rows_loaded: 9, orders: 7, purchases: 3, refund_orders: 1, refund_lines: 5, refund_statuses: ['已退款'] });
     // Every refund line counted is an example, status refunds included.
-    expect(report.examples.refund?.map((e) => e.line)).toEqual([3, 5, 6, 8]);
+    expect(report.examples.refund?.map((e) => e.line)).toEqual([3, 5, 6, 8, 10]);
     const nets = await rows<{ k: string; net: string; p: boolean }>(
       db,
       `SELECT order_key AS k, net::VARCHAR AS net, order_key IN (SELECT order_key FROM purchases) AS p FROM order_totals ORDER BY k`,
@@ -188,6 +192,7 @@ describe('refunds and duplicates', () => {
     expect(nets).toEqual([
       { k: 'C3', net: '-5.0000', p: false }, { k: 'I1', net: '10.0000', p: true }, { k: 'I2', net: '0.0000', p: false },
       { k: 'I4', net: '0.0000', p: true }, { k: 'I5', net: '0.0000', p: false }, { k: 'I6', net: '25.0000', p: true },
+      { k: 'I7', net: '0.0000', p: false },
     ]);
   });
 
