@@ -93,6 +93,10 @@ test('sample data: the cross-sell list of a rule exports as CSV and Excel with t
   await page.getByTestId('try-sample').click();
   // The defaults of MODELS.md §7 find one rule in the sample; the cell offers half the support.
   await expect(page.getByTestId('basket-rule-count')).toHaveAttribute('data-value', '1');
+  await expect(page.getByTestId('basket-few')).toContainText('在最小支持度 1.0% 下只有 1 条规则');
+  await page.getByTestId('lang').click();
+  await expect(page.getByTestId('basket-few')).toContainText('Only one rule at a min support of 1.0%');
+  await page.getByTestId('lang').click();
   await page.getByTestId('basket-few').getByRole('button').click();
   await expect(page.getByTestId('basket-min-support')).toHaveValue('0.005');
   const first = page.getByTestId('basket-rule').first();
