@@ -39,6 +39,7 @@ export function renderResults(results: Results): string {
       ['memory', `${(mc.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
       ['kernel', mc.kernel],
       ['browser', `${mc.chromium}, headless, driven by Playwright ${mc.playwright}`],
+      ['font for Chinese text', mc.cjkFont ?? 'not recorded'],
       ['Node', mc.node],
       ['DuckDB in the browser', mc.duckdbWasm],
       ['DuckDB native', mc.duckdbNative],
