@@ -1,5 +1,5 @@
 /** The engine behind the worker: owns the database, the loaded sources and the models. Runs in Node too. */
-import { one, rows, type Db } from '../src/db/db.ts';
+import { rows, type Db } from '../src/db/db.ts';
 import { warmUp } from '../src/ingest/warmup.ts';
 import { applyMapping, InputError, loadFile, readSource, type Applied, type CleaningSettings, type LoadedSource, type Mapping, type Role, type SourceNote } from '../src/ingest/index.ts';
 import { abc, abcCustomers, abcExportSql, type AbcClass } from '../src/models/abc.ts';
@@ -9,8 +9,7 @@ import { customer360, searchCustomers } from '../src/models/customer360.ts';
 import type { FunnelSources } from '../src/models/funnel.ts';
 import { lifecycle, lifecycleCustomers, lifecycleListSql, type Stage } from '../src/models/lifecycle.ts';
 import { overview } from '../src/models/overview.ts';
-import { ensureCustomerSummary } from '../src/models/customer-days.ts';
-import { asOfDate, type Prepared } from '../src/models/prepared.ts';
+import type { Prepared } from '../src/models/prepared.ts';
 import { rfm, rfmCustomers } from '../src/models/rfm.ts';
 import type { ModelSettings } from '../src/models/settings.ts';
 import type { ScoreRunner } from '../src/models/clv/pipeline.ts';
@@ -120,18 +119,8 @@ export class Engine {
     // New events only change the funnel's event table; new orders change everything derived.
     if (target.role === 'events') this.#prepared.delete('event_firsts');
     else if (target.role !== 'customers') this.#prepared.clear();
-    if (target.role === 'orders') await this.#prepareCustomers();
     this.#sources.set(id, { ...target, mapping });
     return applied;
-  }
-
-  /**
-   * Build what most models read, once for the new orders: the customer days and the customer summary at the
-   * default as-of date (nothing when there is no purchase; the models then say so).
-   */
-  async #prepareCustomers(): Promise<void> {
-    const { any } = await one<{ any: boolean }>(this.#db, 'SELECT EXISTS (SELECT 1 FROM purchases) AS any');
-    if (any) await ensureCustomerSummary(this.#db, await asOfDate(this.#db, null, this.#prepared), this.#prepared);
   }
 
   /** Forget a source and its raw table. */
