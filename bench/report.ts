@@ -48,7 +48,7 @@ export function renderResults(results: Results): string {
     out.push('');
     const busy = Math.max(...mc.loadBefore, ...mc.loadAfter);
     if (busy > mc.cores)
-      out.push(`The load average exceeded the ${mc.cores} cores during this run: other work shared the CPU, so the times are inflated and noisy. Each measurement below carries the load average when it was taken.`, '');
+      out.push(`The load average exceeded the ${mc.cores} cores during this run: something besides the benchmark (other work, or the machine's own overhead) took CPU time, so the times are inflated and noisy. Each measurement below carries the day it was taken and the load average then; rows from an earlier run keep their own numbers.`, '');
   }
 
   out.push('## Aims', '');
@@ -58,7 +58,7 @@ export function renderResults(results: Results): string {
   if (ui.length) {
     out.push('## Drop → results on screen (the app in Chromium)', '');
     out.push(table(
-      ['lines / format', 'file', 'DuckDB ready', 'cleaning report', 'overview', 'RFM', 'all cells', 'RFM setting → redrawn', 'longest main-thread task after the drop (at page load)', 'renderer peak', 'status', 'load'],
+      ['lines / format', 'file', 'DuckDB ready', 'cleaning report', 'overview', 'RFM', 'all cells', 'RFM setting → redrawn', 'longest main-thread task after the drop (at page load)', 'renderer peak', 'status', 'measured (load average)'],
       ui.map((k) => {
         const r = get<UiRun>(k)!;
         const [, size, fmt] = k.split('/');
@@ -67,7 +67,7 @@ export function renderResults(results: Results): string {
         return [
           `${size} ${fmt}`, mb(fmt === 'csv' ? f?.csvBytes : f?.parquetBytes), ms(r.readyMs), ms(r.dropTo?.report), ms(r.dropTo?.overview), ms(r.dropTo?.rfm),
           ms(Number.isFinite(last) ? last : NaN), ms(r.rfmSetting?.rfmMs), `${ms(r.longest?.loadAndCompute)} (${ms(r.longest?.beforeDrop)})`, mb(r.memory?.rendererPeak),
-          r.status === 'ok' ? 'ok' : `${r.status}: ${(r.error ?? '').slice(0, 140)}`, r.load.join(' / '),
+          r.status === 'ok' ? 'ok' : `${r.status}: ${(r.error ?? '').slice(0, 140)}`, `${r.at.slice(0, 10)} (${r.load.join(' / ')})`,
         ];
       }),
     ));
