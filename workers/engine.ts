@@ -9,7 +9,7 @@ import { customer360, searchCustomers } from '../src/models/customer360.ts';
 import type { FunnelSources } from '../src/models/funnel.ts';
 import { lifecycle, lifecycleCustomers, lifecycleListSql, type Stage } from '../src/models/lifecycle.ts';
 import { overview } from '../src/models/overview.ts';
-import type { Prepared } from '../src/models/prepared.ts';
+import { asOfDate, type Prepared } from '../src/models/prepared.ts';
 import { rfm, rfmCustomers } from '../src/models/rfm.ts';
 import type { ModelSettings } from '../src/models/settings.ts';
 import type { ScoreRunner } from '../src/models/clv/pipeline.ts';
@@ -120,7 +120,8 @@ export class Engine {
     if (target.role === 'events') this.#prepared.delete('event_firsts');
     else if (target.role !== 'customers') this.#prepared.clear();
     this.#sources.set(id, { ...target, mapping });
-    return applied;
+    if (target.role !== 'orders') return applied;
+    return { ...applied, defaultAsOf: await asOfDate(this.#db, null, this.#prepared).catch(() => undefined) };
   }
 
   /** Forget a source and its raw table. */

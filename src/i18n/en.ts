@@ -40,6 +40,7 @@ export const en: Messages = {
   'nav.clusters': 'Clusters',
   'toolbar.asof': 'As-of date',
   'toolbar.asof.auto': 'Default: day after the last purchase ({date})',
+  'toolbar.asof.reset': 'Default date',
   'toolbar.language': '中文',
   'toolbar.reset.hint': 'Remove every file and forget the notebook this browser keeps to restore it after a reload',
   'toolbar.reset': 'Start over',

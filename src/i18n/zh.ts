@@ -39,6 +39,7 @@ export const zh = {
   'nav.clusters': '客户聚类',
   'toolbar.asof': '分析基准日',
   'toolbar.asof.auto': '默认：最后一次购买的次日（{date}）',
+  'toolbar.asof.reset': '恢复默认日期',
   'toolbar.language': 'English',
   'toolbar.reset.hint': '移除所有文件，并清除本浏览器中保存的笔记本（刷新页面时用于恢复）',
   'toolbar.reset': '重新开始',

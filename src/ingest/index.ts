@@ -57,6 +57,8 @@ export interface Applied {
   /** Customers and events: what was loaded and what was left out. */
   table?: TableReport;
   rows: number;
+  /** Orders: the default as-of date (the day after the last purchase), when there is a purchase. */
+  defaultAsOf?: string;
 }
 
 /**

@@ -23,6 +23,8 @@ export interface SourceState {
   report?: CleaningReport;
   /** Customers and events files: rows loaded and left out. */
   table?: TableReport;
+  /** Orders: the as-of date the models use when none is set (the day after the last purchase). */
+  defaultAsOf?: string;
   applied: boolean;
   error?: Problem;
 }
@@ -131,7 +133,7 @@ class Notebook {
     const s = this.sources[i];
     try {
       const applied = await engine.apply(id, $state.snapshot(s.mapping), $state.snapshot(this.settings.cleaning), s.role);
-      this.sources[i] = { ...s, report: applied.report, table: applied.table, applied: true, error: undefined };
+      this.sources[i] = { ...s, report: applied.report, table: applied.table, defaultAsOf: applied.defaultAsOf, applied: true, error: undefined };
       // An applied orders file replaces the previous one (likewise customers, events): only now, so a
       // file that still needs its mapping leaves the loaded data in place.
       const replaced = this.sources.filter((o) => o.view.id !== id && o.role === s.role && s.role !== 'baskets');

@@ -167,6 +167,11 @@ test('a reload restores the notebook from this browser, and start over forgets i
   await page.goto('/');
   await page.getByTestId('file-input').setInputFiles(shared('online_retail_france.csv'));
   await expect(page.getByTestId('report-rows_read')).toHaveText('8,557');
+  // Until one is chosen, the as-of field shows the date the models use: the headless command's default.
+  const defaults = (await analyze({ orders: shared('online_retail_france.csv'), models: ['rfm'] })) as { rfm: { as_of: string } };
+  expect(defaults.rfm.as_of).toBe('2011-12-10');
+  await expect(page.getByTestId('asof')).toHaveValue(defaults.rfm.as_of);
+  await expect(page.getByTestId('asof-reset')).toHaveCount(0);
   await page.getByTestId('asof').fill('2011-06-01');
   await page.getByTestId('asof').dispatchEvent('change');
   const customers = page.getByTestId('kpi-customers');
@@ -181,6 +186,12 @@ test('a reload restores the notebook from this browser, and start over forgets i
   await expect(page.getByTestId('report-rows_read')).toHaveText('8,557');
   await expect(page.getByTestId('asof')).toHaveValue('2011-06-01');
   await expect(customers).toHaveAttribute('data-value', before!);
+
+  // Back to the default date: the field and the numbers follow.
+  await page.getByTestId('asof-reset').click();
+  await expect(page.getByTestId('asof')).toHaveValue('2011-12-10');
+  await expect(customers).toHaveAttribute('data-value', '87');
+  await expect(page.getByTestId('asof-reset')).toHaveCount(0);
 
   await page.getByTestId('start-over').click();
   await expect(page.getByTestId('dropzone')).toBeVisible();
