@@ -27,8 +27,13 @@ export async function machine() {
     kernel: release(),
     node: process.version,
     chromium: spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).stdout.trim(),
-    /** The font Chromium gets for Chinese text: without a CJK font every Chinese glyph goes through font fallback, and the first layout of a page of Chinese text takes seconds. */
-    cjkFont: spawnSync('fc-match', ['sans-serif:lang=zh-cn', '--format=%{family[0]} (%{file})'], { encoding: 'utf8' }).stdout?.trim() || 'unknown',
+    /**
+     * The font Chromium gets for Chinese text, or null when the machine has none: every Chinese glyph then goes through
+     * font fallback, and the first layout of a page of Chinese text takes seconds.
+     */
+    cjkFont: spawnSync('fc-list', [':lang=zh'], { encoding: 'utf8' }).stdout?.trim()
+      ? spawnSync('fc-match', ['sans-serif:lang=zh-cn', '--format=%{family[0]} (%{file})'], { encoding: 'utf8' }).stdout.trim()
+      : null,
     playwright: packageVersion('@playwright/test'),
     duckdbWasm: `${wasmVersion} (@duckdb/duckdb-wasm ${packageVersion('@duckdb/duckdb-wasm')})`,
     duckdbNative: `${nativeVersion} (@duckdb/node-api ${packageVersion('@duckdb/node-api')})`,

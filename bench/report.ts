@@ -39,7 +39,7 @@ export function renderResults(results: Results): string {
       ['memory', `${(mc.memoryBytes / 2 ** 30).toFixed(1)} GiB`],
       ['kernel', mc.kernel],
       ['browser', `${mc.chromium}, headless, driven by Playwright ${mc.playwright}`],
-      ['font for Chinese text', mc.cjkFont ?? 'not recorded'],
+      ['font for Chinese text', mc.cjkFont === undefined ? 'not recorded' : (mc.cjkFont ?? 'none: Chinese text goes through font fallback')],
       ['Node', mc.node],
       ['DuckDB in the browser', mc.duckdbWasm],
       ['DuckDB native', mc.duckdbNative],

@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     traceServer = await preview(DIST + '-trace', await freePort());
   }
   results.machine = await machine();
-  if (needsBrowser && !spawnSync('fc-list', [':lang=zh'], { encoding: 'utf8' }).stdout?.trim())
+  if (needsBrowser && results.machine.cjkFont === null)
     log('warning: no CJK font on this machine (Debian: fonts-noto-cjk); the first layout of Chinese text will take seconds of font fallback');
   const calls = modelCalls(SETTINGS);
   log(`models timed: ${calls.map((c) => c.name).join(', ')}`);
