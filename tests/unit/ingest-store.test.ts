@@ -87,4 +87,21 @@ describe('the engine after applying', () => {
     expect(second.report!.rows_loaded).toBe(2);
     expect(await amounts()).toEqual(['11.0000', '22.0000']);
   });
+
+  it('gives the orders\' default as-of date with the report, and none when nothing was bought', async () => {
+    const engine = new Engine(await openNodeDb());
+    const load = async (name: string, text: string) => {
+      const data = utf8(text);
+      const view = await engine.load({ name, size: data.length, data });
+      return engine.apply(view.id, view.mapping);
+    };
+    const bought = await load('bought.csv', 'order_id,customer_id,order_date,amount\nA1,c1,2024-03-05,10\nA2,c2,2024-03-09 18:00,20\n');
+    expect(bought.defaultAsOf).toBe('2024-03-10');
+    expect((await engine.rfm({})).as_of).toBe(bought.defaultAsOf);
+    // Only credit notes: the file still loads and reports its rows; there is no date to analyse at.
+    const refunds = await load('refunds.csv', 'order_id,customer_id,order_date,amount\nR1,c1,2024-03-05,-10\n');
+    expect(refunds.report!.rows_loaded).toBe(1);
+    expect(refunds.report!.purchases).toBe(0);
+    expect(refunds.defaultAsOf).toBeUndefined();
+  });
 });
