@@ -11,6 +11,8 @@ export const LINK_VERSION = 1;
 /** OWASP's 2023 recommendation for PBKDF2-HMAC-SHA256. */
 export const PBKDF2_ITERATIONS = 600_000;
 
+type Bytes = Uint8Array<ArrayBuffer>;
+
 const PLAIN = 0;
 const SEALED = 1;
 const SALT_BYTES = 16;
@@ -50,7 +52,7 @@ export function isSealed(fragment: string): boolean {
 /** The value a fragment carries; throws a LinkError saying what is wrong with it. */
 export async function decodeFragment<T = unknown>(fragment: string, password?: string): Promise<T> {
   const { body } = split(fragment);
-  let packed: Uint8Array;
+  let packed: Bytes;
   if (body[0] === PLAIN) packed = body.subarray(1);
   else if (body[0] === SEALED) {
     if (!password) throw new LinkError('password_needed');
@@ -63,7 +65,7 @@ export async function decodeFragment<T = unknown>(fragment: string, password?: s
   }
 }
 
-function split(fragment: string): { body: Uint8Array } {
+function split(fragment: string): { body: Bytes } {
   const m = /^#?r=([^.]*)\.(.*)$/s.exec(fragment.trim());
   if (!m) throw new LinkError('malformed');
   if (m[1] !== String(LINK_VERSION)) throw new LinkError('version', m[1].slice(0, 12));
@@ -72,7 +74,7 @@ function split(fragment: string): { body: Uint8Array } {
   return { body };
 }
 
-async function seal(packed: Uint8Array, password: string): Promise<Uint8Array> {
+async function seal(packed: Bytes, password: string): Promise<Bytes> {
   const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const key = await deriveKey(password, salt);
@@ -80,7 +82,7 @@ async function seal(packed: Uint8Array, password: string): Promise<Uint8Array> {
   return concat(Uint8Array.of(SEALED), salt, iv, sealed);
 }
 
-async function unseal(body: Uint8Array, password: string): Promise<Uint8Array> {
+async function unseal(body: Bytes, password: string): Promise<Bytes> {
   const salt = body.subarray(1, 1 + SALT_BYTES);
   const iv = body.subarray(1 + SALT_BYTES, 1 + SALT_BYTES + IV_BYTES);
   const sealed = body.subarray(1 + SALT_BYTES + IV_BYTES);
@@ -94,7 +96,7 @@ async function unseal(body: Uint8Array, password: string): Promise<Uint8Array> {
   }
 }
 
-async function deriveKey(password: string, salt: Uint8Array): Promise<CryptoKey> {
+async function deriveKey(password: string, salt: Bytes): Promise<CryptoKey> {
   const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(password.normalize('NFC')), 'PBKDF2', false, ['deriveKey']);
   return crypto.subtle.deriveKey(
     { name: 'PBKDF2', salt, iterations: PBKDF2_ITERATIONS, hash: 'SHA-256' },
@@ -105,20 +107,20 @@ async function deriveKey(password: string, salt: Uint8Array): Promise<CryptoKey>
   );
 }
 
-async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
+async function deflate(bytes: Bytes): Promise<Bytes> {
   return pipe(bytes, new CompressionStream('deflate'));
 }
 
-async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
+async function inflate(bytes: Bytes): Promise<Bytes> {
   return pipe(bytes, new DecompressionStream('deflate'));
 }
 
-async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-  const out = new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(stream));
+async function pipe(bytes: Bytes, stream: CompressionStream | DecompressionStream): Promise<Bytes> {
+  const out = new Response(new Blob([bytes]).stream().pipeThrough(stream));
   return new Uint8Array(await out.arrayBuffer());
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
+function concat(...parts: Bytes[]): Bytes {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -128,13 +130,13 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function toBase64Url(bytes: Uint8Array): string {
+function toBase64Url(bytes: Bytes): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-function fromBase64Url(text: string): Uint8Array | undefined {
+function fromBase64Url(text: string): Bytes | undefined {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return undefined;
   const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
