@@ -43,3 +43,19 @@ describe('i18n formatters', () => {
     expect(i18n.month('2025-01')).toBe('Jan 2025');
   });
 });
+
+// Reports and the headless command format without Svelte: one locale's Format, the same numbers as the page.
+describe('Format (no Svelte)', async () => {
+  const { Format } = await import('../../src/i18n/format.ts');
+  it('gives the messages and numbers of its locale', () => {
+    const zh = new Format('zh');
+    const en = new Format('en');
+    expect(en.t('app.title')).toBe('CRM Notebook');
+    expect(zh.t('app.title')).toBe('客户分析笔记本');
+    expect(en.t('app.engine.ready', { ms: 42 })).toBe('Engine ready (42 ms)');
+    expect(zh.money(123456, true)).toBe('12.35万');
+    expect(en.money(123456, true)).toBe('123.46K');
+    expect(en.day('2024-02-29')).toBe('Feb 29, 2024');
+    expect(zh.month('2024-02')).toBe('2024年2月');
+  });
+});
