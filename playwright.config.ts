@@ -29,6 +29,8 @@ export default defineConfig({
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
     viewport: { width: 1360, height: 900 },
     acceptDownloads: true,
+    // The offline app's service worker precaches ~45 MB; only the tests about it let it run.
+    serviceWorkers: 'block',
   },
   projects: [
     { name: 'zh-Shanghai', use: { locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } },

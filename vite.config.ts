@@ -1,9 +1,46 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
 import { fileURLToPath } from 'node:url';
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [
+    svelte(),
+    // Offline after one visit: the service worker precaches the app, the sample data and the DuckDB bundle that
+    // browsers with WebAssembly exceptions use (34 MB, hence the raised size limit); the older MVP bundle is
+    // cached when a browser first needs it. A new version waits until the user reloads (one version's files
+    // at a time: the old worker keeps serving the old files until then).
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: null,
+      manifest: {
+        name: '客户分析笔记本 · CRM Notebook',
+        short_name: 'CRM Notebook',
+        description: 'Customer analytics that runs entirely in your browser.',
+        lang: 'zh-CN',
+        start_url: '.',
+        scope: '.',
+        display: 'standalone',
+        background_color: '#ffffff',
+        theme_color: '#1f4e79',
+        icons: [{ src: 'favicon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+      },
+      workbox: {
+        globPatterns: ['**/*.{html,js,css,svg,wasm,csv,webmanifest}'],
+        globIgnores: ['**/duckdb-mvp*'],
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        cleanupOutdatedCaches: true,
+        runtimeCaching: [
+          {
+            urlPattern: ({ url, sameOrigin }) => sameOrigin && /duckdb-mvp/.test(url.pathname),
+            handler: 'CacheFirst',
+            options: { cacheName: 'duckdb-mvp' },
+          },
+        ],
+      },
+    }),
+  ],
   resolve: {
     alias: {
       // The blocking browser build is not in the package's exports map.

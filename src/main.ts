@@ -3,7 +3,10 @@ import { mount } from 'svelte';
 import './db/client.ts';
 import './app.css';
 import App from './App.svelte';
+import { appUpdate } from './notebook/app-update.svelte.ts';
 
 // The notebook mounts in a task of its own: evaluating the page's script and mounting it in one task made that
 // task the longest of a page load (about 200 ms here); the worker has already started loading DuckDB.
 setTimeout(() => mount(App, { target: document.getElementById('app')! }), 0);
+// The service worker is registered after the page has loaded, so that precaching does not compete with it.
+addEventListener('load', () => appUpdate.start());
