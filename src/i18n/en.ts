@@ -20,6 +20,7 @@ export const en: Messages = {
   'app.engine.failed': 'The analysis engine could not start: {error}',
   'app.update': 'New version ready: reload',
   'app.update.hint': 'Reload to use the new version; your files and settings are restored.',
+  'chart.export.hint': 'Download this chart (with its title and legend; PNG at twice the size, on white)',
   'app.offline': 'Works offline',
   'app.offline.hint': 'The app is saved in this browser: the page opens and analyses files with the network off.',
   'drop.title': 'Drop order exports here',

@@ -19,6 +19,7 @@ export const zh = {
   'app.engine.failed': '分析引擎无法启动：{error}',
   'app.update': '新版本已就绪：重新载入',
   'app.update.hint': '重新载入后使用新版本；已载入的文件和设置会自动恢复。',
+  'chart.export.hint': '下载此图（标题和图例一并导出；PNG 为两倍尺寸、白色背景）',
   'app.offline': '已可离线使用',
   'app.offline.hint': '应用已保存在本浏览器中：断网时也能打开本页并分析文件。',
   'drop.title': '把订单导出文件拖到这里',
