@@ -122,6 +122,33 @@ test('a segment list exports as CSV with a BOM, one line per customer of the seg
   expect(lines.length - 1).toBe(expected);
 });
 
+test('a customer list export keeps hostile ids as text: formula cells get a leading \', numbers stay numbers', async ({ page }) => {
+  const hostile = ['=HYPERLINK("http://evil.example/x")', '+1', '-2 text', '@x', '\tTAB', '\rCR'];
+  const quote = (v: string) => '"' + v.replaceAll('"', '""') + '"';
+  const lines = ['order_id,customer_id,order_ts,amount'];
+  hostile.forEach((id, i) => [1, 2].forEach((m) => lines.push(`o${i}-${m},${quote(id)},2024-0${m}-1${i} 10:00:00,${10 + i}.50`)));
+  lines.push(`o9,c9,2024-03-01 10:00:00,99.00`, `o9r,c9,2024-03-02 10:00:00,-5.00`);
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles({ name: 'hostile.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
+  await expect(page.getByTestId('report-rows_read')).toHaveText('14');
+  // The page shows the id as text.
+  await expect(page.getByTestId('rfm-list')).toContainText(hostile[0]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('rfm-export').click()]);
+  const bytes = readFileSync((await download.path())!);
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const text = bytes.subarray(3).toString('utf8');
+  const rows = text.split(/\n(?=(?:[^"]*"[^"]*")*[^"]*$)/).filter(Boolean);
+  expect(rows[0]).toBe('customer_id,recency_days,frequency,monetary,r,f,m,segment_cn,segment_en');
+  const ids = rows.slice(1).map((r) => {
+    const m = /^("(?:[^"]|"")*"|[^,]*),/.exec(r)!;
+    return m[1].startsWith('"') ? m[1].slice(1, -1).replaceAll('""', '"') : m[1];
+  });
+  expect(ids.sort()).toEqual([...hostile.map((id) => `'${id}`), 'c9'].sort());
+  // c9 spent 99.00 in one purchase (the credit note is an order of its own): a plain number, no prefix.
+  expect(rows.find((r) => r.startsWith('c9,'))!.split(',').slice(2, 4)).toEqual(['1', '99.0']);
+  expect(rows.find((r) => r.startsWith("'-2 text,"))!.split(',').slice(2, 4)).toEqual(['2', '25.0']);
+});
+
 test('bad input gets a message naming the file, and what was loaded stays', async ({ page }) => {
   await page.goto('/');
   await page.getByTestId('file-input').setInputFiles(shared('CDNOW_sample.txt'));
