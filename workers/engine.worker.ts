@@ -10,12 +10,15 @@ import { carryInputErrors } from '../src/ingest/errors.ts';
 import { Engine, type Progress, type FileLike } from './engine.ts';
 import { workerScoreRunner } from './fit-client.ts';
 
-setParquetWasmUrl(parquetWasm);
+// This worker starts from a blob: URL (see start.ts), whose base URL resolves nothing: files of the app are
+// resolved against this module's own URL.
+const own = (url: string) => new URL(url, import.meta.url).href;
+setParquetWasmUrl(own(parquetWasm));
 // Input errors reach the page with their code and params, so it can say them in the user's language.
 carryInputErrors(Comlink.transferHandlers);
 const started = performance.now();
 const engine: Promise<{ engine: Engine; version: string; ms: number }> = (async () => {
-  const bundles = { mvp: { mainModule: mvpWasm, mainWorker: '' }, eh: { mainModule: ehWasm, mainWorker: '' } };
+  const bundles = { mvp: { mainModule: own(mvpWasm), mainWorker: '' }, eh: { mainModule: own(ehWasm), mainWorker: '' } };
   const bindings = await createDuckDB(bundles, new VoidLogger(), BROWSER_RUNTIME);
   await bindings.instantiate(() => {});
   const db = blockingDb(bindings as unknown as BlockingBindings);

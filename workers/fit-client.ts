@@ -2,6 +2,8 @@
 import { attachScores, type ScoreRunner } from '../src/models/clv/pipeline.ts';
 import { ClvInputError } from '../src/models/clv/summary.ts';
 import type { FitReply, FitRequest } from './fit.worker.ts';
+import fitWorkerUrl from './fit.worker.ts?worker&url';
+import { startWorker } from './start.ts';
 
 /**
  * A ScoreRunner backed by one fit worker, started on the first fit. Progress is passed on, the fits made are
@@ -12,7 +14,7 @@ export function workerScoreRunner(): ScoreRunner {
   let next = 0;
   const pending = new Map<number, (reply: FitReply) => void>();
   return (input, options) => {
-    worker ??= startWorker(pending, (failed) => {
+    worker ??= startFitWorker(pending, (failed) => {
       if (worker === failed) worker = null;
     });
     const id = ++next;
@@ -39,8 +41,9 @@ export function workerScoreRunner(): ScoreRunner {
 }
 
 /** A fit worker whose replies go to `pending`; if it fails, every waiting fit fails with it and `onFailed` lets a new one start. */
-function startWorker(pending: Map<number, (reply: FitReply) => void>, onFailed: (worker: Worker) => void): Worker {
-  const worker = new Worker(new URL('./fit.worker.ts', import.meta.url), { type: 'module' });
+function startFitWorker(pending: Map<number, (reply: FitReply) => void>, onFailed: (worker: Worker) => void): Worker {
+  // From a blob: URL, like the engine's worker: it inherits the policy the engine's worker runs under.
+  const worker = startWorker(fitWorkerUrl, { name: 'clv-fit' });
   worker.onmessage = (event: MessageEvent<FitReply>) => pending.get(event.data.id)?.(event.data);
   worker.onerror = (event) => {
     worker.terminate();

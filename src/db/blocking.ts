@@ -1,5 +1,6 @@
 /** A Db over DuckDB-WASM's synchronous bindings: the same class serves the browser worker and Node. */
 import type { Table } from 'apache-arrow';
+import { spreadsheetSafeSql } from './csv.ts';
 import type { Db } from './db.ts';
 
 /** The subset of DuckDB-WASM's blocking bindings we use (node and browser builds share it). */
@@ -23,7 +24,7 @@ export function blockingDb(bindings: BlockingBindings, scratch = ''): Db {
   let exports = 0;
   // Extensions cannot be fetched offline; an autoload attempt fails in confusing ways.
   conn.query('SET autoload_known_extensions=false; SET autoinstall_known_extensions=false');
-  return {
+  const db: Db = {
     async query(sql) {
       return conn.query(sql);
     },
@@ -38,7 +39,7 @@ export function blockingDb(bindings: BlockingBindings, scratch = ''): Db {
     },
     async exportCsv(sql) {
       const name = `${scratch}export_${++exports}.csv`;
-      conn.query(`COPY (${sql}) TO '${name}' (FORMAT csv, HEADER true)`);
+      conn.query(`COPY (${await spreadsheetSafeSql(db, sql)}) TO '${name}' (FORMAT csv, HEADER true)`);
       try {
         return bindings.copyFileToBuffer(name);
       } finally {
@@ -46,4 +47,5 @@ export function blockingDb(bindings: BlockingBindings, scratch = ''): Db {
       }
     },
   };
+  return db;
 }

@@ -1,8 +1,11 @@
 /** The main thread's handle on the engine worker; the worker (and DuckDB) start as soon as this module loads. */
 import * as Comlink from 'comlink';
 import type { EngineApi } from '../../workers/engine.worker.ts';
+import engineWorkerUrl from '../../workers/engine.worker.ts?worker&url';
+import { startWorker } from '../../workers/start.ts';
 
-const worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' });
+// Started from a blob: URL, so that the worker holding the data runs under the page's Content-Security-Policy.
+const worker = startWorker(engineWorkerUrl, { name: 'engine' });
 
 /** The engine, proxied: every call runs in the worker. */
 export const engine = Comlink.wrap<EngineApi>(worker);

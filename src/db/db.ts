@@ -10,7 +10,10 @@ export interface Db {
   dropFile(name: string): Promise<void>;
   /** Create (or append to) `table` from an Arrow IPC stream. */
   insertArrow(table: string, ipc: Uint8Array, create?: boolean): Promise<void>;
-  /** Write the result of `sql` as CSV (header row, comma-separated, UTF-8) and return its bytes. */
+  /**
+   * Write the result of `sql` as CSV (header row, comma-separated, UTF-8) and return its bytes; text cells a
+   * spreadsheet would read as a formula get a leading `'` (see csv.ts), typed numbers stay numbers.
+   */
   exportCsv(sql: string): Promise<Uint8Array>;
 }
 

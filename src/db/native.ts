@@ -24,6 +24,7 @@ import {
   TimeMicrosecond, Timestamp, TimeUnit, Uint16, Uint32, Uint8, Utf8, makeData, makeVector, tableToIPC, type Data,
   type DataType, type Vector,
 } from 'apache-arrow';
+import { spreadsheetSafeSql } from './csv.ts';
 import { ident, lit, type Db } from './db.ts';
 
 export interface NativeOptions {
@@ -42,7 +43,7 @@ export async function openNativeDb(options: NativeOptions = {}): Promise<Db> {
   const conn = await instance.connect();
   await conn.run(`SET file_search_path = ${lit(dir)}; SET autoinstall_known_extensions = false`);
   let seq = 0;
-  return {
+  const db: Db = {
     async query(sql) {
       return toArrow(conn, sql);
     },
@@ -63,7 +64,7 @@ export async function openNativeDb(options: NativeOptions = {}): Promise<Db> {
     },
     async exportCsv(sql) {
       const file = join(dir, `export_${++seq}.csv`);
-      await conn.run(`COPY (${sql}) TO ${lit(file)} (FORMAT csv, HEADER true)`);
+      await conn.run(`COPY (${await spreadsheetSafeSql(db, sql)}) TO ${lit(file)} (FORMAT csv, HEADER true)`);
       try {
         return new Uint8Array(readFileSync(file));
       } finally {
@@ -71,6 +72,7 @@ export async function openNativeDb(options: NativeOptions = {}): Promise<Db> {
       }
     },
   };
+  return db;
 }
 
 /**

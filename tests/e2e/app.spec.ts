@@ -2,6 +2,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { analyze } from '../../src/cli/analyze.ts';
+import { CSP } from '../../src/csp.ts';
+import { contexts, egressFrom, expectBlocked, otherOrigin, plainHost } from './egress.ts';
 
 const shared = (f: string) => fileURLToPath(new URL(`../../../shared/data/${f}`, import.meta.url));
 const sample = (f: string) => fileURLToPath(new URL(`../../sample-data/${f}`, import.meta.url));
@@ -120,6 +122,33 @@ test('a segment list exports as CSV with a BOM, one line per customer of the seg
   expect(lines.length - 1).toBe(expected);
 });
 
+test('a customer list export keeps hostile ids as text: formula cells get a leading \', numbers stay numbers', async ({ page }) => {
+  const hostile = ['=HYPERLINK("http://evil.example/x")', '+1', '-2 text', '@x', '\tTAB', '\rCR'];
+  const quote = (v: string) => '"' + v.replaceAll('"', '""') + '"';
+  const lines = ['order_id,customer_id,order_ts,amount'];
+  hostile.forEach((id, i) => [1, 2].forEach((m) => lines.push(`o${i}-${m},${quote(id)},2024-0${m}-1${i} 10:00:00,${10 + i}.50`)));
+  lines.push(`o9,c9,2024-03-01 10:00:00,99.00`, `o9r,c9,2024-03-02 10:00:00,-5.00`);
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles({ name: 'hostile.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
+  await expect(page.getByTestId('report-rows_read')).toHaveText('14');
+  // The page shows the id as text.
+  await expect(page.getByTestId('rfm-list')).toContainText(hostile[0]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('rfm-export').click()]);
+  const bytes = readFileSync((await download.path())!);
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const text = bytes.subarray(3).toString('utf8');
+  const rows = text.split(/\n(?=(?:[^"]*"[^"]*")*[^"]*$)/).filter(Boolean);
+  expect(rows[0]).toBe('customer_id,recency_days,frequency,monetary,r,f,m,segment_cn,segment_en');
+  const ids = rows.slice(1).map((r) => {
+    const m = /^("(?:[^"]|"")*"|[^,]*),/.exec(r)!;
+    return m[1].startsWith('"') ? m[1].slice(1, -1).replaceAll('""', '"') : m[1];
+  });
+  expect(ids.sort()).toEqual([...hostile.map((id) => `'${id}`), 'c9'].sort());
+  // c9 spent 99.00 in one purchase (the credit note is an order of its own): a plain number, no prefix.
+  expect(rows.find((r) => r.startsWith('c9,'))!.split(',').slice(2, 4)).toEqual(['1', '99.0']);
+  expect(rows.find((r) => r.startsWith("'-2 text,"))!.split(',').slice(2, 4)).toEqual(['2', '25.0']);
+});
+
 test('bad input gets a message naming the file, and what was loaded stays', async ({ page }) => {
   await page.goto('/');
   await page.getByTestId('file-input').setInputFiles(shared('CDNOW_sample.txt'));
@@ -132,35 +161,58 @@ test('bad input gets a message naming the file, and what was loaded stays', asyn
   await expect(page.getByTestId('kpi-customers')).toHaveAttribute('data-value', '2357');
 });
 
-test('no request leaves the page origin during a whole session, and the CSP blocks one that tries', async ({ page, context, baseURL }) => {
+test('no request leaves the page origin during a whole session, and the CSP blocks every try from the page and from each worker', async ({ page, context, baseURL }) => {
+  test.setTimeout(300_000);
+  // A request the browser let through would reach this other origin and be counted.
+  const other = await otherOrigin();
   const outside: string[] = [];
+  const isOutside = (url: string) => !url.startsWith(baseURL!) && !url.startsWith('blob:') && !url.startsWith('data:');
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (!url.startsWith(baseURL!) && !url.startsWith('blob:') && !url.startsWith('data:')) {
+    if (url.startsWith(other.url)) return route.continue();
+    if (isOutside(url)) {
       outside.push(url);
       return route.abort();
     }
     return route.continue();
   });
   context.on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith(baseURL!) && !url.startsWith('blob:') && !url.startsWith('data:')) outside.push(url);
+    if (isOutside(r.url()) && !r.url().startsWith(other.url)) outside.push(r.url());
   });
-  await page.goto('/');
+  // vite preview (the server of these tests) sends the policy as a header on every file, and the page carries it as a <meta> tag.
+  const response = await page.goto('/');
+  expect(response!.headers()['content-security-policy']).toBe(CSP);
+  await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute('content', CSP);
+  const script = await page.locator('script[type="module"]').first().getAttribute('src');
+  expect((await page.request.get(script!)).headers()['content-security-policy']).toBe(CSP);
+
   await page.getByTestId('try-sample').click();
   await expect(page.getByTestId('rfm-segments')).toBeVisible();
   await page.getByTestId('lang').click();
   await page.getByTestId('rfm-segments').locator('tbody tr').first().click();
-  const blocked = await page.evaluate(async () => {
-    try {
-      await fetch('https://example.com/collect', { method: 'POST', body: 'x' });
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  expect(blocked).toBe(true);
-  expect(outside.filter((u) => !u.startsWith('https://example.com/'))).toEqual([]);
+  // The engine's worker and the CLV fit worker (started by the first fit) run from blob: URLs.
+  const ctx = await contexts(page);
+  for (const w of ctx.workers.values()) expect(w.url()).toMatch(/^blob:/);
+  expectBlocked(await egressFrom(ctx, other.url), other.url);
+  expect(other.hits).toEqual([]);
+  expect(outside).toEqual([]);
+  other.close();
+});
+
+test('on a host that sends no headers, the workers still run under the page\'s policy (blob: workers inherit the <meta> tag)', async ({ page }) => {
+  test.setTimeout(300_000);
+  const host = await plainHost(process.env.E2E_DIST ?? 'dist');
+  const other = await otherOrigin();
+  const response = await page.goto(host.url);
+  expect(response!.headers()['content-security-policy']).toBeUndefined();
+  await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute('content', CSP);
+  await page.getByTestId('try-sample').click();
+  await expect(page.getByTestId('rfm-segments')).toBeVisible({ timeout: 180_000 });
+  const ctx = await contexts(page);
+  expectBlocked(await egressFrom(ctx, other.url), other.url);
+  expect(other.hits).toEqual([]);
+  other.close();
+  host.close();
 });
 
 test('a reload restores the notebook from this browser, and start over forgets it', async ({ page }) => {
