@@ -184,7 +184,7 @@ export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, sett
       });
     }
     if (counts.rows_loaded < counts.rows_read) await db.query(`DELETE FROM ${next} WHERE __fault IS NOT NULL`);
-    counts.shared_order_ids = mapping.order_id ? await separateSharedOrderIds(db, next) : 0;
+    if (mapping.order_id) await separateSharedOrderIds(db, next);
     for (const c of ['__fault', '__raw', ...(dedupe ? ['__hash'] : [])]) await db.query(`ALTER TABLE ${next} DROP COLUMN ${c}`);
     await dropCanonical(db, 'orders');
     await db.query(`ALTER TABLE ${next} RENAME TO orders`);
@@ -201,14 +201,10 @@ export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, sett
  * carry (a blank customer counts as one) get the customer in their `order_key`, so that each customer's lines make an
  * order of their own instead of being merged into one. Other orders keep their order id as the key.
  */
-async function separateSharedOrderIds(db: Db, table: string): Promise<number> {
+async function separateSharedOrderIds(db: Db, table: string): Promise<void> {
   // Customer ids are never empty after trimming, so '' stands for a line without a customer.
-  await db.query(`CREATE OR REPLACE TEMP TABLE shared_order_ids AS SELECT order_id FROM ${table} WHERE order_id IS NOT NULL GROUP BY order_id
-    HAVING min(coalesce(customer_id, '')) <> max(coalesce(customer_id, ''))`);
-  const { n } = await one<{ n: number }>(db, `SELECT count(*)::DOUBLE AS n FROM shared_order_ids`);
-  if (n > 0) await db.query(`UPDATE ${table} SET order_key = order_id || chr(30) || coalesce(customer_id, '') WHERE order_id IN (SELECT order_id FROM shared_order_ids)`);
-  await db.query('DROP TABLE shared_order_ids');
-  return n;
+  await db.query(`UPDATE ${table} SET order_key = order_id || chr(30) || coalesce(customer_id, '') WHERE order_id IN (
+    SELECT order_id FROM ${table} WHERE order_id IS NOT NULL GROUP BY order_id HAVING min(coalesce(customer_id, '')) <> max(coalesce(customer_id, '')))`);
 }
 
 /**
@@ -289,11 +285,12 @@ async function report(
        (SELECT count(*) FROM purchases)::DOUBLE AS purchases,
        count(*) FILTER (WHERE customer_id IS NULL)::DOUBLE AS guest_orders,
        count(*) FILTER (WHERE net < 0)::DOUBLE AS refund_orders,
-       (SELECT count(*) FROM (${REFUND_LINES}))::DOUBLE AS refund_lines
+       (SELECT count(*) FROM (${REFUND_LINES}))::DOUBLE AS refund_lines,
+       count(DISTINCT split_part(order_key, chr(30), 1)) FILTER (WHERE contains(order_key, chr(30)))::DOUBLE AS shared_order_ids
      FROM order_totals`,
   );
   // Order ids shared by several customers: the keys of their orders carry the customer (separateSharedOrderIds).
-  const shared = counts.shared_order_ids
+  const shared = o.shared_order_ids
     ? await rows<{ order_id: string; line: number; customers: (string | null)[] }>(
         db,
         `SELECT order_id, min(first)::DOUBLE AS line, list(customer_id ORDER BY first) AS customers
@@ -338,7 +335,7 @@ async function report(
     customers: counts.customers,
     guest_orders: o.guest_orders,
     refund_orders: o.refund_orders,
-    shared_order_ids: counts.shared_order_ids,
+    shared_order_ids: o.shared_order_ids,
     dedupe: ctx.dedupe,
     date_order: ctx.dateOrder,
     date_order_evidence: ctx.evidence,

@@ -128,6 +128,20 @@ describe('one row dated 2099 in the sample store (38,764 rows)', () => {
   }, 120_000);
 });
 
+describe('the headless command', () => {
+  it('takes the floor from --settings for the orders and the events file alike', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crm-floor-'));
+    const orders = join(dir, 'orders.csv');
+    const events = join(dir, 'events.csv');
+    writeFileSync(orders, 'customer_id,order_date,amount\nc1,2019-12-31,5\nc1,2020-01-01,7\nc2,2020-06-01,9\n');
+    writeFileSync(events, 'customer_id,event_ts,event\nc1,2019-05-01 10:00,visit\nc2,2020-05-01 10:00,visit\n');
+    const out = await analyze({ orders, events, models: ['overview'], settings: { cleaning: { dateFloor: '2020-01-01' } } });
+    expect(out.cleaning).toMatchObject({ rows_read: 3, rows_loaded: 2, out_of_range_date: 1, date_range: { floor: '2020-01-01' }, examples: { out_of_range_date: [{ line: 2, value: '2019-12-31' }] } });
+    expect(out.cleaning_events).toMatchObject({ rows_read: 2, rows_loaded: 1, out_of_range_date: 1, date_range: { floor: '2020-01-01' } });
+    expect(out.overview).toMatchObject({ customers: 2, purchases: 2, revenue: 16, first_day: '2020-01-01', as_of: '2020-06-02' });
+  }, 60_000);
+});
+
 describe('customers and events files', () => {
   async function apply(file: string, text: string, role: 'customers' | 'events', floor?: string): Promise<TableReport> {
     const src = await loadFile(db, file, utf8(text), `raw_${role}`, { role });
