@@ -173,14 +173,14 @@ export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, sett
     if (counts.rows_loaded === 0) {
       // Nothing usable: say where, and leave the orders loaded from an earlier file as they are. When most rows are
       // readable but out of range, say that (and the range), naming the first such row.
-      const inRange = counts.out_of_range_date > counts.bad_date + counts.bad_amount;
-      const e = faults.filter((f) => (inRange ? f.kind === 'out_of_range_date' : f.kind !== 'duplicate')).sort((a, b) => a.line - b.line)[0];
-      throw new InputError(raw.file, inRange ? 'no_rows_in_range' : 'no_readable_rows', {
+      const outOfRange = counts.out_of_range_date > counts.bad_date + counts.bad_amount;
+      const e = faults.filter((f) => (outOfRange ? f.kind === 'out_of_range_date' : f.kind !== 'duplicate')).sort((a, b) => a.line - b.line)[0];
+      throw new InputError(raw.file, outOfRange ? 'no_rows_in_range' : 'no_readable_rows', {
         sheet: raw.sheet,
         line: e?.line,
         column: e ? (e.kind === 'bad_amount' ? (mapping.amount ?? mapping.unit_price) : dateCol) : undefined,
         value: e?.value,
-        ...(inRange ? { from: range.floor, to: range.today } : {}),
+        ...(outOfRange ? { from: range.floor, to: range.today } : {}),
       });
     }
     if (counts.rows_loaded < counts.rows_read) await db.query(`DELETE FROM ${next} WHERE __fault IS NOT NULL`);
