@@ -61,7 +61,7 @@ export async function analyze(opts: AnalyzeOptions, db?: Db): Promise<Record<str
     if (!file) continue;
     const src = await loadFile(db, basename(file), readFileSync(file), `raw_${role}`, { role });
     // What the file gave and what was left out (blank ids, unreadable times), like the orders cleaning report.
-    out[`cleaning_${role}`] = (await applyMapping(db, src, src.mapping)).table;
+    out[`cleaning_${role}`] = (await applyMapping(db, src, src.mapping, settings.cleaning)).table;
   }
   if (orders.role === 'baskets') {
     const wantsCustomers = models.filter((m) => m !== 'basket');

@@ -94,7 +94,7 @@ export const en: Messages = {
   'cleaning.purchases': 'Purchases (orders with a positive net amount, or zero without a refund)',
   'cleaning.customers': 'Customers (with any order, refunded ones included)',
   'cleaning.refund_orders': 'Credit notes (orders with negative net amount)',
-  'cleaning.identity': 'Rows read {read} = loaded {loaded} + duplicates {dup} + bad dates {date} + bad amounts {amount}',
+  'cleaning.identity': 'Rows read {read} = loaded {loaded} + duplicates {dup} + bad dates {date} + dates out of range {range} + bad amounts {amount}',
   'cleaning.examples': 'e.g. line',
   'cleaning.dates': 'Dates like 3/5/2024 read as {order} ({why}).',
   'cleaning.dates.mdy': 'month/day/year',

@@ -93,7 +93,7 @@ export const zh = {
   'cleaning.purchases': '有效购买（净额为正，或为零且无退款的订单）',
   'cleaning.customers': '客户数（有订单的客户，含仅有退款订单者）',
   'cleaning.refund_orders': '红冲单（净额为负的订单）',
-  'cleaning.identity': '读取 {read} 行 = 载入 {loaded} + 重复 {dup} + 日期错误 {date} + 金额错误 {amount}',
+  'cleaning.identity': '读取 {read} 行 = 载入 {loaded} + 重复 {dup} + 日期错误 {date} + 日期超出范围 {range} + 金额错误 {amount}',
   'cleaning.examples': '例：第',
   'cleaning.dates': '形如 3/5/2024 的日期按 {order} 读取（{why}）。',
   'cleaning.dates.mdy': '月/日/年',

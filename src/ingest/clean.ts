@@ -4,6 +4,7 @@ import { InputError } from './errors.ts';
 import { createTable, dropCanonical, storeFor } from './store.ts';
 import type { Mapping } from './mapping.ts';
 import type { RawSource } from './read.ts';
+import { dateRange, outOfRangeSql, type DateRange } from './date-range.ts';
 import { dateFormats, dateOrderEvidenceSql, formatHitsSql, idSql, labelSql, MONEY, moneySql, moneyStyleSql, numberSql, timestampSql, type DateOrder, type MoneyStyle } from './values.ts';
 
 export interface CleaningSettings {
@@ -17,12 +18,19 @@ export interface CleaningSettings {
    * informational; in an order without them, a line with such a status nets to zero.
    */
   refundStatuses?: string[];
+  /**
+   * The earliest plausible date (YYYY-MM-DD, default 1970-01-01): an order dated before it, or after the day the
+   * analysis runs, is left out as `out_of_range_date` (one such date must not move the as-of date).
+   */
+  dateFloor?: string;
 }
 
 export interface FaultExample {
   line: number;
   column?: string;
   value?: string | null;
+  /** Order ids shared by several customers: the customers using it, in order of first line (null: no customer). */
+  customers?: (string | null)[];
 }
 
 export interface CleaningReport {
@@ -33,6 +41,8 @@ export interface CleaningReport {
   blank_customer: number;
   bad_date: number;
   bad_amount: number;
+  /** Rows dated before the floor or after the day of the analysis (`date_range`): left out. */
+  out_of_range_date: number;
   refund_lines: number;
   orders: number;
   purchases: number;
@@ -41,11 +51,18 @@ export interface CleaningReport {
   guest_orders: number;
   /** Orders whose net amount is negative (credit notes), reported beside revenue. */
   refund_orders: number;
+  /**
+   * Order ids that loaded lines of more than one customer carry (a blank customer counts as one): each customer's
+   * lines stay an order of their own. Reported beside the counts, nothing is removed.
+   */
+  shared_order_ids: number;
   dedupe: boolean;
   date_order: DateOrder;
   date_order_evidence: 'data' | 'default' | 'setting' | 'none';
   refund_statuses: string[];
-  examples: Partial<Record<'duplicate' | 'bad_date' | 'bad_amount' | 'blank_customer' | 'refund', FaultExample[]>>;
+  /** The plausible dates used: from the floor setting to the day the analysis ran. */
+  date_range: DateRange;
+  examples: Partial<Record<'duplicate' | 'bad_date' | 'bad_amount' | 'out_of_range_date' | 'blank_customer' | 'refund' | 'shared_order_id', FaultExample[]>>;
 }
 
 const CANONICAL_LABELS = ['product', 'category', 'channel', 'status'] as const;
@@ -58,6 +75,8 @@ export interface CleanOptions {
   release?: boolean;
   /** Source rows above which `orders` is stored compressed (default `PACK_ROWS`, see store.ts). */
   packAbove?: number;
+  /** The day the analysis runs (YYYY-MM-DD): later dates are out of range. Default: the machine's date. */
+  today?: string;
 }
 
 /**
@@ -76,6 +95,7 @@ export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, sett
   const { order: dateOrder, evidence } = await decideDateOrder(db, raw.table, dateCol, settings.dateOrder ?? 'auto');
   const dedupe = settings.dedupe === 'always' || (settings.dedupe !== 'never' && Boolean(mapping.order_id));
   const refundStatuses = settings.refundStatuses ?? (mapping.status ? await defaultRefundStatuses(db, raw.table, mapping.status) : []);
+  const range = dateRange(settings, opts.today);
 
   const data = raw.columns.filter((c) => !(c === raw.columns[0] && isIndexColumn(c)));
   const mapped = new Set(Object.values(mapping));
@@ -103,10 +123,11 @@ export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, sett
       __refund_status AS refund_status, __line,
       coalesce(order_id, coalesce(customer_id, '') || chr(31) || strftime(order_ts, '%Y-%m-%d %H:%M:%S.%f')) AS order_key
       ${extras.length ? ', ' + extras.map((c) => `${ident('x_' + c)} AS ${ident(c)}`).join(', ') : ''},
-      __fault, CASE __fault WHEN 'bad_date' THEN __raw_ts WHEN 'bad_amount' THEN __raw_amount END AS __raw
+      __fault, CASE __fault WHEN 'bad_date' THEN __raw_ts WHEN 'out_of_range_date' THEN __raw_ts WHEN 'bad_amount' THEN __raw_amount END AS __raw
       ${dedupe ? ', __hash' : ''}
     FROM (
-      SELECT *, CASE WHEN order_ts IS NULL THEN 'bad_date' WHEN amount IS NULL THEN 'bad_amount' END AS __fault,
+      SELECT *, CASE WHEN order_ts IS NULL THEN 'bad_date' WHEN ${outOfRangeSql('order_ts', range)} THEN 'out_of_range_date'
+          WHEN amount IS NULL THEN 'bad_amount' END AS __fault,
         amount < 0 OR coalesce(quantity < 0, false) AS __refund
       FROM (
         SELECT __line,
@@ -139,6 +160,7 @@ export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, sett
          count(*) FILTER (WHERE __fault = 'duplicate')::DOUBLE AS duplicates_removed,
          count(*) FILTER (WHERE __fault = 'bad_date')::DOUBLE AS bad_date,
          count(*) FILTER (WHERE __fault = 'bad_amount')::DOUBLE AS bad_amount,
+         count(*) FILTER (WHERE __fault = 'out_of_range_date')::DOUBLE AS out_of_range_date,
          count(*) FILTER (WHERE __fault IS NULL AND customer_id IS NULL)::DOUBLE AS blank_customer,
          count(DISTINCT customer_id) FILTER (WHERE __fault IS NULL)::DOUBLE AS customers
        FROM ${next}`,
@@ -149,25 +171,40 @@ export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, sett
        QUALIFY row_number() OVER (PARTITION BY __fault ORDER BY __line) <= 5 ORDER BY __fault, __line`,
     );
     if (counts.rows_loaded === 0) {
-      // Nothing usable: say where, and leave the orders loaded from an earlier file as they are.
-      const e = faults.filter((f) => f.kind !== 'duplicate').sort((a, b) => a.line - b.line)[0];
-      throw new InputError(raw.file, 'no_readable_rows', {
+      // Nothing usable: say where, and leave the orders loaded from an earlier file as they are. When most rows are
+      // readable but out of range, say that (and the range), naming the first such row.
+      const outOfRange = counts.out_of_range_date > counts.bad_date + counts.bad_amount;
+      const e = faults.filter((f) => (outOfRange ? f.kind === 'out_of_range_date' : f.kind !== 'duplicate')).sort((a, b) => a.line - b.line)[0];
+      throw new InputError(raw.file, outOfRange ? 'no_rows_in_range' : 'no_readable_rows', {
         sheet: raw.sheet,
         line: e?.line,
-        column: e ? (e.kind === 'bad_date' ? dateCol : (mapping.amount ?? mapping.unit_price)) : undefined,
+        column: e ? (e.kind === 'bad_amount' ? (mapping.amount ?? mapping.unit_price) : dateCol) : undefined,
         value: e?.value,
+        ...(outOfRange ? { from: range.floor, to: range.today } : {}),
       });
     }
     if (counts.rows_loaded < counts.rows_read) await db.query(`DELETE FROM ${next} WHERE __fault IS NOT NULL`);
+    if (mapping.order_id) await separateSharedOrderIds(db, next);
     for (const c of ['__fault', '__raw', ...(dedupe ? ['__hash'] : [])]) await db.query(`ALTER TABLE ${next} DROP COLUMN ${c}`);
     await dropCanonical(db, 'orders');
     await db.query(`ALTER TABLE ${next} RENAME TO orders`);
     await buildPurchases(db);
-    return await report(db, raw.file, counts, faults, { dedupe, dateOrder, evidence, refundStatuses, mapping });
+    return await report(db, raw.file, counts, faults, { dedupe, dateOrder, evidence, refundStatuses, mapping, range });
   } catch (e) {
     await db.query(`DROP TABLE IF EXISTS ${next}`);
     throw e;
   }
+}
+
+/**
+ * An order is identified by its order id and its customer (MODELS.md §1): lines of an order id that several customers
+ * carry (a blank customer counts as one) get the customer in their `order_key`, so that each customer's lines make an
+ * order of their own instead of being merged into one. Other orders keep their order id as the key.
+ */
+async function separateSharedOrderIds(db: Db, table: string): Promise<void> {
+  // Customer ids are never empty after trimming, so '' stands for a line without a customer.
+  await db.query(`UPDATE ${table} SET order_key = order_id || chr(30) || coalesce(customer_id, '') WHERE order_id IN (
+    SELECT order_id FROM ${table} WHERE order_id IS NOT NULL GROUP BY order_id HAVING min(coalesce(customer_id, '')) <> max(coalesce(customer_id, '')))`);
 }
 
 /**
@@ -240,7 +277,7 @@ async function report(
   file: string,
   counts: Record<string, number>,
   faults: { kind: string; line: number; value: string | null }[],
-  ctx: { dedupe: boolean; dateOrder: DateOrder; evidence: CleaningReport['date_order_evidence']; refundStatuses: string[]; mapping: Mapping },
+  ctx: { dedupe: boolean; dateOrder: DateOrder; evidence: CleaningReport['date_order_evidence']; refundStatuses: string[]; mapping: Mapping; range: DateRange },
 ): Promise<CleaningReport> {
   const o = await one<Record<string, number>>(
     db,
@@ -248,9 +285,19 @@ async function report(
        (SELECT count(*) FROM purchases)::DOUBLE AS purchases,
        count(*) FILTER (WHERE customer_id IS NULL)::DOUBLE AS guest_orders,
        count(*) FILTER (WHERE net < 0)::DOUBLE AS refund_orders,
-       (SELECT count(*) FROM (${REFUND_LINES}))::DOUBLE AS refund_lines
+       (SELECT count(*) FROM (${REFUND_LINES}))::DOUBLE AS refund_lines,
+       count(DISTINCT split_part(order_key, chr(30), 1)) FILTER (WHERE contains(order_key, chr(30)))::DOUBLE AS shared_order_ids
      FROM order_totals`,
   );
+  // Order ids shared by several customers: the keys of their orders carry the customer (separateSharedOrderIds).
+  const shared = o.shared_order_ids
+    ? await rows<{ order_id: string; line: number; customers: (string | null)[] }>(
+        db,
+        `SELECT order_id, min(first)::DOUBLE AS line, list(customer_id ORDER BY first) AS customers
+         FROM (SELECT order_id, customer_id, min(__line) AS first FROM orders WHERE order_key <> order_id GROUP BY ALL)
+         GROUP BY order_id ORDER BY line LIMIT 5`,
+      )
+    : [];
   const ex = await rows<{ kind: string; line: number; value: string | null }>(
     db,
     `SELECT kind, line::DOUBLE AS line, value FROM (
@@ -262,6 +309,7 @@ async function report(
   const columnOf: Record<string, string | undefined> = {
     bad_date: ctx.mapping.order_ts,
     bad_amount: ctx.mapping.amount ?? ctx.mapping.unit_price,
+    out_of_range_date: ctx.mapping.order_ts,
     blank_customer: ctx.mapping.customer_id,
     refund: ctx.mapping.amount ?? ctx.mapping.quantity,
   };
@@ -270,6 +318,8 @@ async function report(
     const k = e.kind as keyof CleaningReport['examples'];
     (examples[k] ??= []).push({ line: e.line, column: columnOf[k], value: e.value });
   }
+  if (shared.length)
+    examples.shared_order_id = shared.map((s) => ({ line: s.line, column: ctx.mapping.order_id, value: s.order_id, customers: [...s.customers] }));
   return {
     file,
     rows_read: counts.rows_read,
@@ -278,16 +328,19 @@ async function report(
     blank_customer: counts.blank_customer,
     bad_date: counts.bad_date,
     bad_amount: counts.bad_amount,
+    out_of_range_date: counts.out_of_range_date,
     refund_lines: o.refund_lines,
     orders: o.orders,
     purchases: o.purchases,
     customers: counts.customers,
     guest_orders: o.guest_orders,
     refund_orders: o.refund_orders,
+    shared_order_ids: o.shared_order_ids,
     dedupe: ctx.dedupe,
     date_order: ctx.dateOrder,
     date_order_evidence: ctx.evidence,
     refund_statuses: ctx.refundStatuses,
+    date_range: ctx.range,
     examples,
   };
 }

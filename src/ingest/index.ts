@@ -1,6 +1,7 @@
 /** Ingest in two steps: read a file and guess its mapping; then apply a (possibly corrected) mapping and clean. */
 import { ident, type Db } from '../db/db.ts';
 import { cleanOrders, type CleaningReport, type CleaningSettings, type CleanOptions } from './clean.ts';
+import { dateRange } from './date-range.ts';
 import { InputError } from './errors.ts';
 import {
   CUSTOMER_FIELDS, EVENT_FIELDS, guessMapping, guessRole, matchScore, missingRequired, ORDER_FIELDS, profileColumns,
@@ -78,7 +79,8 @@ export async function applyMapping(db: Db, source: LoadedSource, mapping: Mappin
       return { role, report, rows: report.rows_loaded };
     }
     if (role === 'baskets') return { role, rows: await buildBaskets(db, raw) };
-    const table = role === 'customers' ? await buildCustomers(db, raw, mapping) : await buildEvents(db, raw, mapping);
+    const range = dateRange(settings, opts.today);
+    const table = role === 'customers' ? await buildCustomers(db, raw, mapping, range) : await buildEvents(db, raw, mapping, range);
     return { role, table, rows: table.rows_loaded };
   } finally {
     if (opts.release) await db.query(`DROP TABLE IF EXISTS ${ident(raw.table)}`);
@@ -87,6 +89,7 @@ export async function applyMapping(db: Db, source: LoadedSource, mapping: Mappin
 
 export { InputError, inputErrorData, formatInputError, type InputErrorCode, type InputErrorParams, type InputErrorData } from './errors.ts';
 export type { CleaningReport, CleaningSettings, FaultExample } from './clean.ts';
+export type { DateRange } from './date-range.ts';
 export type { TableReport } from './tables.ts';
 export type { Mapping, Role, Field, ColumnProfile } from './mapping.ts';
 export { readSource, type SourceNote } from './read.ts';

@@ -4,6 +4,7 @@
  */
 import { ident, one, rows, type Db } from '../db/db.ts';
 import { decideDateOrder, usualDateFormats, type FaultExample } from './clean.ts';
+import { dateRange, outOfRangeSql, type DateRange } from './date-range.ts';
 import { InputError } from './errors.ts';
 import type { Field, Mapping } from './mapping.ts';
 import type { RawSource } from './read.ts';
@@ -11,9 +12,10 @@ import { idSql, labelSql, timestampSql } from './values.ts';
 
 /**
  * What loading a customers or events file did with each source row.
- * Counting: rows_read = rows_loaded + blank_customer + duplicate_customer + bad_date + blank_event; a row with
- * several faults counts once, under the first of those. bad_first_seen counts loaded customers whose first-seen
- * date could not be read (the customer is kept, without the date).
+ * Counting: rows_read = rows_loaded + blank_customer + duplicate_customer + bad_date + out_of_range_date + blank_event;
+ * a row with several faults counts once, under the first of those. bad_first_seen counts loaded customers whose
+ * first-seen date could not be read, out_of_range_first_seen those whose first-seen date is before the floor or after
+ * the day of the analysis (either way the customer is kept, without the date).
  */
 export interface TableReport {
   file: string;
@@ -26,17 +28,28 @@ export interface TableReport {
   duplicate_customer: number;
   /** Events file: rows whose time could not be read: left out. */
   bad_date: number;
+  /** Events file: rows dated before the floor or after the day of the analysis (`date_range`): left out. */
+  out_of_range_date: number;
   /** Events file: rows without an event name: left out. */
   blank_event: number;
   /** Customers file: loaded customers whose first-seen date could not be read. */
   bad_first_seen: number;
-  examples: Partial<Record<'blank_customer' | 'duplicate_customer' | 'bad_date' | 'blank_event' | 'bad_first_seen', FaultExample[]>>;
+  /** Customers file: loaded customers whose first-seen date is out of range (kept without the date). */
+  out_of_range_first_seen: number;
+  /** The plausible dates used: from the floor setting to the day the analysis ran. */
+  date_range: DateRange;
+  examples: Partial<
+    Record<'blank_customer' | 'duplicate_customer' | 'bad_date' | 'out_of_range_date' | 'blank_event' | 'bad_first_seen' | 'out_of_range_first_seen', FaultExample[]>
+  >;
 }
 
 type Fault = keyof TableReport['examples'];
 
-/** The customers table: one row per customer id (the first row of a repeated id), extra columns kept. */
-export async function buildCustomers(db: Db, raw: RawSource, mapping: Mapping): Promise<TableReport> {
+/**
+ * The customers table: one row per customer id (the first row of a repeated id), extra columns kept. A first-seen
+ * date outside `range` is dropped (the customer stays), like one that cannot be read.
+ */
+export async function buildCustomers(db: Db, raw: RawSource, mapping: Mapping, range: DateRange = dateRange()): Promise<TableReport> {
   const col = (c?: string) => (c ? ident(c) : 'NULL');
   const t = ident(raw.table);
   const mapped = new Set(Object.values(mapping));
@@ -46,15 +59,20 @@ export async function buildCustomers(db: Db, raw: RawSource, mapping: Mapping): 
   await db.query(`CREATE OR REPLACE TEMP TABLE customers__staged AS
     SELECT *, CASE WHEN customer_id IS NULL THEN 'blank_customer'
         WHEN row_number() OVER (PARTITION BY customer_id ORDER BY __line) > 1 THEN 'duplicate_customer' END AS __fault
-    FROM (SELECT __line, ${idSql(col(mapping.customer_id))} AS customer_id, ${ts} AS first_seen, ${col(seen)} AS __raw_seen,
+    FROM (SELECT __line, ${idSql(col(mapping.customer_id))} AS customer_id, ${ts} AS __seen, ${col(seen)} AS __raw_seen,
+      CASE WHEN NOT ${outOfRangeSql('__seen', range)} THEN __seen END AS first_seen,
       ${['name', 'phone', 'email', 'region', 'channel'].map((f) => `${mapping[f as Field] ? labelSql(col(mapping[f as Field])) : 'NULL::VARCHAR'} AS ${f}`).join(', ')}
       ${extras.length ? ', ' + extras.map((c) => `${ident(c)} AS ${ident('x_' + c)}`).join(', ') : ''}
     FROM ${t})`);
-  const report = await tableReport(db, 'customers__staged', raw.file, 'customers', {
+  const report = await tableReport(db, 'customers__staged', raw.file, 'customers', range, {
     blank_customer: [mapping.customer_id, 'NULL'],
     duplicate_customer: [mapping.customer_id, 'customer_id'],
     bad_first_seen: [seen, '__raw_seen'],
-  }, seen ? `__fault IS NULL AND first_seen IS NULL AND nullif(trim(__raw_seen), '') IS NOT NULL` : 'false');
+    out_of_range_first_seen: [seen, '__raw_seen'],
+  }, {
+    bad_first_seen: seen ? `__fault IS NULL AND __seen IS NULL AND nullif(trim(__raw_seen), '') IS NOT NULL` : 'false',
+    out_of_range_first_seen: seen ? `__fault IS NULL AND __seen IS NOT NULL AND first_seen IS NULL` : 'false',
+  });
   if (report.rows_loaded === 0) {
     await db.query('DROP TABLE customers__staged');
     throw new InputError(raw.file, 'no_customer_rows', { column: mapping.customer_id, sheet: raw.sheet });
@@ -67,17 +85,18 @@ export async function buildCustomers(db: Db, raw: RawSource, mapping: Mapping): 
   return report;
 }
 
-/** The events table: rows with a customer id, a readable time and an event name. */
-export async function buildEvents(db: Db, raw: RawSource, mapping: Mapping): Promise<TableReport> {
+/** The events table: rows with a customer id, a readable time within `range` and an event name. */
+export async function buildEvents(db: Db, raw: RawSource, mapping: Mapping, range: DateRange = dateRange()): Promise<TableReport> {
   const ts = await timestamp(db, raw, mapping.event_ts!);
   await db.query(`CREATE OR REPLACE TEMP TABLE events__staged AS
     SELECT *, CASE WHEN customer_id IS NULL THEN 'blank_customer' WHEN event_ts IS NULL THEN 'bad_date'
-        WHEN event IS NULL OR event = '' THEN 'blank_event' END AS __fault
+        WHEN ${outOfRangeSql('event_ts', range)} THEN 'out_of_range_date' WHEN event IS NULL OR event = '' THEN 'blank_event' END AS __fault
     FROM (SELECT __line, ${idSql(ident(mapping.customer_id!))} AS customer_id, ${ts} AS event_ts,
       trim(${ident(mapping.event!)}) AS event, ${ident(mapping.event_ts!)} AS __raw_ts FROM ${ident(raw.table)})`);
-  const report = await tableReport(db, 'events__staged', raw.file, 'events', {
+  const report = await tableReport(db, 'events__staged', raw.file, 'events', range, {
     blank_customer: [mapping.customer_id, 'NULL'],
     bad_date: [mapping.event_ts, '__raw_ts'],
+    out_of_range_date: [mapping.event_ts, '__raw_ts'],
     blank_event: [mapping.event, 'NULL'],
   });
   if (report.rows_loaded === 0) {
@@ -105,24 +124,28 @@ async function timestamp(db: Db, raw: RawSource, column: string): Promise<string
   return timestampSql(ident(column), order, formats.formats, formats.serials);
 }
 
-/** Counts and up to 5 example lines per fault of a staged table (`__line`, `__fault`); `kept` marks loaded rows worth a note. */
+/**
+ * Counts and up to 5 example lines per fault of a staged table (`__line`, `__fault`); `kept` gives, per note on loaded
+ * rows (bad_first_seen, out_of_range_first_seen), the condition that marks them.
+ */
 async function tableReport(
   db: Db,
   staged: string,
   file: string,
   role: TableReport['role'],
+  range: DateRange,
   faults: Partial<Record<Fault, [column: string | undefined, value: string]>>,
-  kept = 'false',
+  kept: Partial<Record<'bad_first_seen' | 'out_of_range_first_seen', string>> = {},
 ): Promise<TableReport> {
   const c = await one<Record<string, number>>(
     db,
     `SELECT count(*)::DOUBLE AS rows_read, count(*) FILTER (WHERE __fault IS NULL)::DOUBLE AS rows_loaded,
-      ${(['blank_customer', 'duplicate_customer', 'bad_date', 'blank_event'] as const).map((f) => `count(*) FILTER (WHERE __fault = '${f}')::DOUBLE AS ${f}`).join(', ')},
-      count(*) FILTER (WHERE ${kept})::DOUBLE AS bad_first_seen
+      ${(['blank_customer', 'duplicate_customer', 'bad_date', 'out_of_range_date', 'blank_event'] as const).map((f) => `count(*) FILTER (WHERE __fault = '${f}')::DOUBLE AS ${f}`).join(', ')},
+      ${(['bad_first_seen', 'out_of_range_first_seen'] as const).map((f) => `count(*) FILTER (WHERE ${kept[f] ?? 'false'})::DOUBLE AS ${f}`).join(', ')}
      FROM ${staged}`,
   );
   const parts = Object.entries(faults).map(([fault, [, value]]) => {
-    const where = fault === 'bad_first_seen' ? kept : `__fault = '${fault}'`;
+    const where = fault in kept ? kept[fault as keyof typeof kept] : `__fault = '${fault}'`;
     return `SELECT '${fault}' AS kind, __line AS line, ${value}::VARCHAR AS value FROM ${staged} WHERE ${where}`;
   });
   const ex = await rows<{ kind: Fault; line: number; value: string | null }>(
@@ -140,8 +163,11 @@ async function tableReport(
     blank_customer: c.blank_customer,
     duplicate_customer: c.duplicate_customer,
     bad_date: c.bad_date,
+    out_of_range_date: c.out_of_range_date,
     blank_event: c.blank_event,
     bad_first_seen: c.bad_first_seen,
+    out_of_range_first_seen: c.out_of_range_first_seen,
+    date_range: range,
     examples,
   };
 }
