@@ -120,9 +120,8 @@ export const BUCKETS = 8;
 
 const ORDER: PurchaseModelKind[] = ['bgnbd', 'mbgnbd', 'paretonbd'];
 
-// The spend likelihood's rounding noise grows with the number of customers: from about 10^5 repeat buyers on,
-// a mean gradient of 1e-9 (the fit's default) is below it and the fit would spin for seconds, then report
-// failure. 1e-7 moves the estimates by far less than their standard errors (CDNOW: < 1e-6 relative).
+// The spend fit's gradient tolerance (relative to its mean log-likelihood per repeat buyer): looser than the
+// purchase models' 1e-9, which moves the estimates by far less than their standard errors (CDNOW: < 1e-6 relative).
 const SPEND_GRADIENT_TOLERANCE = 1e-7;
 // Pareto/NBD's likelihood needs a 2F1 series that slows to ~10^5 terms per customer where a fit pushes dropout
 // towards zero (small or young customer bases): such a fit can run for minutes, so it stops after this and says so.
