@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { openNodeDb } from '../../src/db/node.ts';
 import { applyMapping, loadFile } from '../../src/ingest/index.ts';
-import { clv } from '../../src/models/clv/model.ts';
+import { clv, clvCustomers } from '../../src/models/clv/model.ts';
 import { compareRuns, type CompareRunner } from '../../src/models/clv/pipeline.ts';
 import { Engine } from '../../workers/engine.ts';
 
@@ -70,6 +70,9 @@ describe('CLV: the chosen model first, the comparison after', { timeout: 240_000
     expect(headless.pending).toEqual([]);
     expect(headless.models).toEqual(full.models);
     expect(headless.status).toEqual(full.status);
+    // Its customers, made from the arrays written to the scores table, are that table read back.
+    expect(headless.customers.length).toBe(2357);
+    expect(headless.customers).toEqual(await clvCustomers(db, { order: 'id' }));
   });
 
   it('fits every model of the comparison, converged, when all are asked for', async () => {

@@ -198,6 +198,8 @@ export interface FitClvOptions {
   score?: ScoreRunner;
   /** Runs the rest of the comparison (default: in this thread). */
   compare?: CompareRunner;
+  /** Also give every customer's scores in customer_id order (ClvRun.customers), as the table has them. */
+  listCustomers?: boolean;
 }
 
 /** A CLV run whose scores are out: its result, and the way to the result with the whole model comparison. */
@@ -206,6 +208,11 @@ export interface ClvRun {
   result: ClvResult;
   /** Fits the pending models (if any) and gives the result with the whole comparison; no database work. */
   complete(): Promise<ClvResult>;
+  /**
+   * With FitClvOptions.listCustomers: every row of the scores table in customer_id order, made from the arrays
+   * written to it (the same numbers clvCustomers reads back, without reading them back).
+   */
+  customers: ClvCustomer[] | null;
 }
 
 /**
@@ -319,6 +326,8 @@ export async function startClv(db: Db, settings: ClvSettings & { asOf?: string |
     holdout: holdoutEnd ? { buckets: bucketsOf(scores), tracking: await tracking(db, summary, scores.model.expectedPurchases, s, calibrationStart, holdoutEnd) } : null,
     top: await clvCustomers(db, { table, order: 'clv', limit: TOP }),
   };
+  // The summary's idx follows customer_id, as the scores table's order does.
+  const customers = opts.listCustomers ? customerList(await db.query(`SELECT customer_id FROM ${ident(summary)} ORDER BY idx`), input, scores) : null;
   await db.query(`DROP TABLE IF EXISTS ${ident(summary)}`);
   progress('charts', 1);
   // What the comparison needs besides the input: not the per-customer score arrays.
@@ -348,7 +357,23 @@ export async function startClv(db: Db, settings: ClvSettings & { asOf?: string |
         holdout: result.holdout ? { ...result.holdout, buckets: bucketsOf(withRuns) } : null,
       };
     })());
-  return { result, complete };
+  return { result, complete, customers };
+}
+
+/** The rows of the scores table (writeClvCustomers: values that are not finite become null) from the arrays written to it. */
+function customerList(ids: Awaited<ReturnType<Db['query']>>, input: { x: Float64Array; tx: Float64Array; T: Float64Array }, scores: ClvScores): ClvCustomer[] {
+  const id = ids.getChild('customer_id')!.toArray() as string[];
+  const finite = (v: number) => (Number.isFinite(v) ? v : null);
+  return Array.from(id, (customer_id, i) => ({
+    customer_id,
+    x: input.x[i],
+    t_x: input.tx[i],
+    T: input.T[i],
+    p_alive: finite(scores.pAlive[i]),
+    expected_purchases: finite(scores.expectedPurchases[i]),
+    expected_spend: finite(scores.expectedSpend[i]),
+    clv: finite(scores.clv[i]),
+  }));
 }
 
 /** Scores in this thread. */
@@ -410,8 +435,8 @@ export class FitCache {
 
 /** fitClv plus every customer's scores ordered by customer_id: the headless command's `clv` document. */
 export async function clv(db: Db, settings: ClvSettings & { asOf?: string | null } = {}, prepared?: Prepared): Promise<ClvResult & { customers: ClvCustomer[] }> {
-  const result = await fitClv(db, settings, { prepared });
-  return { ...result, customers: await clvCustomers(db, { order: 'id' }) };
+  const run = await startClv(db, settings, { prepared, listCustomers: true });
+  return { ...(await run.complete()), customers: run.customers! };
 }
 
 /** Scored customers from `clv_customers` (or `table`): by customer_id, or highest CLV first. */
