@@ -6,16 +6,19 @@
 import { rows, type Db } from '../src/db/db.ts';
 import { en, zh } from '../src/i18n/packs/clv.ts';
 import { buildChurn, CHURN_EXPORT_COLUMNS, churnCustomers, churnExportSql, type ChurnSummary } from '../src/models/churn.ts';
-import { clvCustomers, FitCache, fitClv, resolveClvSettings, type ClvResult, type ClvSettings, type ResolvedClvSettings } from '../src/models/clv/model.ts';
-import type { ScoreRunner } from '../src/models/clv/pipeline.ts';
+import { clvCustomers, FitCache, fitClv, resolveClvSettings, startClv, type ClvResult, type ClvRun, type ClvSettings, type ResolvedClvSettings } from '../src/models/clv/model.ts';
+import type { CompareRunner, ScoreRunner } from '../src/models/clv/pipeline.ts';
 import { ClvInputError } from '../src/models/clv/summary.ts';
 import { asOfDate, type Prepared } from '../src/models/prepared.ts';
 import type { ModelSettings } from '../src/models/settings.ts';
 
 type Progress = (phase: string, fraction: number) => void;
 
-/** What the CLV cell receives: the model result and how long the whole run took. */
-export type ClvView = ClvResult & { ms: number };
+/**
+ * What the CLV cell receives: the model result and how long it took (`ms`); once the comparison is filled in,
+ * also how long from the request to the whole comparison (`compare_ms`).
+ */
+export type ClvView = ClvResult & { ms: number; compare_ms?: number };
 
 /** What the churn cell receives. */
 export type ChurnView = ChurnSummary & { model: string; ms: number };
@@ -26,20 +29,24 @@ export class ClvSession {
   /** Which settings each scores table was fitted with (key of the resolved settings, without `compare`). */
   #scored = new Map<'clv_customers' | 'churn_scores', string>();
   #last: { key: string; view: ClvView } | null = null;
+  /** The run behind #last while its comparison is pending, and the comparison once asked for. */
+  #comparing: { key: string; run: ClvRun; started: number; view?: Promise<ClvView> } | null = null;
   /** Counts invalidations: a fit that began on older tables must not be kept as the answer for the new ones. */
   #generation = 0;
   #fits = new FitCache();
   #prepared: Prepared;
   #score: ScoreRunner | undefined;
+  #compare: CompareRunner | undefined;
 
   /**
    * `prepared`: the engine's derived tables (the customer days and summary the fits and the list read);
-   * `score`: where the fits run (default: in this thread).
+   * `score`: where the chosen model's fit runs, `compare`: where the rest of the comparison runs (default: in this thread).
    */
-  constructor(db: Db, prepared: Prepared = new Map(), score?: ScoreRunner) {
+  constructor(db: Db, prepared: Prepared = new Map(), score?: ScoreRunner, compare?: CompareRunner) {
     this.#db = db;
     this.#prepared = prepared;
     this.#score = score;
+    this.#compare = compare;
   }
 
   /** Forget every fit (the canonical tables changed). */
@@ -47,10 +54,15 @@ export class ClvSession {
     this.#generation++;
     this.#scored.clear();
     this.#last = null;
+    this.#comparing = null;
     this.#fits.clear();
   }
 
-  /** Fits and scores under the notebook's CLV settings; writes `clv_customers`. */
+  /**
+   * Fits and scores under the notebook's CLV settings; writes `clv_customers`. The answer comes as soon as the
+   * chosen model is scored: models of the comparison still to fit are in `pending`, and `compare` gives the
+   * answer with them.
+   */
   clv(settings: ModelSettings, onProgress?: Progress): Promise<ClvView> {
     return this.#oneAtATime(async () => {
       const wanted: ClvSettings & { asOf?: string | null } = { ...settings.clv, asOf: settings.asOf };
@@ -61,14 +73,38 @@ export class ClvSession {
       const generation = this.#generation;
       this.#scored.delete('clv_customers');
       this.#last = null;
-      const result = await fitClv(this.#db, wanted, { onProgress, fits: this.#fits, prepared: this.#prepared, score: this.#score });
-      const view = { ...result, ms: performance.now() - started };
+      this.#comparing = null;
+      const run = await startClv(this.#db, wanted, { onProgress, fits: this.#fits, prepared: this.#prepared, score: this.#score, compare: this.#compare });
+      const view = { ...run.result, ms: performance.now() - started };
       if (generation === this.#generation) {
         this.#scored.set('clv_customers', scoringKey(resolved));
         this.#last = { key, view };
+        if (view.pending.length) this.#comparing = { key, run, started };
       }
       return view;
     });
+  }
+
+  /**
+   * The CLV answer for these settings with the whole model comparison: fits the models the last answer left
+   * pending (outside the database queue: they need no queries, and other cells go on meanwhile). Null when the
+   * last answer was for other settings or the data changed since (a newer request has the answer to wait for).
+   */
+  async compare(settings: ModelSettings): Promise<ClvView | null> {
+    const wanted: ClvSettings & { asOf?: string | null } = { ...settings.clv, asOf: settings.asOf };
+    const key = JSON.stringify(await this.#oneAtATime(() => resolveClvSettings(this.#db, wanted, this.#prepared)));
+    if (this.#last?.key === key && this.#last.view.pending.length === 0) return this.#last.view;
+    const comparing = this.#comparing;
+    if (!comparing || comparing.key !== key) return null;
+    comparing.view ??= comparing.run.complete().then((result) => {
+      const view: ClvView = { ...result, ms: this.#last?.view.ms ?? 0, compare_ms: performance.now() - comparing.started };
+      if (this.#comparing === comparing && this.#last?.key === key) {
+        this.#last = { key, view };
+        this.#comparing = null;
+      }
+      return view;
+    });
+    return comparing.view;
   }
 
   /** A page of `clv_customers`, highest CLV first. */

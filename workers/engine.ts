@@ -12,7 +12,7 @@ import { overview } from '../src/models/overview.ts';
 import { asOfDate, type Prepared } from '../src/models/prepared.ts';
 import { rfm, rfmCustomers } from '../src/models/rfm.ts';
 import type { ModelSettings } from '../src/models/settings.ts';
-import type { ScoreRunner } from '../src/models/clv/pipeline.ts';
+import type { CompareRunner, ScoreRunner } from '../src/models/clv/pipeline.ts';
 import { BasketSession, type RuleRef } from './basket.ts';
 import { ClvSession } from './clv.ts';
 
@@ -83,13 +83,14 @@ export class Engine {
 
   /**
    * `warmUp`: read and clean a small generated file first, so that the user's first file runs on compiled code.
-   * `scoreClv`: where the CLV fits run (default: in this thread; the browser's worker gives them a worker of their own).
+   * `scoreClv`, `compareClv`: where the CLV fits of the chosen model and of the rest of the model comparison run
+   * (default: in this thread; the browser's worker gives each a worker of its own).
    */
-  constructor(db: Db, opts: { warmUp?: boolean; scoreClv?: ScoreRunner } = {}) {
+  constructor(db: Db, opts: { warmUp?: boolean; scoreClv?: ScoreRunner; compareClv?: CompareRunner } = {}) {
     this.#db = db;
     if (opts.warmUp) this.#warming = warmUp(db, () => this.#stopWarming);
     this.#basket = new BasketSession(db);
-    this.#clv = new ClvSession(db, this.#prepared, opts.scoreClv);
+    this.#clv = new ClvSession(db, this.#prepared, opts.scoreClv, opts.compareClv);
   }
 
   /** Resolves when the warm-up has ended, run to its end or stopped by a file. */
@@ -272,6 +273,11 @@ export class Engine {
   /** Predictive CLV under the notebook's settings, fitted here with progress by phase; writes `clv_customers`. */
   clv(settings: ModelSettings, onProgress?: Progress) {
     return this.#clv.clv(settings, onProgress);
+  }
+
+  /** The CLV answer with the whole model comparison, once the models `clv` left pending are fitted (null: superseded). */
+  clvCompare(settings: ModelSettings) {
+    return this.#clv.compare(settings);
   }
 
   /** A page of the CLV customers, highest CLV first. */

@@ -8,7 +8,7 @@ import { blockingDb, type BlockingBindings } from '../src/db/blocking.ts';
 import { setParquetWasmUrl } from '../src/ingest/decoders.ts';
 import { carryInputErrors } from '../src/ingest/errors.ts';
 import { Engine, type Progress, type FileLike } from './engine.ts';
-import { workerScoreRunner } from './fit-client.ts';
+import { workerCompareRunner, workerScoreRunner } from './fit-client.ts';
 
 // This worker starts from a blob: URL (see start.ts), whose base URL resolves nothing: files of the app are
 // resolved against this module's own URL.
@@ -23,7 +23,7 @@ const engine: Promise<{ engine: Engine; version: string; ms: number }> = (async 
   await bindings.instantiate(() => {});
   const db = blockingDb(bindings as unknown as BlockingBindings);
   const version = String((await db.query('SELECT version() AS v')).getChild('v')?.get(0));
-  return { engine: new Engine(db, { warmUp: true, scoreClv: workerScoreRunner() }), version, ms: performance.now() - started };
+  return { engine: new Engine(db, { warmUp: true, scoreClv: workerScoreRunner(), compareClv: workerCompareRunner() }), version, ms: performance.now() - started };
 })();
 
 /** Every engine method, awaited behind DuckDB's start; errors cross as messages (input errors with their code and params). */
@@ -108,6 +108,9 @@ const api = {
   },
   async clv(settings: Parameters<Engine['clv']>[0], onProgress?: Progress) {
     return (await engine).engine.clv(settings, onProgress);
+  },
+  async clvCompare(settings: Parameters<Engine['clvCompare']>[0]) {
+    return (await engine).engine.clvCompare(settings);
   },
   async clvCustomers(...args: Parameters<Engine['clvCustomers']>) {
     return (await engine).engine.clvCustomers(...args);

@@ -86,6 +86,15 @@ test('in English, and with a holdout on CDNOW_master, the cells follow the headl
   const calibrated = (await analyze({ orders: shared('CDNOW_master.txt'), models: ['clv'], calibrationEnd: '1997-09-30' })).clv as Headless;
   await expectSameFit(page, calibrated);
   await expect(page.getByTestId('clv-compare')).toContainText(`${calibrated.models[0].holdout!.actual.toLocaleString('en-US')}`);
+  // The comparison is filled in after the chosen model's result: in the end every model of the headless output, none pending.
+  const compare = page.getByTestId('clv-compare');
+  await expect(compare).toHaveAttribute('data-pending', '');
+  await expect(compare.locator('tbody tr')).toHaveCount(calibrated.models.length);
+  for (const m of calibrated.models) {
+    const ll = Number(await compare.locator(`tr[data-model="${m.model}"] td[data-value]`).getAttribute('data-value'));
+    expect(Math.abs(ll / m.log_likelihood - 1)).toBeLessThan(1e-12);
+  }
+  await expect(page.getByTestId('clv-compare-pending')).toHaveCount(0);
 
   // The churn list stays at the last day whatever the CLV cell's calibration end.
   expect(await value(page, 'churn-low')).toBe(full.customers.filter((c) => c.p_alive! < 0.5).length);

@@ -7,7 +7,10 @@ export interface FitOptions<P> {
   /** Starting parameter values (positive); missing ones use the model's data-based defaults. */
   start?: Partial<P>;
   maxIterations?: number;
-  /** Gradient tolerance on the mean log-likelihood per customer, in log-parameters. */
+  /**
+   * Gradient tolerance in log-parameters, relative to the mean negative log-likelihood per customer (see
+   * MinimizeOptions.gradientTolerance; default 1e-9 with an analytic gradient, 1e-8 with a numeric one).
+   */
   gradientTolerance?: number;
   /** Give up with a FitTimeoutError after this many milliseconds (default: no limit). */
   timeLimitMs?: number;

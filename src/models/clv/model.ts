@@ -6,7 +6,21 @@ import { asOfDate, ensureTable, type Prepared } from '../prepared.ts';
 import type { TimeUnit } from './clv.ts';
 import type { ModelFit } from './fitting.ts';
 import type { PurchaseModelKind, PurchaseModelParams } from './index.ts';
-import { BUCKETS, comparisonOf, scoreCustomers, type ClvScores, type FitStore, type HoldoutError, type ScoreRunner, type SpendBasis, type SpendIssue } from './pipeline.ts';
+import {
+  BUCKETS,
+  compareRuns,
+  comparisonOf,
+  scoreCustomers,
+  type ClvScores,
+  type CompareRunner,
+  type FitStore,
+  type HoldoutError,
+  type ModelRun,
+  type ScoreOptions,
+  type ScoreRunner,
+  type SpendBasis,
+  type SpendIssue,
+} from './pipeline.ts';
 import { daysPerUnit, loadClvInput, tableNames, writeClvCustomers } from './sql.ts';
 import { ClvInputError } from './summary.ts';
 
@@ -107,6 +121,12 @@ export interface ClvResult {
   models: ModelComparison[];
   /** Comparison models whose fit did not finish in time. */
   unfinished: PurchaseModelKind[];
+  /**
+   * Comparison models still being fitted: the chosen model's result comes out first, and the page fills the
+   * comparison in when these are done (`models`, `unfinished`, `status` and the holdout buckets then change).
+   * Always empty in the headless output, which waits for the whole comparison.
+   */
+  pending: PurchaseModelKind[];
   status: { converged: boolean; message: string; advice: ClvAdvice[]; better_model: PurchaseModelKind | null };
   /** E[repeat purchases over the horizon] of a new customer. */
   new_customer_expected: number;
@@ -166,18 +186,52 @@ function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(to + 'T00:00:00Z') - Date.parse(from + 'T00:00:00Z')) / DAY_MS);
 }
 
+/** Options of fitClv and startClv. */
+export interface FitClvOptions {
+  /** Table of the scores (default `clv_customers`). */
+  table?: string;
+  onProgress?: (phase: string, fraction: number) => void;
+  fits?: FitCache;
+  /** Keeps the customer days between calls. */
+  prepared?: Prepared;
+  /** Runs the chosen model's fit and the scoring (default: in this thread). */
+  score?: ScoreRunner;
+  /** Runs the rest of the comparison (default: in this thread). */
+  compare?: CompareRunner;
+  /** Also give every customer's scores in customer_id order (ClvRun.customers), as the table has them. */
+  listCustomers?: boolean;
+}
+
+/** A CLV run whose scores are out: its result, and the way to the result with the whole model comparison. */
+export interface ClvRun {
+  /** The chosen model's result; `pending` lists the comparison models not fitted yet. */
+  result: ClvResult;
+  /** Fits the pending models (if any) and gives the result with the whole comparison; no database work. */
+  complete(): Promise<ClvResult>;
+  /**
+   * With FitClvOptions.listCustomers: every row of the scores table in customer_id order, made from the arrays
+   * written to it (the same numbers clvCustomers reads back, without reading them back).
+   */
+  customers: ClvCustomer[] | null;
+}
+
 /**
- * Fits and scores predictive CLV (MODELS.md §6) and writes `table` (default `clv_customers`: customer_id, x,
- * t_x, T, p_alive, expected_purchases over the horizon, expected_spend, clv). Expected spend is the
- * Gamma-Gamma conditional mean (the customer's mean purchase-day value when that model cannot be used,
- * said in `spend_basis`); CLV is in revenue × marginRate. Throws ClvInputError when no model can be fitted.
- * `score` runs the fits and scoring (default: here); `prepared` keeps the customer days between calls.
+ * Fits and scores predictive CLV (MODELS.md §6) with the whole model comparison: startClv, then its complete().
+ * Writes `table` (default `clv_customers`: customer_id, x, t_x, T, p_alive, expected_purchases over the horizon,
+ * expected_spend, clv). Expected spend is the Gamma-Gamma conditional mean (the customer's mean purchase-day
+ * value when that model cannot be used, said in `spend_basis`); CLV is in revenue × marginRate. Throws
+ * ClvInputError when no model can be fitted.
  */
-export async function fitClv(
-  db: Db,
-  settings: ClvSettings & { asOf?: string | null },
-  opts: { table?: string; onProgress?: (phase: string, fraction: number) => void; fits?: FitCache; prepared?: Prepared; score?: ScoreRunner } = {},
-): Promise<ClvResult> {
+export async function fitClv(db: Db, settings: ClvSettings & { asOf?: string | null }, opts: FitClvOptions = {}): Promise<ClvResult> {
+  return (await startClv(db, settings, opts)).complete();
+}
+
+/**
+ * Fits BG/NBD and the chosen model only, scores every customer, writes `table` and builds the result; the other
+ * models of the comparison are fitted by the run's complete(), after the result is out, so that they never hold
+ * it back (the page shows the result and fills the comparison in later; the headless command waits for both).
+ */
+export async function startClv(db: Db, settings: ClvSettings & { asOf?: string | null }, opts: FitClvOptions = {}): Promise<ClvRun> {
   const prepared = opts.prepared ?? new Map();
   const s = await resolveClvSettings(db, settings, prepared);
   const table = opts.table ?? 'clv_customers';
@@ -189,7 +243,7 @@ export async function fitClv(
   const unit = daysPerUnit(s.timeUnit);
   const holdoutEnd = s.calibrationEnd < shiftDay(s.asOf, -1) ? shiftDay(s.asOf, -1) : null;
   const holdoutLength = holdoutEnd ? daysBetween(s.calibrationEnd, holdoutEnd) / unit : 0;
-  const scoring = (opts.score ?? scoreHere)(input, {
+  const scoreOptions: ScoreOptions = {
     model: s.model,
     timeUnit: s.timeUnit,
     horizonMonths: s.horizonMonths,
@@ -197,10 +251,12 @@ export async function fitClv(
     marginRate: s.marginRate,
     holdoutLength,
     compare: s.compare ?? undefined,
-    fits: opts.fits?.on(s.asOf, s.calibrationEnd, s.timeUnit),
-    timedOut: opts.fits?.timedOutOn(s.asOf, s.calibrationEnd, s.timeUnit),
-    onProgress: (phase, f) => progress(phase, f),
-  });
+    deferComparison: true,
+    // Without a cache the comparison still reuses the fits made here.
+    fits: opts.fits?.on(s.asOf, s.calibrationEnd, s.timeUnit) ?? new Map(),
+    timedOut: opts.fits?.timedOutOn(s.asOf, s.calibrationEnd, s.timeUnit) ?? new Set(),
+  };
+  const scoring = (opts.score ?? scoreHere)(input, { ...scoreOptions, onProgress: (phase, f) => progress(phase, f) });
   // A fit in a worker of its own leaves this thread free: meanwhile, the queries that do not need the scores
   // (its failure is taken up below, when the scores are awaited).
   scoring.catch(() => undefined);
@@ -218,19 +274,9 @@ export async function fitClv(
 
   const chosen = scores.chosen.fit;
   const bg = scores.runs.find((r) => r.kind === 'bgnbd')!.fit as ModelFit<PurchaseModelParams['bgnbd']>;
-  const comparison = comparisonOf(scores.runs);
-  const models: ModelComparison[] = comparison.map((row) => ({
-    model: row.model,
-    params: { ...(row.run.fit.params as unknown as Record<string, number>) },
-    log_likelihood: row.logLikelihood,
-    bic: row.bic,
-    delta_bic: row.deltaBic,
-    converged: row.converged,
-    iterations: row.run.fit.iterations,
-    message: row.run.fit.message,
-    holdout: row.run.holdout,
-  }));
-  const status = statusOf(scores, models, s, daysBetween(calibrationStart, s.calibrationEnd), holdoutLength * unit);
+  const models = modelsOf(scores.runs);
+  const calibrationDays = daysBetween(calibrationStart, s.calibrationEnd);
+  const status = statusOf(scores, models, s, calibrationDays, holdoutLength * unit);
   const gg = scores.gammaGamma;
   progress('charts', 0);
   const result: ClvResult = {
@@ -257,6 +303,7 @@ export async function fitClv(
     spend_frequency_correlation: Number.isFinite(scores.spendFrequencyCorrelation) ? scores.spendFrequencyCorrelation : null,
     models,
     unfinished: scores.unfinished,
+    pending: scores.pending,
     status,
     new_customer_expected: scores.newCustomerExpected,
     totals: await one(
@@ -279,13 +326,79 @@ export async function fitClv(
     holdout: holdoutEnd ? { buckets: bucketsOf(scores), tracking: await tracking(db, summary, scores.model.expectedPurchases, s, calibrationStart, holdoutEnd) } : null,
     top: await clvCustomers(db, { table, order: 'clv', limit: TOP }),
   };
+  // The summary's idx follows customer_id, as the scores table's order does.
+  const customers = opts.listCustomers ? customerList(await db.query(`SELECT customer_id FROM ${ident(summary)} ORDER BY idx`), input, scores) : null;
   await db.query(`DROP TABLE IF EXISTS ${ident(summary)}`);
   progress('charts', 1);
-  return result;
+  // What the comparison needs besides the input: not the per-customer score arrays.
+  const kept: Omit<StatusInput, 'runs'> = {
+    chosen: scores.chosen,
+    customers: scores.customers,
+    repeaters: scores.repeaters,
+    spendBasis: scores.spendBasis,
+    spendFrequencyCorrelation: scores.spendFrequencyCorrelation,
+    bucketCustomers: scores.bucketCustomers,
+    bucketActual: scores.bucketActual,
+  };
+  let completed: Promise<ClvResult> | null = null;
+  const complete = () =>
+    (completed ??= (async () => {
+      if (result.pending.length === 0) return result;
+      const compared = await (opts.compare ?? compareHere)(input, scoreOptions, scores.runs);
+      const runs = compared.runs;
+      const all = modelsOf(runs);
+      const withRuns = { ...kept, runs };
+      return {
+        ...result,
+        models: all,
+        unfinished: [...result.unfinished, ...compared.unfinished],
+        pending: [],
+        status: statusOf(withRuns, all, s, calibrationDays, holdoutLength * unit),
+        holdout: result.holdout ? { ...result.holdout, buckets: bucketsOf(withRuns) } : null,
+      };
+    })());
+  return { result, complete, customers };
+}
+
+/** The rows of the scores table (writeClvCustomers: values that are not finite become null) from the arrays written to it. */
+function customerList(ids: Awaited<ReturnType<Db['query']>>, input: { x: Float64Array; tx: Float64Array; T: Float64Array }, scores: ClvScores): ClvCustomer[] {
+  const id = ids.getChild('customer_id')!.toArray() as string[];
+  const finite = (v: number) => (Number.isFinite(v) ? v : null);
+  return Array.from(id, (customer_id, i) => ({
+    customer_id,
+    x: input.x[i],
+    t_x: input.tx[i],
+    T: input.T[i],
+    p_alive: finite(scores.pAlive[i]),
+    expected_purchases: finite(scores.expectedPurchases[i]),
+    expected_spend: finite(scores.expectedSpend[i]),
+    clv: finite(scores.clv[i]),
+  }));
 }
 
 /** Scores in this thread. */
 const scoreHere: ScoreRunner = async (input, options) => scoreCustomers(input, options);
+
+/** The rest of the comparison in this thread. */
+const compareHere: CompareRunner = async (input, options, done) => compareRuns(input, options, done);
+
+/** What the status and the holdout buckets are computed from. */
+type StatusInput = Pick<ClvScores, 'chosen' | 'customers' | 'repeaters' | 'spendBasis' | 'spendFrequencyCorrelation' | 'bucketCustomers' | 'bucketActual' | 'runs'>;
+
+/** The comparison table of fitted runs (BIC order). */
+function modelsOf(runs: ModelRun[]): ModelComparison[] {
+  return comparisonOf(runs).map((row) => ({
+    model: row.model,
+    params: { ...(row.run.fit.params as unknown as Record<string, number>) },
+    log_likelihood: row.logLikelihood,
+    bic: row.bic,
+    delta_bic: row.deltaBic,
+    converged: row.converged,
+    iterations: row.run.fit.iterations,
+    message: row.run.fit.message,
+    holdout: row.run.holdout,
+  }));
+}
 
 /**
  * Fits kept between runs on the same data (the caller clears it when the data change): keyed by as-of date,
@@ -322,8 +435,8 @@ export class FitCache {
 
 /** fitClv plus every customer's scores ordered by customer_id: the headless command's `clv` document. */
 export async function clv(db: Db, settings: ClvSettings & { asOf?: string | null } = {}, prepared?: Prepared): Promise<ClvResult & { customers: ClvCustomer[] }> {
-  const result = await fitClv(db, settings, { prepared });
-  return { ...result, customers: await clvCustomers(db, { order: 'id' }) };
+  const run = await startClv(db, settings, { prepared, listCustomers: true });
+  return { ...(await run.complete()), customers: run.customers! };
 }
 
 /** Scored customers from `clv_customers` (or `table`): by customer_id, or highest CLV first. */
@@ -340,7 +453,7 @@ export async function clvCustomers(
 }
 
 function statusOf(
-  scores: ClvScores,
+  scores: StatusInput,
   models: ModelComparison[],
   s: ResolvedClvSettings,
   calibrationDays: number,
@@ -407,7 +520,7 @@ async function groupBy(db: Db, table: string, column: 'channel' | 'region', tabl
   return groups.some((g) => g.group !== null) ? groups : null;
 }
 
-function bucketsOf(scores: ClvScores): NonNullable<ClvResult['holdout']>['buckets'] {
+function bucketsOf(scores: StatusInput): NonNullable<ClvResult['holdout']>['buckets'] {
   return Array.from({ length: BUCKETS }, (_, b) => ({
     bucket: b,
     customers: scores.bucketCustomers![b],

@@ -11,7 +11,12 @@ export interface MinimizeOptions {
   gradient?: ValueAndGradient;
   /** Iteration cap per method (BFGS default 200; Nelder–Mead default 2000 × dimension). */
   maxIterations?: number;
-  /** BFGS stops when max |∂f/∂x_i| ≤ this (default 1e-6 with numeric gradients, 1e-8 with analytic). */
+  /**
+   * BFGS stops when max |∂f/∂x_i| ≤ this × max(|f|, 1) (default 1e-6 with numeric gradients, 1e-8 with analytic):
+   * relative to the objective, so that a log-likelihood summed over a million customers and its mean per
+   * customer are judged alike. It also stops, as converged, when the decrease the next step promises is
+   * below the rounding of f itself (see bfgs).
+   */
   gradientTolerance?: number;
   /** Largest move of any coordinate in one BFGS step (default 10: e^10 on log-parameters). */
   maxStep?: number;
@@ -32,9 +37,14 @@ export interface MinimizeResult {
   message: string;
   /** Max |∂f/∂x_i| at x (NaN when only Nelder–Mead ran). */
   gradientNorm: number;
+  /** gradientNorm ÷ max(|f|, 1): the measure the gradient test compares with the tolerance. */
+  relativeGradient: number;
 }
 
 const EPS = 2.220446049250313e-16;
+// The rounding of f, relative to |f|, below which a predicted decrease cannot be told from noise: a log-likelihood
+// summed over many customers carries tens of ulps of rounding even when the sum itself is compensated.
+const RESOLUTION = 64 * EPS;
 
 /** Central-difference gradient of f at x into out; returns the number of evaluations used. */
 export function numericalGradient(f: Objective, x: Float64Array, out: Float64Array): number {
@@ -65,7 +75,16 @@ function dot(u: Float64Array, v: Float64Array): number {
   return s;
 }
 
-/** BFGS with an inverse-Hessian update and an Armijo backtracking line search (quadratic/cubic interpolation). */
+/**
+ * BFGS with an inverse-Hessian update and an Armijo backtracking line search (quadratic/cubic interpolation).
+ * Converged means one of: the gradient is small relative to f (MinimizeOptions.gradientTolerance); or no step
+ * along the search direction lowers f any more while the decrease that direction promises (−gᵀd, twice the
+ * quasi-Newton estimate of what is left to gain) is within the rounding of f: the optimum is then found to the
+ * precision f can be computed in. Both are relative to |f| (when |f| ≥ 1, as a negative log-likelihood over
+ * customers is), so multiplying the objective by a constant (the number of customers, say) changes neither the
+ * verdict nor the point. A step is taken only when it lowers f:
+ * one that merely keeps f equal at the rounding level would leave x where it is and the search would spin.
+ */
 export function bfgs(f: Objective, x0: ArrayLike<number>, options: MinimizeOptions = {}): MinimizeResult {
   const n = x0.length;
   const maxIterations = options.maxIterations ?? 200;
@@ -98,7 +117,11 @@ export function bfgs(f: Objective, x0: ArrayLike<number>, options: MinimizeOptio
     converged,
     message,
     gradientNorm: maxAbs(g),
+    relativeGradient: relativeGradient(),
   });
+  const relativeGradient = () => maxAbs(g) / Math.max(Math.abs(fx), 1);
+  const gradientMet = () => relativeGradient() <= gtol;
+  const gradientSaid = () => `converged: gradient ${maxAbs(g).toExponential(2)} ≤ ${gtol} × max(|f|, 1) (f = ${fx.toPrecision(6)})`;
   if (!Number.isFinite(fx)) return done(0, false, `objective is not finite at the starting point (${fx})`);
   if (!g.every(Number.isFinite)) return done(0, false, 'gradient is not finite at the starting point');
 
@@ -117,7 +140,7 @@ export function bfgs(f: Objective, x0: ArrayLike<number>, options: MinimizeOptio
   const Hy = new Float64Array(n);
 
   for (let iter = 0; iter < maxIterations; iter++) {
-    if (maxAbs(g) <= gtol) return done(iter, true, `converged: gradient ${maxAbs(g).toExponential(2)} ≤ ${gtol}`);
+    if (gradientMet()) return done(iter, true, gradientSaid());
 
     for (let i = 0; i < n; i++) {
       let v = 0;
@@ -144,7 +167,8 @@ export function bfgs(f: Objective, x0: ArrayLike<number>, options: MinimizeOptio
     for (let tries = 0; tries < 60; tries++) {
       for (let i = 0; i < n; i++) xNew[i] = x[i] + step * d[i];
       fNew = evalValue(xNew);
-      if (Number.isFinite(fNew) && fNew <= fx + c1 * step * slope) {
+      // fNew < fx as well: near the optimum fx + c1·step·slope rounds to fx, and a step back to f's own value is no step.
+      if (Number.isFinite(fNew) && fNew <= fx + c1 * step * slope && fNew < fx) {
         accepted = true;
         break;
       }
@@ -155,15 +179,21 @@ export function bfgs(f: Objective, x0: ArrayLike<number>, options: MinimizeOptio
       } else {
         next = cubicMinimizer(fx, slope, step, fNew, prevStep, prevF);
       }
+      // What this step promises is already below the rounding of f: shorter steps cannot show a decrease either.
+      if (-step * slope <= RESOLUTION * Math.max(1, Math.abs(fx))) break;
       prevStep = step;
       prevF = fNew;
       step = Number.isFinite(next) ? Math.min(0.5 * step, Math.max(0.1 * step, next)) : 0.5 * step;
     }
     if (!accepted) {
       // Near the optimum the predicted decrease can fall below the rounding of f itself: that is convergence.
-      const resolution = 64 * EPS * Math.max(1, Math.abs(fx));
+      const resolution = RESOLUTION * Math.max(1, Math.abs(fx));
       if (Math.abs(slope) <= resolution) {
-        return done(iter, true, `converged: no further decrease resolvable in floating point (gradient ${maxAbs(g).toExponential(2)})`);
+        return done(
+          iter,
+          true,
+          `converged: the decrease left (${Math.abs(slope).toExponential(2)}) is within the rounding of f = ${fx.toPrecision(6)} (gradient ${maxAbs(g).toExponential(2)})`,
+        );
       }
       return done(iter, false, `line search failed to decrease the objective (gradient ${maxAbs(g).toExponential(2)})`);
     }
@@ -202,8 +232,8 @@ export function bfgs(f: Objective, x0: ArrayLike<number>, options: MinimizeOptio
     g.set(gNew);
     fx = fNew;
   }
-  if (maxAbs(g) <= gtol) return done(maxIterations, true, `converged: gradient ${maxAbs(g).toExponential(2)} ≤ ${gtol}`);
-  return done(maxIterations, false, `BFGS reached ${maxIterations} iterations (gradient ${maxAbs(g).toExponential(2)} > ${gtol})`);
+  if (gradientMet()) return done(maxIterations, true, gradientSaid());
+  return done(maxIterations, false, `BFGS reached ${maxIterations} iterations (gradient ${maxAbs(g).toExponential(2)} > ${gtol} × max(|f|, 1))`);
 }
 
 // Minimizer of the cubic through φ(0)=f0, φ'(0)=slope, φ(a)=fa, φ(b)=fb (Nocedal & Wright §3.5).
@@ -324,6 +354,7 @@ export function nelderMead(f: Objective, x0: ArrayLike<number>, options: Minimiz
       ? 'converged: simplex collapsed below the tolerances'
       : `Nelder–Mead reached ${maxIterations} iterations without the simplex collapsing`,
     gradientNorm: NaN,
+    relativeGradient: NaN,
   };
 }
 

@@ -44,6 +44,12 @@ export interface ScoreOptions {
   timedOut?: Set<PurchaseModelKind>;
   /** Time limit of each purchase model fit (default FIT_TIME_LIMIT_MS). */
   fitTimeLimitMs?: number;
+  /**
+   * Fit only BG/NBD (the reference, always reported) and the chosen model here, and list the other models of
+   * the comparison in `pending`, for compareRuns to fit once the chosen model's scores are out (default false:
+   * every model of the comparison is fitted here).
+   */
+  deferComparison?: boolean;
   onProgress?: (phase: string, fraction: number) => void;
 }
 
@@ -81,6 +87,8 @@ export interface ClvScores {
   runs: ModelRun[];
   /** Comparison models whose fit hit the time limit (left out of `runs`). */
   unfinished: PurchaseModelKind[];
+  /** Comparison models not fitted yet (with `deferComparison`): compareRuns fits them. */
+  pending: PurchaseModelKind[];
   chosen: ModelRun;
   model: PurchaseModel;
   gammaGamma: GammaGammaFit | null;
@@ -107,6 +115,15 @@ export interface ClvScores {
  */
 export type ScoreRunner = (input: ClvInput, options: ScoreOptions) => Promise<ClvScores>;
 
+/** The comparison's fits after the chosen model's scores: every run (those given and the new ones) and the models that ran out of time. */
+export interface ComparisonRuns {
+  runs: ModelRun[];
+  unfinished: PurchaseModelKind[];
+}
+
+/** Runs `compareRuns`, in this thread or elsewhere (the browser gives the comparison a fit worker of its own). */
+export type CompareRunner = (input: ClvInput, options: ScoreOptions, done: ModelRun[]) => Promise<ComparisonRuns>;
+
 /** Scores without the chosen model's prediction functions: what can be posted between workers. */
 export type DetachedScores = Omit<ClvScores, 'model'>;
 
@@ -120,9 +137,8 @@ export const BUCKETS = 8;
 
 const ORDER: PurchaseModelKind[] = ['bgnbd', 'mbgnbd', 'paretonbd'];
 
-// The spend likelihood's rounding noise grows with the number of customers: from about 10^5 repeat buyers on,
-// a mean gradient of 1e-9 (the fit's default) is below it and the fit would spin for seconds, then report
-// failure. 1e-7 moves the estimates by far less than their standard errors (CDNOW: < 1e-6 relative).
+// The spend fit's gradient tolerance (relative to its mean log-likelihood per repeat buyer): looser than the
+// purchase models' 1e-9, which moves the estimates by far less than their standard errors (CDNOW: < 1e-6 relative).
 const SPEND_GRADIENT_TOLERANCE = 1e-7;
 // Pareto/NBD's likelihood needs a 2F1 series that slows to ~10^5 terms per customer where a fit pushes dropout
 // towards zero (small or young customer bases): such a fit can run for minutes, so it stops after this and says so.
@@ -130,8 +146,8 @@ export const FIT_TIME_LIMIT_MS = 60_000;
 const NAMES: Record<PurchaseModelKind, string> = { bgnbd: 'BG/NBD', mbgnbd: 'MBG/NBD', paretonbd: 'Pareto/NBD' };
 
 /**
- * Fits the chosen purchase model (and, for the comparison, the others), the Gamma-Gamma spend model, and
- * scores every customer: P(alive), expected purchases over the horizon, expected spend, CLV × margin.
+ * Fits the chosen purchase model (and, for the comparison, the others; with `deferComparison` only BG/NBD
+ * besides it, compareRuns fitting the rest afterwards), the Gamma-Gamma spend model, and scores every customer: P(alive), expected purchases over the horizon, expected spend, CLV × margin.
  * Predictions are computed once per distinct (x, t_x, T) and spread back, so a million customers cost
  * what their distinct histories cost. Throws ClvInputError when the chosen model cannot be fitted at all.
  */
@@ -141,18 +157,133 @@ export function scoreCustomers(input: ClvInput, options: ScoreOptions): ClvScore
   const n = input.x.length;
   const rowOf = new Int32Array(n);
   const unique = collapseSummary(input, rowOf);
-  const wanted = new Set<PurchaseModelKind>(['bgnbd', options.model]);
-  if (options.compare !== false) wanted.add('mbgnbd');
-  if (options.compare === true) wanted.add('paretonbd');
-  const kinds = ORDER.filter((k) => wanted.has(k));
-  const unfinished: PurchaseModelKind[] = [];
-  const limit = options.fitTimeLimitMs ?? FIT_TIME_LIMIT_MS;
+  const wanted = comparedModels(options);
+  const first = options.deferComparison ? wanted.filter((k) => k === 'bgnbd' || k === options.model) : wanted;
+  const pending = wanted.filter((k) => !first.includes(k));
   const hasHoldout = options.holdoutLength > 0 && input.holdoutX !== undefined;
   const bucketOf = (x: number) => Math.min(x, BUCKETS - 1);
 
+  const { runs, unfinished } = fitRuns(first, input, unique, rowOf, options, (k) => progress('fit', k / (first.length + 1)));
+  const chosen = runs.find((r) => r.kind === options.model)!;
+  const model = purchaseModel(options.model, chosen.fit.params);
+
+  progress('spend', first.length / (first.length + 1));
+  let gammaGamma: GammaGammaFit | null = null;
+  let spendProblem = '';
+  let spendIssue: SpendIssue | null = null;
+  try {
+    gammaGamma =
+      (options.fits?.get('spend') as GammaGammaFit | undefined) ??
+      fitGammaGamma({ x: input.x, monetary: input.monetary }, { gradientTolerance: SPEND_GRADIENT_TOLERANCE });
+    options.fits?.set('spend', gammaGamma);
+    if (!gammaGamma.converged) {
+      spendIssue = 'not_converged';
+      spendProblem = `the spend model did not converge (${gammaGamma.message})`;
+    } else if (!(gammaGamma.params.q > 1)) {
+      spendIssue = 'heavy_tail';
+      spendProblem = `the spend model has q = ${gammaGamma.params.q.toPrecision(3)} ≤ 1: mean spend is not defined (a few very large orders dominate)`;
+    }
+  } catch (e) {
+    if (!(e instanceof ClvInputError)) throw e;
+    spendIssue = 'no_repeat_spend';
+    spendProblem = e.message;
+  }
+  const spendBasis: SpendBasis = spendProblem ? 'historical' : 'gamma_gamma';
+
+  progress('score', (first.length + 0.5) / (first.length + 1));
+  const clvOptions: ClvOptions = { timeUnit: options.timeUnit, horizonMonths: options.horizonMonths, monthlyDiscountRate: options.monthlyDiscount };
+  const horizon = options.horizonMonths * unitsPerMonth(options.timeUnit);
+  const scored = scoreHistories(model, unique, [horizon], clvOptions);
+  const [rowAlive, rowExpected, discounted] = [scored.alive, scored.expected[0], scored.discounted];
+  const pAlive = new Float64Array(n);
+  const expectedPurchases = new Float64Array(n);
+  const expectedSpend = new Float64Array(n);
+  const clv = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = rowOf[i];
+    pAlive[i] = rowAlive[u];
+    expectedPurchases[i] = rowExpected[u];
+    expectedSpend[i] = gammaGamma && spendBasis === 'gamma_gamma' ? gammaGammaConditionalExpectedSpend(gammaGamma.params, input.x[i], input.monetary[i]) : input.dayValue[i];
+    clv[i] = discounted[u] * expectedSpend[i] * options.marginRate;
+  }
+
+  let bucketCustomers: number[] | null = null;
+  let bucketActual: number[] | null = null;
+  if (hasHoldout) {
+    bucketCustomers = new Array<number>(BUCKETS).fill(0);
+    const sums = new Array<number>(BUCKETS).fill(0);
+    for (let i = 0; i < n; i++) {
+      const b = bucketOf(input.x[i]);
+      bucketCustomers[b]++;
+      sums[b] += input.holdoutX![i];
+    }
+    bucketActual = sums.map((s, b) => (bucketCustomers![b] ? s / bucketCustomers![b] : NaN));
+  }
+  progress('score', 1);
+  return {
+    customers: stats.customers,
+    repeaters: stats.repeaters,
+    runs,
+    unfinished,
+    pending,
+    chosen,
+    model,
+    gammaGamma,
+    spendProblem,
+    spendIssue,
+    spendBasis,
+    spendFrequencyCorrelation: correlation(input.x, input.monetary),
+    newCustomerExpected: model.expectedPurchases(horizon),
+    pAlive,
+    expectedPurchases,
+    expectedSpend,
+    clv,
+    bucketCustomers,
+    bucketActual,
+  };
+}
+
+/** The purchase models a run compares, in table order: BG/NBD, the chosen one, and those `compare` asks for. */
+export function comparedModels(options: Pick<ScoreOptions, 'model' | 'compare'>): PurchaseModelKind[] {
+  const wanted = new Set<PurchaseModelKind>(['bgnbd', options.model]);
+  if (options.compare !== false) wanted.add('mbgnbd');
+  if (options.compare === true) wanted.add('paretonbd');
+  return ORDER.filter((k) => wanted.has(k));
+}
+
+/**
+ * Fits the models of the comparison that `done` lacks (reusing `options.fits`), each with its holdout check:
+ * what runs after the chosen model's scores are out. Returns every run in table order. A model that runs out
+ * of time is listed in `unfinished` (the chosen one and BG/NBD are in `done` already).
+ */
+export function compareRuns(input: ClvInput, options: ScoreOptions, done: ModelRun[]): ComparisonRuns {
+  validateSummary(input);
+  const rowOf = new Int32Array(input.x.length);
+  const unique = collapseSummary(input, rowOf);
+  const missing = comparedModels(options).filter((k) => !done.some((r) => r.kind === k));
+  const fitted = fitRuns(missing, input, unique, rowOf, options, (k) => options.onProgress?.('compare', k / Math.max(missing.length, 1)));
+  const all = [...done, ...fitted.runs];
+  return { runs: ORDER.flatMap((k) => all.filter((r) => r.kind === k)), unfinished: fitted.unfinished };
+}
+
+// Fits `kinds` (or takes them from options.fits) with their holdout checks. A comparison model that runs out of time
+// goes to `unfinished`; BG/NBD or the chosen model running out of time is an error.
+function fitRuns(
+  kinds: PurchaseModelKind[],
+  input: ClvInput,
+  unique: CollapsedSummary,
+  rowOf: Int32Array,
+  options: ScoreOptions,
+  onFit: (index: number) => void,
+): ComparisonRuns {
+  const n = input.x.length;
+  const limit = options.fitTimeLimitMs ?? FIT_TIME_LIMIT_MS;
+  const hasHoldout = options.holdoutLength > 0 && input.holdoutX !== undefined;
+  const bucketOf = (x: number) => Math.min(x, BUCKETS - 1);
   const runs: ModelRun[] = [];
+  const unfinished: PurchaseModelKind[] = [];
   kinds.forEach((kind, k) => {
-    progress('fit', k / (kinds.length + 1));
+    onFit(k);
     let fit: ModelFit<PurchaseModelParams[PurchaseModelKind]>;
     try {
       if (options.timedOut?.has(kind)) throw new FitTimeoutError(`the ${NAMES[kind]} fit ran out of time on this input before`);
@@ -198,82 +329,7 @@ export function scoreCustomers(input: ClvInput, options: ScoreOptions): ClvScore
     }
     runs.push({ kind, fit, holdout, bucketPredicted });
   });
-  const chosen = runs.find((r) => r.kind === options.model)!;
-  const model = purchaseModel(options.model, chosen.fit.params);
-
-  progress('spend', kinds.length / (kinds.length + 1));
-  let gammaGamma: GammaGammaFit | null = null;
-  let spendProblem = '';
-  let spendIssue: SpendIssue | null = null;
-  try {
-    gammaGamma =
-      (options.fits?.get('spend') as GammaGammaFit | undefined) ??
-      fitGammaGamma({ x: input.x, monetary: input.monetary }, { gradientTolerance: SPEND_GRADIENT_TOLERANCE });
-    options.fits?.set('spend', gammaGamma);
-    if (!gammaGamma.converged) {
-      spendIssue = 'not_converged';
-      spendProblem = `the spend model did not converge (${gammaGamma.message})`;
-    } else if (!(gammaGamma.params.q > 1)) {
-      spendIssue = 'heavy_tail';
-      spendProblem = `the spend model has q = ${gammaGamma.params.q.toPrecision(3)} ≤ 1: mean spend is not defined (a few very large orders dominate)`;
-    }
-  } catch (e) {
-    if (!(e instanceof ClvInputError)) throw e;
-    spendIssue = 'no_repeat_spend';
-    spendProblem = e.message;
-  }
-  const spendBasis: SpendBasis = spendProblem ? 'historical' : 'gamma_gamma';
-
-  progress('score', (kinds.length + 0.5) / (kinds.length + 1));
-  const clvOptions: ClvOptions = { timeUnit: options.timeUnit, horizonMonths: options.horizonMonths, monthlyDiscountRate: options.monthlyDiscount };
-  const horizon = options.horizonMonths * unitsPerMonth(options.timeUnit);
-  const scored = scoreHistories(model, unique, [horizon], clvOptions);
-  const [rowAlive, rowExpected, discounted] = [scored.alive, scored.expected[0], scored.discounted];
-  const pAlive = new Float64Array(n);
-  const expectedPurchases = new Float64Array(n);
-  const expectedSpend = new Float64Array(n);
-  const clv = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const u = rowOf[i];
-    pAlive[i] = rowAlive[u];
-    expectedPurchases[i] = rowExpected[u];
-    expectedSpend[i] = gammaGamma && spendBasis === 'gamma_gamma' ? gammaGammaConditionalExpectedSpend(gammaGamma.params, input.x[i], input.monetary[i]) : input.dayValue[i];
-    clv[i] = discounted[u] * expectedSpend[i] * options.marginRate;
-  }
-
-  let bucketCustomers: number[] | null = null;
-  let bucketActual: number[] | null = null;
-  if (hasHoldout) {
-    bucketCustomers = new Array<number>(BUCKETS).fill(0);
-    const sums = new Array<number>(BUCKETS).fill(0);
-    for (let i = 0; i < n; i++) {
-      const b = bucketOf(input.x[i]);
-      bucketCustomers[b]++;
-      sums[b] += input.holdoutX![i];
-    }
-    bucketActual = sums.map((s, b) => (bucketCustomers![b] ? s / bucketCustomers![b] : NaN));
-  }
-  progress('score', 1);
-  return {
-    customers: stats.customers,
-    repeaters: stats.repeaters,
-    runs,
-    unfinished,
-    chosen,
-    model,
-    gammaGamma,
-    spendProblem,
-    spendIssue,
-    spendBasis,
-    spendFrequencyCorrelation: correlation(input.x, input.monetary),
-    newCustomerExpected: model.expectedPurchases(horizon),
-    pAlive,
-    expectedPurchases,
-    expectedSpend,
-    clv,
-    bucketCustomers,
-    bucketActual,
-  };
+  return { runs, unfinished };
 }
 
 /** Per distinct history: P(alive), E[purchases in the next t units] for each requested t, and discounted purchases. */
