@@ -74,7 +74,9 @@ export async function applyMapping(db: Db, source: LoadedSource, mapping: Mappin
   if (missing.length) throw new InputError(raw.file, 'missing_fields', { fields: missing, columns: raw.columns, sheet: raw.sheet });
   try {
     if (role === 'orders') {
-      const report = await cleanOrders(db, raw, mapping, settings, opts);
+      // The row index, as the profile found it: the same column whatever name the file's reader gave its blank header.
+      const index = source.profiles.find((p) => p.rowIndex)?.column;
+      const report = await cleanOrders(db, raw, mapping, settings, { ...opts, index });
       return { role, report, rows: report.rows_loaded };
     }
     if (role === 'baskets') return { role, rows: await buildBaskets(db, raw) };

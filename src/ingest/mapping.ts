@@ -48,8 +48,20 @@ export interface ColumnProfile {
   numeric: number;
   decimal: number;
   integer: number;
-  /** A row index left by another tool: consecutive integers from 0 or 1. */
+  /**
+   * A row index left by another tool: the first column, with no header of its own (see `indexLikeName`), holding
+   * consecutive integers from 0 or 1. It is not data: not mapped, and left out when rows are compared for duplicates.
+   */
   rowIndex: boolean;
+}
+
+/**
+ * A name the first column gets when it had no header, whatever the format: blank, the name a reader gives a blank
+ * header (DuckDB's CSV reader `column0`; the XLSX, JSON and Parquet readers `column1`, as does a headerless
+ * whitespace file), or what tools call a row index they wrote (pandas `Unnamed: 0`, `__index_level_0__`, `index`).
+ */
+export function indexLikeName(name: string): boolean {
+  return /^(|column0*[01]|unnamed:?\s*0|index|__index_level_0__)$/i.test(name.trim());
 }
 
 const DATE_LIKE = `(regexp_full_match(v, '\\d{4}[-/.年]\\d{1,2}[-/.月]\\d{1,2}日?([ T]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?)?Z?')
@@ -92,7 +104,7 @@ export async function profileColumns(db: Db, table: string, columns: string[], s
     numeric: r.numeric_ as number,
     decimal: r.decimal_ as number,
     integer: r.integer_ as number,
-    rowIndex: Boolean(r.row_index) && i === 0,
+    rowIndex: Boolean(r.row_index) && i === 0 && indexLikeName(columns[i]),
   }));
 }
 
