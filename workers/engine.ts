@@ -1,7 +1,7 @@
 /** The engine behind the worker: owns the database, the loaded sources and the models. Runs in Node too. */
 import { rows, type Db } from '../src/db/db.ts';
 import { warmUp } from '../src/ingest/warmup.ts';
-import { applyMapping, InputError, loadFile, readSource, type Applied, type CleaningSettings, type LoadedSource, type Mapping, type Role, type SourceNote } from '../src/ingest/index.ts';
+import { applyMapping, forRole, InputError, loadFile, readSource, type Applied, type CleaningSettings, type LoadedSource, type Mapping, type Role, type SourceNote } from '../src/ingest/index.ts';
 import { abc, abcCustomers, abcExportSql, type AbcClass } from '../src/models/abc.ts';
 import { clusterCustomers, clusterElbow, clusterListSql, clusters, clusterSample } from '../src/models/clusters.ts';
 import { cohorts } from '../src/models/cohorts.ts';
@@ -106,6 +106,16 @@ export class Engine {
     const id = `src${++this.#next}`;
     const loaded = await loadFile(this.#db, file.name, bytes, `raw_${id}`, { ...opts, onProgress });
     this.#sources.set(id, { ...loaded, bytes: file.size, file });
+    return this.#view(id);
+  }
+
+  /**
+   * Read a loaded source as another role, as the user chose it: its columns mapped again for that role (from the
+   * profiles taken when it was read). Nothing canonical changes until the mapping is applied.
+   */
+  remap(id: string, role: Role): SourceView {
+    const source = this.#source(id);
+    this.#sources.set(id, { ...source, ...forRole(source, role) });
     return this.#view(id);
   }
 

@@ -35,6 +35,9 @@ const api = {
   async load(file: FileLike, opts: Parameters<Engine['load']>[1], onProgress?: Progress) {
     return (await engine).engine.load(file, opts, onProgress);
   },
+  async remap(...args: Parameters<Engine['remap']>) {
+    return (await engine).engine.remap(...args);
+  },
   async apply(...args: Parameters<Engine['apply']>) {
     return (await engine).engine.apply(...args);
   },

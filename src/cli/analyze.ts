@@ -4,7 +4,9 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rows, type Db } from '../db/db.ts';
 import { openNodeDb } from '../db/node.ts';
-import { applyMapping, loadFile, type Mapping } from '../ingest/index.ts';
+import { applyMapping, loadFile, mappingNotes, type Mapping } from '../ingest/index.ts';
+import { en } from '../i18n/en.ts';
+import { mappingNoteText } from '../ingest/notes.ts';
 import { abc, abcCustomers } from '../models/abc.ts';
 import { hasBasketData } from '../models/basket/data.ts';
 import { basket } from '../models/basket/model.ts';
@@ -49,12 +51,14 @@ export async function analyze(opts: AnalyzeOptions, db?: Db): Promise<Record<str
   const asOf = opts.asOf ?? settings.asOf ?? null;
   const out: Record<string, unknown> = {};
 
-  const orders = await loadFile(db, basename(opts.orders), readFileSync(opts.orders), 'raw_orders', {
-    role: opts.shape === 'baskets' ? 'baskets' : opts.shape === 'orders' ? 'orders' : undefined,
-  });
+  // `--orders` says what the file is: it is mapped as orders (a basket-per-line file as baskets), never re-guessed as
+  // customers or events, and refused by name when a field orders need has no column.
+  const orders = await loadFile(db, basename(opts.orders), readFileSync(opts.orders), 'raw_orders', { role: opts.shape ?? 'orders' });
   const mapping = { ...orders.mapping, ...(opts.mapping ?? {}) };
   out.source = { file: orders.raw.file, format: orders.raw.format, encoding: orders.raw.encoding, rows: orders.raw.rows, role: orders.role };
   out.mapping = mapping;
+  const notes = mappingNotes(orders.raw.columns, mapping);
+  if (notes.length) out.mapping_notes = notes.map((n) => ({ ...n, message: mappingNoteText((key) => en[key as keyof typeof en] ?? key, n) }));
   const applied = await applyMapping(db, orders, mapping, settings.cleaning);
   if (applied.report) out.cleaning = applied.report;
   for (const [file, role] of [[opts.customers, 'customers'], [opts.events, 'events']] as const) {

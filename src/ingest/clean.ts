@@ -77,6 +77,8 @@ export interface CleanOptions {
   packAbove?: number;
   /** The day the analysis runs (YYYY-MM-DD): later dates are out of range. Default: the machine's date. */
   today?: string;
+  /** A row index left by another tool (see `ColumnProfile.rowIndex`): not data, so not compared for duplicates nor kept. */
+  index?: string;
 }
 
 /**
@@ -97,7 +99,7 @@ export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, sett
   const refundStatuses = settings.refundStatuses ?? (mapping.status ? await defaultRefundStatuses(db, raw.table, mapping.status) : []);
   const range = dateRange(settings, opts.today);
 
-  const data = raw.columns.filter((c) => !(c === raw.columns[0] && isIndexColumn(c)));
+  const data = raw.columns.filter((c) => c !== opts.index);
   const mapped = new Set(Object.values(mapping));
   const extras = data.filter((c) => !mapped.has(c) && !/^__/.test(c));
   const dates = await usualDateFormats(db, t, col(dateCol), dateOrder, raw.rows);
@@ -222,10 +224,6 @@ export async function buildPurchases(db: Db): Promise<void> {
       SELECT * FROM order_totals WHERE net > 0 OR (net = 0 AND NOT has_refund);
     CREATE OR REPLACE VIEW customer_purchases AS
       SELECT * FROM purchases WHERE customer_id IS NOT NULL`);
-}
-
-function isIndexColumn(name: string): boolean {
-  return name === '' || name === 'column0' || name === 'column00' || /^unnamed:?\s*0$/i.test(name) || name === 'index';
 }
 
 /** Month/day order for `a/b/yyyy` dates in `column`: a setting, else evidence in the data (a part > 12), else month first. */

@@ -4,8 +4,8 @@ import { cleanOrders, type CleaningReport, type CleaningSettings, type CleanOpti
 import { dateRange } from './date-range.ts';
 import { InputError } from './errors.ts';
 import {
-  CUSTOMER_FIELDS, EVENT_FIELDS, guessMapping, guessRole, matchScore, missingRequired, ORDER_FIELDS, profileColumns,
-  type ColumnProfile, type Field, type Mapping, type Role,
+  CUSTOMER_FIELDS, EVENT_FIELDS, guessMapping, guessRole, mappingNotes, matchScore, missingRequired, ORDER_FIELDS, profileColumns,
+  type ColumnProfile, type Field, type Mapping, type MappingNote, type Role,
 } from './mapping.ts';
 import { readSource, type RawSource, type ReadOptions } from './read.ts';
 import { buildBaskets, buildCustomers, buildEvents, type TableReport } from './tables.ts';
@@ -16,33 +16,57 @@ export interface LoadedSource {
   role: Role;
   mapping: Mapping;
   missing: Field[];
+  /** What the user should know about the guessed mapping (a header the file has twice). */
+  notes: MappingNote[];
 }
 
-/** Read a file into raw table `slot` and guess its role and mapping; a file that fails leaves no table behind. */
+/**
+ * Read a file into raw table `slot` and guess its role and mapping; a file that fails leaves no table behind.
+ *
+ * `role` is the user's word and wins over the guess: the columns are mapped for that role, and fields no column fits
+ * are left missing, for `applyMapping` to refuse by name. The one exception is a basket-per-line file (its lines have
+ * no columns to map), which is the basket form of an orders file: asked for as orders, it is read as baskets.
+ */
 export async function loadFile(db: Db, file: string, bytes: Uint8Array, slot: string, opts: ReadOptions & { role?: Role } = {}): Promise<LoadedSource> {
   try {
-    const raw = await readSource(db, file, bytes, slot, opts);
-    const profiles = raw.format === 'baskets' ? [] : await profileColumns(db, raw.table, raw.columns);
-    const role = opts.role ?? guessRole(profiles, raw.format);
-    if (!opts.role && role !== 'baskets' && !recognisable(profiles)) {
-      const unrecognised = new InputError(file, 'unrecognised', { columns: raw.columns, sheet: raw.sheet });
+    const read = async (sheet: string | undefined) => {
+      const raw = await readSource(db, file, bytes, slot, { ...opts, sheet });
+      return { raw, profiles: raw.format === 'baskets' ? [] : await profileColumns(db, raw.table, raw.columns) };
+    };
+    let { raw, profiles } = await read(opts.sheet);
+    if (raw.format !== 'baskets' && !recognisable(profiles)) {
+      const first = raw;
+      let found = false;
       // A workbook whose first sheet is a cover or notes: read the first other sheet that has data to map.
       if (opts.sheet === undefined)
-        for (const sheet of raw.sheets?.filter((s) => s !== raw.sheet) ?? []) {
+        for (const sheet of first.sheets?.filter((s) => s !== first.sheet) ?? []) {
           try {
-            return await loadFile(db, file, bytes, slot, { ...opts, sheet });
+            const other = await read(sheet);
+            if (recognisable(other.profiles)) {
+              ({ raw, profiles } = other);
+              found = true;
+              break;
+            }
           } catch (e) {
             if (!(e instanceof InputError)) throw e;
           }
         }
-      throw unrecognised;
+      if (!found && !opts.role) throw new InputError(file, 'unrecognised', { columns: first.columns, sheet: first.sheet });
+      // Asked for a role: map the first sheet for it after all (and say what it lacks).
+      if (!found && raw !== first) ({ raw, profiles } = await read(first.sheet));
     }
-    const mapping = guessMapping(profiles, role);
-    return { raw, profiles, role, mapping, missing: missingRequired(mapping, role) };
+    const role = raw.format === 'baskets' && (!opts.role || opts.role === 'orders') ? 'baskets' : (opts.role ?? guessRole(profiles, raw.format));
+    return forRole({ raw, profiles, role: 'baskets', mapping: {}, missing: [], notes: [] }, role);
   } catch (e) {
     await db.query(`DROP TABLE IF EXISTS ${ident(slot)}`);
     throw e;
   }
+}
+
+/** The source read as `role`: the mapping guessed for that role, what it lacks, and notes on it. */
+export function forRole(source: LoadedSource, role: Role): LoadedSource {
+  const mapping = guessMapping(source.profiles, role);
+  return { ...source, role, mapping, missing: missingRequired(mapping, role), notes: mappingNotes(source.raw.columns, mapping) };
 }
 
 /** Some column is named like a field we know, or holds dates: otherwise there is nothing to map. */
@@ -75,7 +99,9 @@ export async function applyMapping(db: Db, source: LoadedSource, mapping: Mappin
   if (missing.length) throw new InputError(raw.file, 'missing_fields', { fields: missing, columns: raw.columns, sheet: raw.sheet });
   try {
     if (role === 'orders') {
-      const report = await cleanOrders(db, raw, mapping, settings, opts);
+      // The row index, as the profile found it: the same column whatever name the file's reader gave its blank header.
+      const index = source.profiles.find((p) => p.rowIndex)?.column;
+      const report = await cleanOrders(db, raw, mapping, settings, { ...opts, index });
       return { role, report, rows: report.rows_loaded };
     }
     if (role === 'baskets') return { role, rows: await buildBaskets(db, raw) };
@@ -91,5 +117,6 @@ export { InputError, inputErrorData, formatInputError, type InputErrorCode, type
 export type { CleaningReport, CleaningSettings, FaultExample } from './clean.ts';
 export type { DateRange } from './date-range.ts';
 export type { TableReport } from './tables.ts';
-export type { Mapping, Role, Field, ColumnProfile } from './mapping.ts';
+export type { Mapping, MappingNote, Role, Field, ColumnProfile } from './mapping.ts';
+export { mappingNotes } from './mapping.ts';
 export { readSource, type SourceNote } from './read.ts';

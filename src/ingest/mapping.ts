@@ -17,7 +17,7 @@ export type Role = 'orders' | 'customers' | 'events' | 'baskets';
 const NAMES: Record<Field, string[]> = {
   customer_id: ['customerid', 'customer_id', '客户编号', '客户id', '会员id', '会员编号', '用户id', '用户编号', '顾客编号', '顾客id', '买家id', '买家编号', 'custid', 'clientid', 'memberid', 'userid', 'buyerid', 'customerno', 'customernumber', 'customer', 'client', '客户', '会员', '买家', '用户', 'masterid'],
   order_ts: ['ordertimestamp', 'orderts', 'orderdate', 'ordertime', 'invoicedate', 'purchasedate', 'transactiondate', '下单时间', '订单日期', '订单时间', '下单日期', '交易时间', '交易日期', '支付时间', '付款时间', '成交时间', '购买时间', '购买日期', 'date', 'datetime', 'timestamp', 'time', 'createdat', '日期', '时间'],
-  amount: ['amount', 'netamount', 'orderamount', 'totalamount', 'linetotal', 'revenue', 'sales', 'total', 'dollarvalue', 'value', 'payment', 'paid', '实付金额', '实收金额', '支付金额', '订单金额', '成交金额', '交易金额', '销售额', '销售金额', '金额', '实付', '应付金额'],
+  amount: ['amount', 'netamount', 'orderamount', 'totalamount', 'linetotal', 'revenue', 'sales', 'total', 'dollarvalue', 'value', 'payment', 'paid', 'spend', '实付金额', '实收金额', '支付金额', '订单金额', '成交金额', '交易金额', '销售额', '销售金额', '消费金额', '消费额', '金额', '实付', '应付金额', '消费'],
   order_id: ['orderid', 'orderno', 'ordernumber', 'invoiceno', 'invoice', 'invoiceid', 'transactionid', 'receiptno', '订单号', '订单编号', '订单id', '单号', '交易号', '交易单号', '流水号'],
   product: ['productname', 'itemname', 'description', 'product', 'item', 'goods', '商品名称', '产品名称', '商品', '产品', '品名', '宝贝名称', 'stockcode', 'sku', 'productid', 'itemid', '商品编码', '商品编号', '货号'],
   category: ['category', 'productcategory', 'department', 'class', '品类', '类目', '分类', '商品类别', '商品分类', '类别'],
@@ -48,8 +48,20 @@ export interface ColumnProfile {
   numeric: number;
   decimal: number;
   integer: number;
-  /** A row index left by another tool: consecutive integers from 0 or 1. */
+  /**
+   * A row index left by another tool: the first column, with no header of its own (see `indexLikeName`), holding
+   * consecutive integers from 0 or 1. It is not data: not mapped, and left out when rows are compared for duplicates.
+   */
   rowIndex: boolean;
+}
+
+/**
+ * A name the first column gets when it had no header, whatever the format: blank, the name a reader gives a blank
+ * header (DuckDB's CSV reader `column0`; the XLSX, JSON and Parquet readers `column1`, as does a headerless
+ * whitespace file), or what tools call a row index they wrote (pandas `Unnamed: 0`, `__index_level_0__`, `index`).
+ */
+export function indexLikeName(name: string): boolean {
+  return /^(|column0*[01]|unnamed:?\s*0|index|__index_level_0__)$/i.test(name.trim());
 }
 
 const DATE_LIKE = `(regexp_full_match(v, '\\d{4}[-/.年]\\d{1,2}[-/.月]\\d{1,2}日?([ T]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?)?Z?')
@@ -92,18 +104,52 @@ export async function profileColumns(db: Db, table: string, columns: string[], s
     numeric: r.numeric_ as number,
     decimal: r.decimal_ as number,
     integer: r.integer_ as number,
-    rowIndex: Boolean(r.row_index) && i === 0,
+    rowIndex: Boolean(r.row_index) && i === 0 && indexLikeName(columns[i]),
   }));
 }
 
-/** Decide which kind of table a source is from its columns. */
+/**
+ * Decide which kind of table a source is from its columns. Each column is read as the one field its name fits best
+ * over every role (`name` is a customer's name before it is part of `eventname`), a partial name only when the values
+ * fit that field. Orders: a column read as money (amount, price, quantity, spend…), mostly decimal values, or a
+ * column named exactly like an order id or an order's date. Events: a column read as the event, beside a column of
+ * dates. Otherwise customers.
+ */
 export function guessRole(profiles: ColumnProfile[], format: string): Role {
   if (format === 'baskets') return 'baskets';
-  const byName = (f: Field) => profiles.some((p) => matchScore(p.column, f) > 0);
-  const hasMoney = byName('amount') || byName('unit_price') || byName('quantity') || profiles.some((p) => p.decimal > p.nonNull * 0.5);
-  if (hasMoney) return 'orders';
-  if (byName('event') && profiles.some((p) => p.date > p.nonNull * 0.8)) return 'events';
+  const usable = profiles.filter((p) => !p.rowIndex);
+  const read = usable.map((p) => bestField(p));
+  const readAs = (fields: Field[]) => read.some((r) => r && fields.includes(r.field));
+  const money = readAs(['amount', 'unit_price', 'quantity']) || usable.some((p) => p.decimal > p.nonNull * 0.5);
+  const orderNamed = usable.some((p) => isExact(p.column, 'order_id') || ORDER_DATE_NAMES.includes(normalizeName(p.column)));
+  if (money || orderNamed) return 'orders';
+  if (readAs(['event']) && usable.some((p) => p.date > p.nonNull * 0.8)) return 'events';
   return 'customers';
+}
+
+/** The names of an order's date that say it is an order's (`orderdate`, `下单时间`, …): those before the plain `date`. */
+const ORDER_DATE_NAMES = NAMES.order_ts.slice(0, NAMES.order_ts.indexOf('date'));
+
+const ALL_FIELDS = [...new Set<Field>([...ORDER_FIELDS, ...CUSTOMER_FIELDS, ...EVENT_FIELDS])];
+
+/** The field a column's name fits best over every role (a partial name only with values that fit), if any. */
+function bestField(p: ColumnProfile): { field: Field; score: number } | undefined {
+  let best: { field: Field; score: number } | undefined;
+  for (const field of ALL_FIELDS) {
+    const score = fitScore(p, field);
+    if (score > 0 && (!best || score > best.score)) best = { field, score };
+  }
+  return best;
+}
+
+function isExact(column: string, field: Field): boolean {
+  return NAMES[field].includes(normalizeName(column));
+}
+
+/** `matchScore`, with a partial name match kept only when the column's values fit the field. */
+function fitScore(p: ColumnProfile, field: Field): number {
+  const score = matchScore(p.column, field);
+  return score > 0 && score < 1000 - NAMES[field].length && !valuesFit(field, p) ? 0 : score;
 }
 
 /** How well a header name names `field`: 1000-ish for an exact known name, 500-ish for a partial one, 0 for none. */
@@ -130,10 +176,9 @@ export function guessMapping(profiles: ColumnProfile[], role: Role): Mapping {
   const candidates: { field: Field; column: string; score: number }[] = [];
   for (const field of fields)
     for (const p of usable) {
-      let score = matchScore(p.column, field);
       // A partial name match needs values that fit; an exact one is trusted (values that do not fit are counted as
       // faults when cleaning, with their lines).
-      if (score > 0 && score < 1000 - NAMES[field].length && !valuesFit(field, p)) score = 0;
+      const score = fitScore(p, field);
       if (score > 0) candidates.push({ field, column: p.column, score });
     }
   candidates.sort((x, y) => y.score - x.score);
@@ -144,7 +189,10 @@ export function guessMapping(profiles: ColumnProfile[], role: Role): Mapping {
     mapping[c.field] = c.column;
     used.add(c.column);
   }
-  const free = usable.filter((p) => !used.has(p.column) && p.nonNull > 0);
+  // Values decide only among columns no name claimed; a second column under a mapped header (`amount` twice) is left
+  // for the user to choose, with a note (see `mappingNotes`), not read as some other field.
+  const columns = profiles.map((p) => p.column);
+  const free = usable.filter((p) => !used.has(p.column) && p.nonNull > 0 && !sameHeader(columns, p.column).some((c) => used.has(c)));
   const take = (field: Field, pick: (p: ColumnProfile) => boolean) => {
     if (mapping[field] || !fields.includes(field)) return;
     const p = free.find((q) => !used.has(q.column) && pick(q));
@@ -157,8 +205,10 @@ export function guessMapping(profiles: ColumnProfile[], role: Role): Mapping {
   take(dateField, (p) => p.date >= p.nonNull * 0.9);
   take('customer_id', (p) => p.date < p.nonNull * 0.5 && p.decimal < p.nonNull * 0.1 && p.distinct > 1);
   if (role === 'orders') {
-    const decimals = free.filter((p) => !used.has(p.column) && p.numeric >= p.nonNull * 0.9 && p.decimal > 0);
-    const amount = decimals[decimals.length - 1];
+    const numbers = free.filter((p) => !used.has(p.column) && p.numeric >= p.nonNull * 0.9);
+    const decimals = numbers.filter((p) => p.decimal > 0);
+    // Whole-number amounts: the one number column left is the amount (as a quantity, without a price, it gives none).
+    const amount = decimals[decimals.length - 1] ?? (numbers.length === 1 && !mapping.quantity ? numbers[0] : undefined);
     if (!mapping.amount && !mapping.unit_price && amount) {
       mapping.amount = amount.column;
       used.add(amount.column);
@@ -191,4 +241,38 @@ export function missingRequired(mapping: Mapping, role: Role): Field[] {
   const missing = need.filter((f) => !mapping[f]);
   if (role === 'orders' && !mapping.amount && !(mapping.quantity && mapping.unit_price)) missing.push('amount');
   return missing;
+}
+
+/** What the guess of a mapping should tell the user: a field read from one of several columns under the same header. */
+export interface MappingNote {
+  code: 'duplicate_header';
+  field: Field;
+  /** The column the field is read from. */
+  column: string;
+  /** Every column under that header, as the reader named them (`amount`, `amount_1`). */
+  columns: string[];
+}
+
+/**
+ * The columns that stand under the same header as `column`: readers keep a repeated header apart by a suffix
+ * (DuckDB `amount_1`, the other readers `amount_2`, compared without case, as DuckDB does).
+ */
+export function sameHeader(columns: readonly string[], column: string): string[] {
+  const lower = columns.map((c) => c.toLowerCase());
+  const suffixed = /^(.*)_\d+$/.exec(column.toLowerCase());
+  const base = suffixed && lower.includes(suffixed[1]) ? suffixed[1] : column.toLowerCase();
+  const group = columns.filter((_, i) => lower[i] === base || (lower[i].startsWith(base + '_') && /^\d+$/.test(lower[i].slice(base.length + 1))));
+  return group.length > 1 ? group : [];
+}
+
+/** Notes on `mapping` for the user: each mapped field whose header the file has more than once. */
+export function mappingNotes(columns: readonly string[], mapping: Mapping): MappingNote[] {
+  const notes: MappingNote[] = [];
+  for (const field of ALL_FIELDS) {
+    const column = mapping[field];
+    if (!column) continue;
+    const group = sameHeader(columns, column);
+    if (group.length) notes.push({ code: 'duplicate_header', field, column, columns: group });
+  }
+  return notes;
 }

@@ -126,6 +126,28 @@ class Notebook {
     }
   }
 
+  /**
+   * Read a source as another role, as the user chose it: its columns are mapped again for that role and applied when
+   * every required field has a column; otherwise the mapping panel says which are missing. Data the source gave under
+   * its old role is no longer used (as when it is removed).
+   */
+  async setRole(id: string, role: Role): Promise<void> {
+    const i = this.sources.findIndex((s) => s.view.id === id);
+    if (i < 0 || this.sources[i].role === role) return;
+    const s = this.sources[i];
+    try {
+      const view = await engine.remap(id, role);
+      this.sources[i] = { view, mapping: { ...view.mapping }, role, applied: false };
+      if (s.applied && (s.role === 'orders' || s.role === 'baskets')) this.dataVersion++;
+      if (view.missing.length === 0) await this.apply(id);
+      // Not applied yet: the saved notebook must not bring the file back under its old role.
+      else if (this.sources.some((o) => o.applied)) this.save();
+      else void forgetSession();
+    } catch (e) {
+      this.sources[i] = { ...s, error: problemOf(e) };
+    }
+  }
+
   /** Apply the (possibly corrected) mapping of a source. */
   async apply(id: string): Promise<void> {
     const i = this.sources.findIndex((s) => s.view.id === id);

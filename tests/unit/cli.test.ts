@@ -69,13 +69,42 @@ describe('analyze', { timeout: 180_000 }, () => {
     ['empty.csv', '', 'empty.csv: the file is empty'],
     ['junk.bin', new Uint8Array(Array.from({ length: 3000 }, (_, i) => (i * 7919 + 13) % 251)), 'junk.bin: this does not look like a data file (binary content)'],
     ['cut.csv', 'order_id,customer_id,order_date,amount\nA1,c1,2024-01-02,10\nA2,c2,2024-0', 'cut.csv, line 3: the last row ends early (3 of 4 values): the file looks cut off; export it again'],
-    ['notes.csv', 'foo,bar\nx,y\n', 'notes.csv: no column looks like a customer id, a date or an amount (columns: "foo", "bar")'],
+    // `--orders` says what the file is: it is mapped as orders, and what orders need and it lacks is named.
+    ['notes.csv', 'foo,bar\nx,y\n', 'notes.csv: no column for customer_id, order_ts, amount: choose one in the mapping (columns: "foo", "bar")'],
     ['no-date.csv', 'customer_id,amount\nc1,10\n', 'no-date.csv: no column for order_ts: choose one in the mapping (columns: "customer_id", "amount")'],
+    ['spend-no-date.csv', 'customer_id,spend\nc1,10\nc2,20\n', 'spend-no-date.csv: no column for order_ts: choose one in the mapping (columns: "customer_id", "spend")'],
+    ['signups.csv', 'customer_id,name,region,signup_date\nC1,Alice,North,2024-01-05\n', 'signups.csv: no column for amount: choose one in the mapping (columns: "customer_id", "name", "region", "signup_date")'],
   ])('%s: a non-zero exit and one line naming the file', (name, bytes, reason) => {
     const r = analyze('--orders', write(name, bytes), '--models', 'overview');
     expect(r.status).not.toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`analyze: ${reason}\n`);
+  });
+
+  it('--orders on orders with whole-number spend: read as orders and analysed (they were guessed a customers file)', () => {
+    const file = write('spend.csv', 'customer_id,order_date,spend\nC1,2024-01-05,120\nC2,2024-01-07,80\nC1,2024-02-11,45\nC3,2024-03-02,300\n');
+    const r = analyze('--orders', file, '--models', 'overview,rfm');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.source).toMatchObject({ file: 'spend.csv', role: 'orders' });
+    expect(out.mapping).toEqual({ customer_id: 'customer_id', order_ts: 'order_date', amount: 'spend' });
+    expect(out.cleaning).toMatchObject({ rows_read: 4, rows_loaded: 4, purchases: 4, customers: 3 });
+    expect(out.overview).toMatchObject({ customers: 3, purchases: 4, revenue: 545, as_of: '2024-03-03' });
+    expect(out.rfm.customers.map((c: { customer_id: string; frequency: number }) => [c.customer_id, c.frequency])).toEqual([['C1', 2], ['C2', 1], ['C3', 1]]);
+    expect(out.mapping_notes).toBeUndefined();
+  });
+
+  it('--orders with a header written twice: the mapping note says which column is read, in the JSON', () => {
+    const file = write('twice.csv', 'order_id,customer_id,order_date,amount,amount\nO1,C1,2024-01-05,120,3\nO2,C2,2024-01-07,80,1\n');
+    const r = analyze('--orders', file, '--models', 'overview');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.mapping).toEqual({ order_id: 'order_id', customer_id: 'customer_id', order_ts: 'order_date', amount: 'amount' });
+    expect(out.mapping_notes).toEqual([{
+      code: 'duplicate_header', field: 'amount', column: 'amount', columns: ['amount', 'amount_1'],
+      message: '"amount", "amount_1" look like one header written twice: "amount" is read as amount. If the other is the right one, choose it in the mapping.',
+    }]);
   });
 
   it('refuses a model it does not know, and one that does not exist yet, before reading anything', () => {

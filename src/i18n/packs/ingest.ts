@@ -30,6 +30,9 @@ export const zh = {
   'sources.note.no_header': '无表头行',
   'sources.note.baskets': '每行一个购物篮',
   'sources.note.title_rows': '已跳过表头上方 {value} 行标题',
+  'sources.role.hint': '这个文件按哪种数据读取。改选后会按新的用途重新识别字段并应用。',
+  'sources.role.choose': '{file} 的用途',
+  'sources.mapping_note.duplicate_header': '{columns}像是同一个表头出现了两次：现在把{column}读作“{field}”。如果应当用另一列，请在字段映射中改选。',
 };
 
 export const en: Record<keyof typeof zh, string> = {
@@ -63,4 +66,7 @@ export const en: Record<keyof typeof zh, string> = {
   'sources.note.no_header': 'no header row',
   'sources.note.baskets': 'one basket per line',
   'sources.note.title_rows': '{value} title row(s) above the header skipped',
+  'sources.role.hint': 'What this file holds. Choosing another role maps its columns again for that role and applies them.',
+  'sources.role.choose': 'Role of {file}',
+  'sources.mapping_note.duplicate_header': '{columns} look like one header written twice: {column} is read as {field}. If the other is the right one, choose it in the mapping.',
 };
