@@ -187,7 +187,7 @@ test('no request leaves the page origin during a whole session, and the CSP bloc
   expect((await page.request.get(script!)).headers()['content-security-policy']).toBe(CSP);
 
   await page.getByTestId('try-sample').click();
-  await expect(page.getByTestId('rfm-segments')).toBeVisible();
+  await expect(page.getByTestId('rfm-segments')).toBeVisible({ timeout: 180_000 });
   await page.getByTestId('lang').click();
   await page.getByTestId('rfm-segments').locator('tbody tr').first().click();
   // The engine's worker and the CLV fit worker (started by the first fit) run from blob: URLs.
