@@ -33,6 +33,8 @@ export interface CleaningReport {
   blank_customer: number;
   bad_date: number;
   bad_amount: number;
+  /** Rows the file's dialect could not read (a stray quote, extra values): not loaded; examples give their text. */
+  unreadable_row: number;
   refund_lines: number;
   orders: number;
   purchases: number;
@@ -45,7 +47,7 @@ export interface CleaningReport {
   date_order: DateOrder;
   date_order_evidence: 'data' | 'default' | 'setting' | 'none';
   refund_statuses: string[];
-  examples: Partial<Record<'duplicate' | 'bad_date' | 'bad_amount' | 'blank_customer' | 'refund', FaultExample[]>>;
+  examples: Partial<Record<'unreadable_row' | 'duplicate' | 'bad_date' | 'bad_amount' | 'blank_customer' | 'refund', FaultExample[]>>;
 }
 
 const CANONICAL_LABELS = ['product', 'category', 'channel', 'status'] as const;
@@ -163,7 +165,7 @@ export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, sett
     await dropCanonical(db, 'orders');
     await db.query(`ALTER TABLE ${next} RENAME TO orders`);
     await buildPurchases(db);
-    return await report(db, raw.file, counts, faults, { dedupe, dateOrder, evidence, refundStatuses, mapping });
+    return await report(db, raw, counts, faults, { dedupe, dateOrder, evidence, refundStatuses, mapping });
   } catch (e) {
     await db.query(`DROP TABLE IF EXISTS ${next}`);
     throw e;
@@ -237,7 +239,7 @@ async function defaultRefundStatuses(db: Db, table: string, column: string): Pro
  */
 async function report(
   db: Db,
-  file: string,
+  raw: RawSource,
   counts: Record<string, number>,
   faults: { kind: string; line: number; value: string | null }[],
   ctx: { dedupe: boolean; dateOrder: DateOrder; evidence: CleaningReport['date_order_evidence']; refundStatuses: string[]; mapping: Mapping },
@@ -270,14 +272,17 @@ async function report(
     const k = e.kind as keyof CleaningReport['examples'];
     (examples[k] ??= []).push({ line: e.line, column: columnOf[k], value: e.value });
   }
+  // Rows the reader left out come first: they were never typed, so they carry no other fault.
+  if (raw.unreadable.count) examples.unreadable_row = raw.unreadable.examples.map((e) => ({ line: e.line, value: e.text }));
   return {
-    file,
-    rows_read: counts.rows_read,
+    file: raw.file,
+    rows_read: counts.rows_read + raw.unreadable.count,
     rows_loaded: counts.rows_loaded,
     duplicates_removed: counts.duplicates_removed,
     blank_customer: counts.blank_customer,
     bad_date: counts.bad_date,
     bad_amount: counts.bad_amount,
+    unreadable_row: raw.unreadable.count,
     refund_lines: o.refund_lines,
     orders: o.orders,
     purchases: o.purchases,
