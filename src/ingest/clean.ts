@@ -43,6 +43,8 @@ export interface CleaningReport {
   bad_amount: number;
   /** Rows dated before the floor or after the day of the analysis (`date_range`): left out. */
   out_of_range_date: number;
+  /** Rows the file's dialect could not read (a stray quote, extra values): not loaded; examples give their text. */
+  unreadable_row: number;
   refund_lines: number;
   orders: number;
   purchases: number;
@@ -62,7 +64,9 @@ export interface CleaningReport {
   refund_statuses: string[];
   /** The plausible dates used: from the floor setting to the day the analysis ran. */
   date_range: DateRange;
-  examples: Partial<Record<'duplicate' | 'bad_date' | 'bad_amount' | 'out_of_range_date' | 'blank_customer' | 'refund' | 'shared_order_id', FaultExample[]>>;
+  examples: Partial<
+    Record<'unreadable_row' | 'duplicate' | 'bad_date' | 'bad_amount' | 'out_of_range_date' | 'blank_customer' | 'refund' | 'shared_order_id', FaultExample[]>
+  >;
 }
 
 const CANONICAL_LABELS = ['product', 'category', 'channel', 'status'] as const;
@@ -191,7 +195,7 @@ export async function cleanOrders(db: Db, raw: RawSource, mapping: Mapping, sett
     await dropCanonical(db, 'orders');
     await db.query(`ALTER TABLE ${next} RENAME TO orders`);
     await buildPurchases(db);
-    return await report(db, raw.file, counts, faults, { dedupe, dateOrder, evidence, refundStatuses, mapping, range });
+    return await report(db, raw, counts, faults, { dedupe, dateOrder, evidence, refundStatuses, mapping, range });
   } catch (e) {
     await db.query(`DROP TABLE IF EXISTS ${next}`);
     throw e;
@@ -272,7 +276,7 @@ async function defaultRefundStatuses(db: Db, table: string, column: string): Pro
  */
 async function report(
   db: Db,
-  file: string,
+  raw: RawSource,
   counts: Record<string, number>,
   faults: { kind: string; line: number; value: string | null }[],
   ctx: { dedupe: boolean; dateOrder: DateOrder; evidence: CleaningReport['date_order_evidence']; refundStatuses: string[]; mapping: Mapping; range: DateRange },
@@ -318,15 +322,18 @@ async function report(
   }
   if (shared.length)
     examples.shared_order_id = shared.map((s) => ({ line: s.line, column: ctx.mapping.order_id, value: s.order_id, customers: [...s.customers] }));
+  // Rows the reader left out come first: they were never typed, so they carry no other fault.
+  if (raw.unreadable.count) examples.unreadable_row = raw.unreadable.examples.map((e) => ({ line: e.line, value: e.text }));
   return {
-    file,
-    rows_read: counts.rows_read,
+    file: raw.file,
+    rows_read: counts.rows_read + raw.unreadable.count,
     rows_loaded: counts.rows_loaded,
     duplicates_removed: counts.duplicates_removed,
     blank_customer: counts.blank_customer,
     bad_date: counts.bad_date,
     bad_amount: counts.bad_amount,
     out_of_range_date: counts.out_of_range_date,
+    unreadable_row: raw.unreadable.count,
     refund_lines: o.refund_lines,
     orders: o.orders,
     purchases: o.purchases,

@@ -84,6 +84,7 @@ export function formatInputError(
       if (k === 'field') return field(String(v));
       if (k === 'fields') return (Array.isArray(v) ? v : [String(v)]).map(field).join(text('error.list.sep'));
       if (k === 'kind') return text(`error.kind.${v}`);
+      if (k === 'fault') return text(`error.fault.${v}`);
       if (Array.isArray(v)) return v.map((item) => text('error.list.quote').replace('{item}', item)).join(text('error.list.sep'));
       const s = String(v);
       return s.length > MAX_VALUE ? s.slice(0, MAX_VALUE) + '…' : s;

@@ -2,7 +2,7 @@
 import { makeVector, Table, tableToIPC } from 'apache-arrow';
 import { ident, lit, one, rows, type Db } from '../db/db.ts';
 import { InputError, sniff, type Encoding, type Format } from './sniff.ts';
-import { scanDelimited, type Dialect } from './scan.ts';
+import { lineOf, MAX_RECORD_BYTES, scanDelimited, type Dialect, type ScanFault, type TextScan } from './scan.ts';
 import { toUtf8 } from './transcode.ts';
 import { decoders, parquetIpcStreams } from './decoders.ts';
 
@@ -19,6 +19,22 @@ export interface RawSource {
   sheets?: string[];
   sheet?: string;
   notes: SourceNote[];
+  /** Records of a delimited file that could not be read like the others: left out of the table, counted here. */
+  unreadable: UnreadableRows;
+}
+
+/** Rows left out because the file's dialect cannot read them: how many, and the first few with their line and text. */
+export interface UnreadableRows {
+  count: number;
+  examples: UnreadableRow[];
+}
+
+export interface UnreadableRow {
+  /** The line the record starts on. */
+  line: number;
+  /** Its text as written (the first line, at most 200 characters). */
+  text: string;
+  reason: ScanFault | 'ragged' | 'short' | 'reader';
 }
 
 /** How the file was read, beyond format and encoding, for the sources panel (said in the user's language there). */
@@ -64,7 +80,7 @@ export async function readSource(db: Db, file: string, bytes: Uint8Array, table:
   }
 }
 
-type Base = Omit<RawSource, 'columns' | 'rows' | 'header'>;
+type Base = Omit<RawSource, 'columns' | 'rows' | 'header' | 'unreadable'>;
 
 /**
  * Parquet, one record batch at a time: each batch goes into DuckDB as a small table and is appended to the raw table as
@@ -111,38 +127,276 @@ interface Sniff {
   Columns: ArrayLike<{ name: string }>;
 }
 
+/** How a dialect reads the text: where the table starts, how wide it is, and the records it cannot read. */
+interface Plan {
+  dialect: Dialect;
+  scan: TextScan;
+  /** The first record of the table (records above it are title lines). */
+  top: number;
+  /** Values per row: those of the first record of the table. */
+  expected: number;
+  /** Records that cannot be read like the others, by index, with why. */
+  bad: Map<number, UnreadableRow['reason']>;
+  /** Records below the top one. */
+  below: number;
+}
+
+/** At most this many rows are left out as unreadable, or this share of the rows: more, and the dialect must be wrong. */
+const TOLERATED_ROWS = 5;
+const TOLERATED_SHARE = 0.1;
+const tolerated = (bad: number, rows: number) => bad <= Math.max(TOLERATED_ROWS, Math.floor(rows * TOLERATED_SHARE)) && bad < rows;
+
 /**
- * Delimited text: DuckDB's sniffer picks the delimiter and header; the reader then runs with that dialect fixed
- * (strict, rejected rows recorded), and a scan of the bytes checks what the reader would not report.
+ * Delimited text: DuckDB's sniffer picks the delimiter and header; a scan of the bytes checks each record against
+ * that dialect. When every record fits (the usual case) the reader runs once with the dialect fixed, strict, rejected
+ * rows recorded. Otherwise other dialects are tried (the separators and quotes files use), the one that reads the
+ * most records is taken, and the few records it still cannot read (a stray quote, extra values, a line past the
+ * reader's limit) are left out of the table and listed with their line and text; title lines above the header are
+ * skipped. A file is refused only when too many records fail for any dialect.
  */
-async function readDelimited(db: Db, name: string, base: Base, utf8: Uint8Array): Promise<RawSource> {
-  let s: Sniff;
+async function readDelimited(db: Db, name: string, base: Base, input: Uint8Array): Promise<RawSource> {
+  let utf8 = input;
+  let s: Sniff | undefined;
+  let sniffError: unknown;
+  // The sniffer reads the first lines only; lines past the reader's limit are left out of them (it takes a minute over each).
+  const head = sniffSample(utf8);
+  const sampleFile = head === utf8 ? name : `${base.table}.head`;
+  if (head !== utf8) await db.registerFile(sampleFile, head);
   try {
-    s = await one<Sniff>(db, `SELECT Delimiter, Quote, Escape, HasHeader, Columns FROM sniff_csv(${lit(name)}, ${SNIFF_OPTIONS})`);
+    s = await one<Sniff>(db, `SELECT Delimiter, Quote, Escape, HasHeader, Columns FROM sniff_csv(${lit(sampleFile)}, ${SNIFF_OPTIONS})`);
   } catch (e) {
-    throw new InputError(base.file, 'unreadable_table', { reason: csvReason(e) });
+    sniffError = e;
+  } finally {
+    if (head !== utf8) await db.dropFile(sampleFile);
   }
-  const dialect = chooseDialect(s, utf8);
-  if (dialect.delimiter === '\t') base.notes.push({ code: 'delimiter_tab' });
-  else if (dialect.delimiter !== ',') base.notes.push({ code: 'delimiter', value: dialect.delimiter });
+  const guess = s ? chooseDialect(s, utf8) : { delimiter: ',', quote: '"', escape: '"' };
+  let scan = scanDelimited(utf8, guess);
+  // Lines ending in CR LF and others in LF alone (a file edited by two programs): the reader takes one kind per file.
+  const kinds = [scan.breaks.crlf, scan.breaks.lf, scan.breaks.cr].filter((k) => k > 0).length;
+  let file = name;
+  if (kinds > 1) {
+    utf8 = oneLineBreak(utf8);
+    file = `${base.table}.lf`;
+    await db.registerFile(file, utf8);
+    scan = scanDelimited(utf8, guess);
+  }
+  try {
+    let plan = planOf(guess, scan);
+    // A file that ends inside a quoted value was cut off: rows may be missing.
+    if (scan.unclosedQuoteLine !== undefined && !scan.endsWithNewline) throw new InputError(base.file, 'unclosed_quote', { line: scan.unclosedQuoteLine });
+    if (s && clean(plan)) {
+      const read = await readStrict(db, file, base, s, plan);
+      if (read) return read;
+    } else plan = bestPlan(utf8, plan);
+    // A file that ends in the middle of its last row was cut off too.
+    const cut = plan.scan;
+    const last = cut.records - 1;
+    if (!cut.endsWithNewline && last > plan.top && !plan.bad.has(last) && cut.width[last] < plan.expected)
+      throw new InputError(base.file, 'truncated', { line: lineOf(cut, last), found: cut.width[last], expected: plan.expected });
+    if (!tolerated(plan.bad.size, plan.below)) {
+      if (!s && plan.bad.size === 0) throw new InputError(base.file, 'unreadable_table', { reason: csvReason(sniffError) });
+      const [first, reason] = plan.bad.entries().next().value!;
+      throw new InputError(base.file, 'dialect', { line: lineOf(plan.scan, first), fault: reason, count: plan.bad.size, rows: plan.below });
+    }
+    return await readTolerant(db, file, base, utf8, plan);
+  } finally {
+    if (file !== name) await db.dropFile(file);
+  }
+}
+
+/** The lines the sniffer samples (20,480, as SNIFF_OPTIONS says), without those over the reader's limit: `utf8` itself when it has none. */
+function sniffSample(utf8: Uint8Array): Uint8Array {
+  let start = 0;
+  let long = false;
+  let lines = 0;
+  while (start < utf8.length && lines < 20_480 && !long) {
+    let end = utf8.indexOf(10, start);
+    if (end < 0) end = utf8.length;
+    if (end - start > MAX_RECORD_BYTES) long = true;
+    start = end + 1;
+    lines++;
+  }
+  if (!long) return utf8;
+  const parts: Uint8Array[] = [];
+  start = 0;
+  for (let k = 0; start < utf8.length && k < 20_480; k++) {
+    let end = utf8.indexOf(10, start);
+    if (end < 0) end = utf8.length;
+    if (end - start <= MAX_RECORD_BYTES) parts.push(utf8.subarray(start, end + 1));
+    else parts.push(new Uint8Array([10]));
+    start = end + 1;
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Nothing for the tolerant reader to do: the table starts at the top, every record fits. */
+function clean(plan: Plan): boolean {
+  return plan.expected >= 2 && plan.top === 0 && plan.bad.size === 0 && !plan.scan.aborted;
+}
+
+/**
+ * What `dialect` makes of the text: title lines above the table (leading records with fewer than half the usual
+ * values), the table's width (its first record's), and the records it cannot read: those the scan marks, those with
+ * more values than the first, and, when nearly every row has all its values, the few that have fewer (a lost
+ * separator shifts every value after it).
+ */
+function planOf(dialect: Dialect, scan: TextScan): Plan {
+  const counts = new Map<number, number>();
+  for (let k = 0; k < Math.min(scan.records, 1000); k++) counts.set(scan.used[k], (counts.get(scan.used[k]) ?? 0) + 1);
+  const usual = [...counts.entries()].reduce((a, b) => (b[1] > a[1] ? b : a), [0, 0])[0];
+  const faulted = new Set(scan.faults.map((f) => f.record));
+  let top = 0;
+  while (top < Math.min(scan.records - 1, 20) && usual >= 2 && scan.used[top] * 2 < usual && !faulted.has(top)) top++;
+  // A first record the dialect cannot read (a stray quote in the header) does not give the width: the usual one does.
+  let expected = scan.width[top] ?? 0;
+  if (faulted.has(top)) {
+    const widths = new Map<number, number>();
+    for (let k = top + 1; k < Math.min(scan.records, 1000); k++) widths.set(scan.width[k], (widths.get(scan.width[k]) ?? 0) + 1);
+    expected = [...widths.entries()].reduce((a, b) => (b[1] > a[1] ? b : a), [expected, 0])[0];
+  }
+  const bad = new Map<number, UnreadableRow['reason']>();
+  for (const f of scan.faults) if (f.record > top) bad.set(f.record, f.reason);
+  if (faulted.has(top)) bad.set(top, scan.faults.find((f) => f.record === top)!.reason);
+  const short: number[] = [];
+  for (let k = top + 1; k < scan.records; k++) {
+    if (bad.has(k)) continue;
+    if (scan.used[k] > expected) bad.set(k, 'ragged');
+    else if (scan.width[k] < expected) short.push(k);
+  }
+  const below = Math.max(scan.records - top - 1, 0);
+  // The last record may end early only when the file is cut off, which is said as such.
+  const lastShort = short.length && short[short.length - 1] === scan.records - 1 && !scan.endsWithNewline;
+  if (short.length && !lastShort && tolerated(short.length, below)) for (const k of short) bad.set(k, 'short');
+  return { dialect, scan, top, expected, bad: new Map([...bad.entries()].sort((a, b) => a[0] - b[0])), below };
+}
+
+/** Dialects files are written in: the sniffer's first, then the usual separators and quotes. */
+function candidates(first: Dialect): Dialect[] {
+  const out: Dialect[] = [first];
+  const quotes: [string, string][] = [[first.quote, first.escape], ['"', '"'], ['"', '\\'], ["'", "'"], ["'", '\\'], ['', '']];
+  for (const delimiter of [first.delimiter, ',', ';', '\t', '|', ', ', ' '])
+    for (const [quote, escape] of quotes)
+      if (!out.some((d) => d.delimiter === delimiter && d.quote === quote && d.escape === escape)) out.push({ delimiter, quote, escape });
+  return out;
+}
+
+/** The plan that reads the most records, tried first on a sample of a large file; ties go to the sniffer's dialect. */
+function bestPlan(utf8: Uint8Array, first: Plan): Plan {
+  // Lines too long for the reader are too long in any dialect.
+  if (first.expected >= 2 && first.bad.size > 0 && [...first.bad.values()].every((r) => r === 'too_long')) return first;
+  const SAMPLE = 1 << 20;
+  let sample = utf8;
+  if (utf8.length > SAMPLE) {
+    let end = SAMPLE;
+    while (end < utf8.length && utf8[end] !== 10) end++;
+    sample = utf8.subarray(0, end + 1);
+  }
+  const score = (p: Plan) => (p.expected < 2 ? Infinity : p.bad.size + (p.scan.aborted ? 1e9 : 0));
+  let best = sample === utf8 ? first : planOf(first.dialect, scanDelimited(sample, first.dialect));
+  let bestScore = score(best);
+  for (const d of candidates(first.dialect).slice(1)) {
+    if (bestScore === 0) break;
+    const p = planOf(d, scanDelimited(sample, d, Number.isFinite(bestScore) ? bestScore : Infinity));
+    const sc = score(p);
+    if (sc < bestScore || (sc === bestScore && p.expected > best.expected)) [best, bestScore] = [p, sc];
+  }
+  if (sample === utf8) return best;
+  if (best.dialect === first.dialect) return first;
+  const full = planOf(best.dialect, scanDelimited(utf8, best.dialect));
+  return full.bad.size < first.bad.size || first.expected < 2 ? full : first;
+}
+
+/** The fast path: the sniffer's dialect with every record fitting; undefined when the reader rejects a row after all. */
+async function readStrict(db: Db, name: string, base: Base, s: Sniff, plan: Plan): Promise<RawSource | undefined> {
+  const { dialect, scan } = plan;
+  noteDelimiter(base, dialect);
   const header = s.HasHeader;
-  const scan = scanDelimited(utf8, dialect);
-  const lineOf = (k: number) => (scan.lines ? scan.lines[k] : k + 1);
-  if (scan.unclosedQuoteLine !== undefined) throw new InputError(base.file, 'unclosed_quote', { line: scan.unclosedQuoteLine });
-  // Rows may leave trailing values out (read as empty); a row with more values than the first has shifted columns.
   const expected = scan.firstWidth;
-  for (let k = 1; k < scan.records; k++)
-    if (scan.used[k] > expected) throw new InputError(base.file, 'ragged', { line: lineOf(k), found: scan.used[k], expected });
   const first = header ? 1 : 0;
   if (!scan.endsWithNewline && scan.records > first && scan.lastWidth < expected)
-    throw new InputError(base.file, 'truncated', { line: lineOf(scan.records - 1), found: scan.lastWidth, expected });
-
-  // Not Math.max(...used): spreading one argument per record overflows the stack on large files.
-  const width = scan.used.reduce((w, u) => Math.max(w, u), expected);
+    throw new InputError(base.file, 'truncated', { line: lineOf(scan, scan.records - 1), found: scan.lastWidth, expected });
   const sniffedNames = Array.from(s.Columns, (c) => c.name);
-  const names = uniqueNames(Array.from({ length: width }, (_, i) => (i < sniffedNames.length ? sniffedNames[i] : `column${i}`)));
+  const names = uniqueNames(Array.from({ length: expected }, (_, i) => (i < sniffedNames.length ? sniffedNames[i] : `column${i}`)));
+  const kept = scan.lines ? scan.lines.slice(first) : null;
+  const rejected = await readWith(db, name, base, dialect, header, names, first, kept);
+  if (!rejected.length) return finish(db, { ...base, header });
+  base.notes.length = 0;
+  for (const r of rejected) {
+    const k = scan.lines ? scan.lines.indexOf(r.line) : r.line - 1;
+    if (k > 0) plan.bad.set(k, 'reader');
+  }
+  plan.bad = new Map([...plan.bad.entries()].sort((a, b) => a[0] - b[0]));
+  return undefined;
+}
+
+/** The records `plan` can read: title lines, the header and unreadable records blanked out (their line breaks kept). */
+async function readTolerant(db: Db, name: string, base: Base, utf8: Uint8Array, plan: Plan): Promise<RawSource> {
+  const { dialect, scan, top } = plan;
+  noteDelimiter(base, dialect);
+  if (top > 0) base.notes.push({ code: 'title_rows', value: top });
+  const text = (k: number) => recordText(utf8, scan, k);
+  // Whether the top record names the columns: the sniffer decides when it can read it, else it must hold no numbers.
+  const fixed = `${base.table}.fixed`;
+  const blank = new Set<number>([...Array(top).keys(), ...plan.bad.keys()]);
+  await db.registerFile(fixed, blankRecords(utf8, scan, blank));
+  try {
+    let header: boolean;
+    let names: string[];
+    if (!plan.bad.has(top)) {
+      const s = await one<Sniff>(
+        db,
+        `SELECT HasHeader, Columns FROM sniff_csv(${lit(fixed)}, delim=${lit(dialect.delimiter)}, quote=${lit(dialect.quote)}, escape=${lit(dialect.escape)}, ${SNIFF_OPTIONS})`,
+      ).catch(() => undefined);
+      const values = splitLoosely(text(top), dialect);
+      header = s ? s.HasHeader || looksLikeHeader(values, utf8, scan, top, dialect) : looksLikeHeader(values, utf8, scan, top, dialect);
+      const sniffed = s && s.HasHeader ? Array.from(s.Columns, (c) => c.name) : header ? values : [];
+      names = Array.from({ length: plan.expected }, (_, i) => sniffed[i] || `column${i}`);
+    } else {
+      const values = splitLoosely(text(top), dialect);
+      header = looksLikeHeader(values, utf8, scan, top, dialect);
+      names = Array.from({ length: plan.expected }, (_, i) => (header && values[i]) || `column${i}`);
+      if (!header) blank.delete(top);
+    }
+    // A quote left over around a name (a header the dialect could not read): the name is what it encloses.
+    names = uniqueNames(names.map((n) => n.replace(/^["']+|["']+$/g, '').trim() || n));
+    const unreadable: UnreadableRows = { count: 0, examples: [] };
+    for (const [k, reason] of plan.bad) {
+      if (k === top && header) continue;
+      unreadable.count++;
+      if (unreadable.examples.length < UNREADABLE_EXAMPLES) unreadable.examples.push({ line: lineOf(scan, k), text: text(k), reason });
+    }
+    // With the header blanked out too, every record left is a row; the reader is told there is no header.
+    if (header) blank.add(top);
+    const bytes = blank.has(top) && !plan.bad.has(top) ? blankRecords(utf8, scan, blank) : undefined;
+    if (bytes) await db.registerFile(fixed, bytes);
+    const kept: number[] = [];
+    for (let k = top; k < scan.records; k++) if (!blank.has(k)) kept.push(lineOf(scan, k));
+    const rejected = await readWith(db, fixed, base, dialect, false, names, 0, Int32Array.from(kept));
+    if (rejected.length) {
+      const r = rejected[0];
+      throw new InputError(base.file, 'bad_row', { line: kept[r.line - 1] ?? r.line, fault: readerFault(r.error_message), reason: r.error_message.slice(0, 120) });
+    }
+    return finish(db, { ...base, header, unreadable });
+  } finally {
+    await db.dropFile(fixed);
+  }
+}
+
+/**
+ * Read `name` with the dialect into the raw table, numbering rows with `lines` (the source line of each row in order;
+ * null when row k is on line k + 1 + first). Returns the rows the reader rejected (then no table is left).
+ */
+async function readWith(
+  db: Db, name: string, base: Base, dialect: Dialect, header: boolean, names: string[], first: number, lines: Int32Array | null,
+): Promise<{ line: number; error_type: string; error_message: string }[]> {
   const columns = `{${names.map((n) => `${lit(n)}: 'VARCHAR'`).join(', ')}}`;
-  const keep = names.slice(0, expected).map(ident).join(', ');
+  const keep = names.map(ident).join(', ');
   const target = ident(base.table);
   const numbered = ident(base.table + '__read');
   const rejects = ident(base.table + '__rejects');
@@ -150,10 +404,10 @@ async function readDelimited(db: Db, name: string, base: Base, utf8: Uint8Array)
   // Records are numbered as the reader delivers them, which is file order (row_number() OVER () runs in one ordered
   // stream), and the table keeps that insertion order; so when records are lines (no blank lines, no values spanning
   // lines) the table is written once, with its line numbers, instead of being read and then copied in order.
-  const into = scan.lines ? numbered : target;
-  const key = scan.lines ? '__k' : '__line';
+  const into = lines ? numbered : target;
+  const key = lines ? '__k' : '__line';
   const read = (parallel: boolean) =>
-    db.query(`CREATE OR REPLACE TABLE ${into} AS SELECT row_number() OVER () + ${scan.lines ? 0 : first} AS ${key}, ${keep}
+    db.query(`CREATE OR REPLACE TABLE ${into} AS SELECT row_number() OVER () + ${lines ? 0 : first} AS ${key}, ${keep}
       FROM read_csv(${lit(name)}, auto_detect=false, header=${header},
       delim=${lit(dialect.delimiter)}, quote=${lit(dialect.quote)}, escape=${lit(dialect.escape)}, columns=${columns}, null_padding=true,
       store_rejects=true, rejects_table='${base.table}__rejects', rejects_scan='${base.table}__rejects_scan'${parallel ? '' : ', parallel=false'})`);
@@ -167,31 +421,111 @@ async function readDelimited(db: Db, name: string, base: Base, utf8: Uint8Array)
     }
     const bad = await rows<{ line: number; error_type: string; error_message: string }>(
       db,
-      `SELECT line::DOUBLE AS line, error_type, error_message FROM ${rejects} ORDER BY line LIMIT 1`,
+      `SELECT line::DOUBLE AS line, error_type, error_message FROM ${rejects} ORDER BY line LIMIT 1000`,
     );
     if (bad.length) {
-      const b = bad[0];
-      const found = /Found:\s*(\d+)/.exec(b.error_message)?.[1];
-      throw b.error_type === 'TOO MANY COLUMNS' && found
-        ? new InputError(base.file, 'ragged', { line: b.line, found: Number(found), expected })
-        : new InputError(base.file, 'bad_row', { line: b.line, reason: b.error_message });
+      await db.query(`DROP TABLE IF EXISTS ${into}`);
+      return bad;
     }
     const { n } = await one<{ n: number }>(db, `SELECT count(*)::DOUBLE AS n FROM ${into}`);
-    if (n !== scan.records - first)
-      throw new InputError(base.file, 'unreadable_table', { reason: `the reader found ${n} rows where the file has ${scan.records - first}` });
-    if (scan.lines) {
+    const want = lines ? lines.length : undefined;
+    if (want !== undefined && n !== want)
+      throw new InputError(base.file, 'unreadable_table', { reason: `the reader found ${n} rows where the file has ${want}` });
+    if (lines) {
       const k = Int32Array.from({ length: n }, (_, i) => i + 1);
-      await db.insertArrow(`${base.table}__lines`, tableToIPC(new Table({ k: makeVector(k), line: makeVector(scan.lines.slice(first)) }), 'stream'));
-      await db.query(`CREATE TABLE ${target} AS SELECT l.line::BIGINT AS __line, ${keep}
+      await db.insertArrow(`${base.table}__lines`, tableToIPC(new Table({ k: makeVector(k), line: makeVector(Int32Array.from(lines)) }), 'stream'));
+      await db.query(`CREATE OR REPLACE TABLE ${target} AS SELECT l.line::BIGINT AS __line, ${keep}
         FROM ${numbered} r JOIN ${ident(base.table + '__lines')} l ON l.k = r.__k ORDER BY r.__k;
         DROP TABLE ${ident(base.table + '__lines')}`);
     }
+    return [];
   } catch (e) {
     throw e instanceof InputError ? e : new InputError(base.file, 'unreadable_table', { reason: csvReason(e) });
   } finally {
     await db.query(`DROP TABLE IF EXISTS ${numbered}; DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${rejectScan}`);
   }
-  return finish(db, { ...base, header });
+}
+
+function noteDelimiter(base: Base, dialect: Dialect): void {
+  if (dialect.delimiter === '\t') base.notes.push({ code: 'delimiter_tab' });
+  else if (dialect.delimiter !== ',') base.notes.push({ code: 'delimiter', value: dialect.delimiter });
+}
+
+const UNREADABLE_EXAMPLES = 5;
+const TEXT_CHARS = 200;
+
+/** The text of record `k` (its first line at most `TEXT_CHARS` characters), as written. */
+function recordText(utf8: Uint8Array, scan: TextScan, k: number): string {
+  const start = scan.starts[k];
+  const stop = k + 1 < scan.records ? scan.starts[k + 1] : utf8.length;
+  const bytes = utf8.subarray(start, Math.min(stop, start + TEXT_CHARS * 4));
+  return new TextDecoder().decode(bytes).replace(/[\r\n]+$/, '').slice(0, TEXT_CHARS);
+}
+
+/** A copy of the text with the bytes of records in `blank` removed, their line breaks kept (so lines keep their numbers). */
+function blankRecords(utf8: Uint8Array, scan: TextScan, blank: Set<number>): Uint8Array {
+  const out = new Uint8Array(utf8.length);
+  let o = 0;
+  let from = 0;
+  for (const k of [...blank].sort((a, b) => a - b)) {
+    const start = scan.starts[k];
+    const stop = k + 1 < scan.records ? scan.starts[k + 1] : utf8.length;
+    out.set(utf8.subarray(from, start), o);
+    o += start - from;
+    for (let i = start; i < stop; i++) if (utf8[i] === 10 || utf8[i] === 13) out[o++] = utf8[i];
+    from = stop;
+  }
+  out.set(utf8.subarray(from), o);
+  o += utf8.length - from;
+  return out.subarray(0, o);
+}
+
+/** Every line break as LF alone (CR LF and CR become LF). */
+function oneLineBreak(utf8: Uint8Array): Uint8Array {
+  const out = new Uint8Array(utf8.length);
+  let o = 0;
+  for (let i = 0; i < utf8.length; i++) {
+    const b = utf8[i];
+    if (b === 13) {
+      out[o++] = 10;
+      if (utf8[i + 1] === 10) i++;
+    } else out[o++] = b;
+  }
+  return out.subarray(0, o);
+}
+
+/** The values of a record split at every separator, quotes around them removed: for a record the dialect cannot read. */
+function splitLoosely(text: string, dialect: Dialect): string[] {
+  const q = dialect.quote;
+  return text.split(dialect.delimiter).map((v) => {
+    let t = v.trim();
+    if (q) {
+      if (t.startsWith(q)) t = t.slice(1);
+      if (t.endsWith(q)) t = t.slice(0, -1);
+      t = t.split(q + q).join(q);
+    }
+    return t.trim();
+  });
+}
+
+const NUMERIC = /^[-+(]?[¥￥$€£]?\d[\d,.]*\)?%?$|^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}/;
+
+/** A record names columns when it has no blank, no repeated value and nothing that looks like a number or a date. */
+function looksLikeHeader(values: string[], utf8: Uint8Array, scan: TextScan, top: number, dialect: Dialect): boolean {
+  const named = values.filter((v) => v !== '');
+  if (named.length < 2 || new Set(named).size !== named.length || named.some((v) => NUMERIC.test(v))) return false;
+  // …and the record after it does have a number or a date somewhere, or repeats none of its values.
+  const next = top + 1 < scan.records ? splitLoosely(recordText(utf8, scan, top + 1), dialect) : [];
+  return next.some((v) => NUMERIC.test(v)) || !next.some((v) => named.includes(v));
+}
+
+/** A DuckDB reject message as one of our reasons. */
+function readerFault(message: string): UnreadableRow['reason'] {
+  if (/line size/i.test(message)) return 'too_long';
+  if (/unterminated quote/i.test(message)) return 'unclosed_quote';
+  if (/quote/i.test(message)) return 'quote';
+  if (/too many columns|expected \d+ columns/i.test(message)) return 'ragged';
+  return 'reader';
 }
 
 /**
@@ -210,12 +544,15 @@ function chooseDialect(s: Sniff, utf8: Uint8Array): Dialect {
   return { delimiter: s.Delimiter, quote, escape };
 }
 
-/** DuckDB's message on one line, without its boilerplate. */
+/** DuckDB's message on one line, without its boilerplate (the lines after the first, the "Possible fixes" list). */
 function csvReason(e: unknown): string {
   const msg = String(e instanceof Error ? e.message : e);
   const line = /Line:\s*(\d+)/.exec(msg)?.[1];
-  const first = msg.split('\n').find((l) => l.trim() && !/^(Invalid Input|Error)/.test(l)) ?? msg;
-  return (line ? `line ${line}: ` : '') + first.trim().slice(0, 200);
+  const first = msg
+    .split('\n')
+    .map((l) => l.replace(/^[\w ]*Error:\s*/, '').trim())
+    .find((l) => l && !/^(Possible fixes|\*|This can happen)/.test(l)) ?? msg;
+  return (line ? `line ${line}: ` : '') + first.slice(0, 200);
 }
 
 /** Whitespace-separated columns (runs of spaces or tabs), with or without a header line: split in SQL, every line the same width. */
@@ -262,12 +599,12 @@ async function readBaskets(db: Db, name: string, base: Base): Promise<RawSource>
   return finish(db, { ...base, header: false });
 }
 
-async function finish(db: Db, src: Omit<RawSource, 'columns' | 'rows'>): Promise<RawSource> {
+async function finish(db: Db, src: Omit<RawSource, 'columns' | 'rows' | 'unreadable'> & { unreadable?: UnreadableRows }): Promise<RawSource> {
   const cols = await rows<{ name: string }>(db, `SELECT column_name AS name FROM (DESCRIBE ${ident(src.table)})`);
   const columns = cols.map((c) => c.name).filter((c) => c !== '__line');
   const { n } = await one<{ n: number }>(db, `SELECT count(*)::DOUBLE AS n FROM ${ident(src.table)}`);
   if (n === 0) throw new InputError(src.file, src.header ? 'header_only' : 'no_rows', { sheet: src.sheet });
-  return { ...src, columns, rows: n };
+  return { ...src, unreadable: src.unreadable ?? { count: 0, examples: [] }, columns, rows: n };
 }
 
 function uniqueNames(names: string[]): string[] {

@@ -42,9 +42,10 @@ function startsWith(b: Uint8Array, magic: number[]): boolean {
   return magic.every((m, i) => b[i] === m);
 }
 
-/** BOMs first; then UTF-16 by its NUL pattern; then strict UTF-8; else the Chinese national encoding. */
+/** BOMs first (a UTF-8 one before GBK bytes counts for nothing); then UTF-16 by its NUL pattern; then strict UTF-8; else the Chinese national encoding. */
 export function detectEncoding(head: Uint8Array): { encoding: Encoding; bom: number } {
-  if (startsWith(head, [0xef, 0xbb, 0xbf])) return { encoding: 'utf-8', bom: 3 };
+  // A UTF-8 mark before text that is not UTF-8: GBK text saved by a program that adds the mark anyway.
+  if (startsWith(head, [0xef, 0xbb, 0xbf])) return { encoding: isUtf8(head.subarray(3)) ? 'utf-8' : 'gb18030', bom: 3 };
   if (startsWith(head, [0xff, 0xfe])) return { encoding: 'utf-16le', bom: 2 };
   if (startsWith(head, [0xfe, 0xff])) return { encoding: 'utf-16be', bom: 2 };
   const n = Math.min(head.length, 4096);
@@ -99,7 +100,8 @@ function textShape(text: string): { format: Format; header?: boolean } {
   const widths = sample.map((l) => l.split('\t').length);
   const aligned = !sample.some((l) => /[,;|]/.test(l)) && widths.some((w) => w !== widths[0]);
   const hasDelimiter = !aligned && sample.some((l) => /[,\t;|]/.test(l));
-  if (!hasDelimiter) {
+  // Values in quotes between spaces ("pan, big" 10): a space-delimited table for the delimited reader, not runs of spaces.
+  if (!hasDelimiter && !sample.some((l) => /(^|\s)"[^"]*"(\s|$)/.test(l))) {
     // Most lines the same width (an odd line is reported as ragged when read).
     const counts = sample.map((l) => l.trim().split(/\s+/).length);
     const width = counts[0];

@@ -12,16 +12,18 @@ import { idSql, labelSql, timestampSql } from './values.ts';
 
 /**
  * What loading a customers or events file did with each source row.
- * Counting: rows_read = rows_loaded + blank_customer + duplicate_customer + bad_date + out_of_range_date + blank_event;
- * a row with several faults counts once, under the first of those. bad_first_seen counts loaded customers whose
- * first-seen date could not be read, out_of_range_first_seen those whose first-seen date is before the floor or after
- * the day of the analysis (either way the customer is kept, without the date).
+ * Counting: rows_read = rows_loaded + unreadable_row + blank_customer + duplicate_customer + bad_date +
+ * out_of_range_date + blank_event; a row with several faults counts once, under the first of those. bad_first_seen
+ * counts loaded customers whose first-seen date could not be read, out_of_range_first_seen those whose first-seen date
+ * is before the floor or after the day of the analysis (either way the customer is kept, without the date).
  */
 export interface TableReport {
   file: string;
   role: 'customers' | 'events';
   rows_read: number;
   rows_loaded: number;
+  /** Rows the file's dialect could not read (a stray quote, extra values): not loaded; examples give their text. */
+  unreadable_row: number;
   /** Rows without a customer id (after trimming): left out. */
   blank_customer: number;
   /** Customers file: later rows repeating a customer id (the first row is kept). */
@@ -39,7 +41,10 @@ export interface TableReport {
   /** The plausible dates used: from the floor setting to the day the analysis ran. */
   date_range: DateRange;
   examples: Partial<
-    Record<'blank_customer' | 'duplicate_customer' | 'bad_date' | 'out_of_range_date' | 'blank_event' | 'bad_first_seen' | 'out_of_range_first_seen', FaultExample[]>
+    Record<
+      'unreadable_row' | 'blank_customer' | 'duplicate_customer' | 'bad_date' | 'out_of_range_date' | 'blank_event' | 'bad_first_seen' | 'out_of_range_first_seen',
+      FaultExample[]
+    >
   >;
 }
 
@@ -64,7 +69,7 @@ export async function buildCustomers(db: Db, raw: RawSource, mapping: Mapping, r
       ${['name', 'phone', 'email', 'region', 'channel'].map((f) => `${mapping[f as Field] ? labelSql(col(mapping[f as Field])) : 'NULL::VARCHAR'} AS ${f}`).join(', ')}
       ${extras.length ? ', ' + extras.map((c) => `${ident(c)} AS ${ident('x_' + c)}`).join(', ') : ''}
     FROM ${t})`);
-  const report = await tableReport(db, 'customers__staged', raw.file, 'customers', range, {
+  const report = await tableReport(db, 'customers__staged', raw, 'customers', range, {
     blank_customer: [mapping.customer_id, 'NULL'],
     duplicate_customer: [mapping.customer_id, 'customer_id'],
     bad_first_seen: [seen, '__raw_seen'],
@@ -93,7 +98,7 @@ export async function buildEvents(db: Db, raw: RawSource, mapping: Mapping, rang
         WHEN ${outOfRangeSql('event_ts', range)} THEN 'out_of_range_date' WHEN event IS NULL OR event = '' THEN 'blank_event' END AS __fault
     FROM (SELECT __line, ${idSql(ident(mapping.customer_id!))} AS customer_id, ${ts} AS event_ts,
       trim(${ident(mapping.event!)}) AS event, ${ident(mapping.event_ts!)} AS __raw_ts FROM ${ident(raw.table)})`);
-  const report = await tableReport(db, 'events__staged', raw.file, 'events', range, {
+  const report = await tableReport(db, 'events__staged', raw, 'events', range, {
     blank_customer: [mapping.customer_id, 'NULL'],
     bad_date: [mapping.event_ts, '__raw_ts'],
     out_of_range_date: [mapping.event_ts, '__raw_ts'],
@@ -131,7 +136,7 @@ async function timestamp(db: Db, raw: RawSource, column: string): Promise<string
 async function tableReport(
   db: Db,
   staged: string,
-  file: string,
+  raw: RawSource,
   role: TableReport['role'],
   range: DateRange,
   faults: Partial<Record<Fault, [column: string | undefined, value: string]>>,
@@ -155,11 +160,13 @@ async function tableReport(
   );
   const examples: TableReport['examples'] = {};
   for (const e of ex) (examples[e.kind] ??= []).push({ line: e.line, column: faults[e.kind]?.[0], value: e.value });
+  if (raw.unreadable.count) examples.unreadable_row = raw.unreadable.examples.map((e) => ({ line: e.line, value: e.text }));
   return {
-    file,
+    file: raw.file,
     role,
-    rows_read: c.rows_read,
+    rows_read: c.rows_read + raw.unreadable.count,
     rows_loaded: c.rows_loaded,
+    unreadable_row: raw.unreadable.count,
     blank_customer: c.blank_customer,
     duplicate_customer: c.duplicate_customer,
     bad_date: c.bad_date,

@@ -94,3 +94,29 @@ test('a file whose mapping cannot be applied says why on the source, in the user
   await drop(page, 'notes.csv', Buffer.from('foo,bar\nx,y\n'), 'text/csv');
   await expect(page.getByTestId('error')).toHaveText(/notes\.csv：找不到像客户编号、日期或金额的列（文件的列：“foo”、“bar”）/);
 });
+
+test('rows a file’s dialect cannot read are counted in the reports with their line and text, in both languages', async ({ page }) => {
+  await page.goto('/');
+  await drop(page, 'stray-quote.csv', readFileSync(fixture('dialects/stray-quote.csv')), 'text/csv');
+  const report = page.getByTestId('cleaning-report');
+  await expect(page.getByTestId('report-rows_read')).toHaveText('6');
+  await expect(page.getByTestId('report-rows_loaded')).toHaveText('5');
+  await expect(page.getByTestId('report-unreadable_row')).toHaveText('1');
+  await expect(report).toContainText('4 (“A1003,C03,2024-03-03,"12" pan",1,59.00”)');
+  await expect(page.getByTestId('cleaning-identity')).toContainText('无法读取 1');
+  await page.getByTestId('cleaning-report').screenshot({ path: test.info().outputPath('unreadable-zh.png') });
+
+  // A customers file with an extra separator in one row: the load report counts it the same way.
+  await drop(page, 'customers.csv', Buffer.from('会员编号,姓名,注册时间\nC01,Wang,2023-05-01\nC02,Zhao, Min,2023-05-02\nC03,Li,2023-05-03\n'), 'text/csv');
+  const table = page.getByTestId('table-report');
+  await expect(page.getByTestId('table-rows_read')).toHaveText('3');
+  await expect(page.getByTestId('table-unreadable_row')).toHaveText('1');
+  await expect(table).toContainText('3 (“C02,Zhao, Min,2023-05-02”)');
+
+  await page.getByTestId('lang').click();
+  await expect(page.getByTestId('cleaning-identity')).toContainText('unreadable rows 1');
+  await expect(report).toContainText('Unreadable rows');
+  await expect(table).toContainText('e.g. line 3 (“C02,Zhao, Min,2023-05-02”)');
+  await report.screenshot({ path: test.info().outputPath('unreadable-en.png') });
+  await table.screenshot({ path: test.info().outputPath('table-en.png') });
+});

@@ -36,7 +36,7 @@ describe('analyze', { timeout: 180_000 }, () => {
       customer_id: 'CustomerID', order_ts: 'InvoiceDate', order_id: 'InvoiceNo', product: 'Description', quantity: 'Quantity', unit_price: 'UnitPrice',
     });
     expect(out.cleaning).toMatchObject({
-      rows_read: 8557, rows_loaded: 8541, duplicates_removed: 16, blank_customer: 66, bad_date: 0, bad_amount: 0, refund_lines: 148, orders: 461, purchases: 392, customers: 87,
+      rows_read: 8557, rows_loaded: 8541, duplicates_removed: 16, blank_customer: 66, bad_date: 0, bad_amount: 0, unreadable_row: 0, refund_lines: 148, orders: 461, purchases: 392, customers: 87,
     });
     // Revenue = Σ net of purchases; net revenue adds the credit notes (recomputed here from the file, in cents).
     const [head, ...data] = parseCsv(readFileSync(shared('online_retail_france.csv'), 'utf8'));

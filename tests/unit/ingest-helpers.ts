@@ -31,7 +31,7 @@ export async function inputError(p: Promise<unknown>): Promise<InputError> {
 
 /** rows_read = rows_loaded + every removed count (MODELS.md §1). */
 export function expectIdentity(r: CleaningReport): void {
-  expect(r.rows_read).toBe(r.rows_loaded + r.duplicates_removed + r.bad_date + r.bad_amount + r.out_of_range_date);
+  expect(r.rows_read).toBe(r.rows_loaded + r.duplicates_removed + r.bad_date + r.bad_amount + r.out_of_range_date + r.unreadable_row);
 }
 
 /** The cleaned purchases, as plain comparable values: one row per purchase, ordered. */

@@ -19,7 +19,8 @@ async function apply(file: string, text: string, role: 'customers' | 'events'): 
   return applied.table!;
 }
 
-const identity = (r: TableReport) => expect(r.rows_read).toBe(r.rows_loaded + r.blank_customer + r.duplicate_customer + r.bad_date + r.out_of_range_date + r.blank_event);
+const identity = (r: TableReport) =>
+  expect(r.rows_read).toBe(r.rows_loaded + r.unreadable_row + r.blank_customer + r.duplicate_customer + r.bad_date + r.out_of_range_date + r.blank_event);
 
 describe('customers file', () => {
   it('drops blank ids and repeated ids (first row kept), keeps customers whose signup date is unreadable, and counts each', async () => {
