@@ -192,8 +192,8 @@ export class Engine {
   }
 
   /** Everything known about one customer; model tables not built yet are left out. */
-  customer360(id: string) {
-    return customer360(this.#db, id);
+  customer360(id: string, asOf?: string | null) {
+    return customer360(this.#db, id, { asOf });
   }
 
   /** Customers whose id or name contains the query. */

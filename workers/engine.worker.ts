@@ -7,6 +7,7 @@ import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import { blockingDb, type BlockingBindings } from '../src/db/blocking.ts';
 import { setParquetWasmUrl } from '../src/ingest/decoders.ts';
 import { carryInputErrors } from '../src/ingest/errors.ts';
+import { carryModelDataErrors } from '../src/models/data-error.ts';
 import { Engine, type Progress, type FileLike } from './engine.ts';
 import { workerCompareRunner, workerScoreRunner } from './fit-client.ts';
 
@@ -16,6 +17,7 @@ const own = (url: string) => new URL(url, import.meta.url).href;
 setParquetWasmUrl(own(parquetWasm));
 // Input errors reach the page with their code and params, so it can say them in the user's language.
 carryInputErrors(Comlink.transferHandlers);
+carryModelDataErrors(Comlink.transferHandlers);
 const started = performance.now();
 const engine: Promise<{ engine: Engine; version: string; ms: number }> = (async () => {
   const bundles = { mvp: { mainModule: own(mvpWasm), mainWorker: '' }, eh: { mainModule: own(ehWasm), mainWorker: '' } };

@@ -13,6 +13,7 @@ import { basket } from '../models/basket/model.ts';
 import { clusterElbow, clusters } from '../models/clusters.ts';
 import { clv } from '../models/clv/model.ts';
 import { ClvInputError } from '../models/clv/summary.ts';
+import { ModelDataError } from '../models/data-error.ts';
 import { cohorts } from '../models/cohorts.ts';
 import { lifecycle, lifecycleCustomers } from '../models/lifecycle.ts';
 import { overview } from '../models/overview.ts';
@@ -76,41 +77,47 @@ export async function analyze(opts: AnalyzeOptions, db?: Db): Promise<Record<str
 
   // The customer days and summary the models share are built once for the whole run.
   const prepared: Prepared = new Map();
-  if (models.includes('overview')) out.overview = await overview(db, { asOf }, prepared);
-  if (models.includes('rfm')) {
+  // Each model in its own section: one that cannot run on these data (an as-of date before the first purchase, too
+  // few customers to cluster, no repeat buyer for CLV) is noted there as { error } and the others still run; a fault
+  // or a bad setting still stops the run.
+  const section = async (model: ModelName, run: () => Promise<unknown>): Promise<void> => {
+    if (!models.includes(model)) return;
+    try {
+      out[model] = await run();
+    } catch (e) {
+      if (!(e instanceof ModelDataError || e instanceof ClvInputError)) throw e;
+      out[model] = { error: e.message };
+    }
+  };
+  await section('overview', () => overview(db, { asOf }, prepared));
+  await section('rfm', async () => {
     const summary = await rfm(db, { ...settings.rfm, asOf }, prepared);
-    out.rfm = { ...summary, customers: await rfmCustomers(db, { order: 'id' }) };
-  }
-  if (models.includes('abc')) {
+    return { ...summary, customers: await rfmCustomers(db, { order: 'id' }) };
+  });
+  await section('abc', async () => {
     const summary = await abc(db, { ...settings.abc, asOf }, prepared);
     const customers = (await abcCustomers(db)).map(({ customer_id, class: cls }) => ({ customer_id, class: cls }));
-    out.abc = { ...summary, customers };
-  }
-  if (models.includes('cohorts')) out.cohorts = await cohorts(db, { ...settings.cohorts, asOf }, prepared);
-  if (models.includes('lifecycle')) {
+    return { ...summary, customers };
+  });
+  await section('cohorts', () => cohorts(db, { ...settings.cohorts, asOf }, prepared));
+  await section('lifecycle', async () => {
     const summary = await lifecycle(db, { ...settings.lifecycle, asOf }, { prepared, sources: { customers: Boolean(opts.customers), events: Boolean(opts.events) } });
     const customers = (await lifecycleCustomers(db, { order: 'id' })).map(({ customer_id, stage, slipping }) => ({ customer_id, stage, slipping }));
-    out.lifecycle = { ...summary, customers };
-  }
-  if (models.includes('clusters')) {
+    return { ...summary, customers };
+  });
+  await section('clusters', async () => {
     const result = await clusters(db, { ...settings.clusters, asOf }, prepared);
     const customers = await rows<{ customer_id: string; cluster: number }>(db, 'SELECT customer_id, cluster FROM clusters ORDER BY customer_id');
-    out.clusters = { ...result, customers, elbow: (await clusterElbow(db, { asOf }, prepared)).points };
-  }
-  if (models.includes('clv')) {
+    return { ...result, customers, elbow: (await clusterElbow(db, { asOf }, prepared)).points };
+  });
+  await section('clv', () => {
     const clvSettings = { ...settings.clv, asOf };
     if (opts.calibrationEnd) clvSettings.calibrationEnd = opts.calibrationEnd;
     if (opts.timeUnit) clvSettings.timeUnit = opts.timeUnit;
-    try {
-      out.clv = await clv(db, clvSettings, prepared);
-    } catch (e) {
-      // Run by default rather than asked for: data the model cannot use (e.g. no repeat buyer) is noted, not fatal.
-      if (opts.models || !(e instanceof ClvInputError)) throw e;
-      out.clv = { error: e.message };
-    }
-  }
+    return clv(db, clvSettings, prepared);
+  });
   // Asked for, or by default when the orders have products.
-  if (models.includes('basket') && (opts.models || (await hasBasketData(db, 'orders')))) out.basket = await basket(db, { ...settings.basket, source: 'orders', asOf });
+  if (opts.models || (await hasBasketData(db, 'orders'))) await section('basket', () => basket(db, { ...settings.basket, source: 'orders', asOf }));
   return out;
 }
 
@@ -175,6 +182,17 @@ async function main(argv: string[]): Promise<void> {
   const json = JSON.stringify(result, null, 1) + '\n';
   if (values.out) writeFileSync(values.out, json);
   else process.stdout.write(json);
+  // A model that could not run is said on stderr too; when none could, the exit status says so.
+  const ran = MODEL_NAMES.filter((m) => m in result);
+  const failed = ran.filter((m) => modelError(result[m]) !== undefined);
+  for (const m of failed) process.stderr.write(`analyze: ${m}: ${modelError(result[m])}\n`);
+  if (ran.length > 0 && failed.length === ran.length) process.exitCode = 1;
+}
+
+/** The note of a model section that could not run. */
+function modelError(section: unknown): string | undefined {
+  const error = (section as { error?: unknown } | null)?.error;
+  return typeof error === 'string' ? error : undefined;
 }
 
 if (process.argv[1] && /analyze\.[tj]s$/.test(process.argv[1])) {

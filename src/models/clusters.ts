@@ -22,6 +22,7 @@ import { lit, rows, type Db } from '../db/db.ts';
 import { ensureCustomerSummary } from './customer-days.ts';
 import { DEFAULT_SEED, kmeans, mulberry32, type KMeansFit } from './kmeans.ts';
 import { asOfDate, type Prepared } from './prepared.ts';
+import { ModelDataError } from './data-error.ts';
 
 export type ClusterFeature = 'recency' | 'frequency' | 'monetary';
 export const CLUSTER_FEATURES: readonly ClusterFeature[] = ['recency', 'frequency', 'monetary'];
@@ -287,7 +288,16 @@ export async function clusters(db: Db, settings: ClusterSettings = {}, prepared:
   await db.query(`CREATE OR REPLACE TABLE cluster_features AS ${await featureSql(db, asOf, prepared)} ORDER BY idx`);
   const f = await readFeatures(db, 'SELECT * FROM cluster_features');
   const distinct = distinctPoints(f.points);
-  if (distinct < k) throw new Error(`only ${distinct} customers differ in recency, frequency and monetary: choose at most ${distinct} clusters`);
+  if (distinct < K_MIN) {
+    throw new ModelDataError(
+      'clusters_too_few',
+      { customers: f.n, distinct },
+      `clustering needs at least ${K_MIN} customers who differ in recency, frequency or monetary; these data have ${f.n} customer${f.n === 1 ? '' : 's'}${f.n > distinct ? `, ${distinct} distinct` : ''}`,
+    );
+  }
+  if (distinct < k) {
+    throw new ModelDataError('clusters_too_many', { k, distinct }, `only ${distinct} customers differ in recency, frequency and monetary: choose at most ${distinct} clusters`);
+  }
   const fit = kmeans(f.points, 3, k, { seed: DEFAULT_SEED });
   const labels = renumber(fit, f.monetary);
   const profiles = profilesOf(f, labels, k);

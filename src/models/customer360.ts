@@ -4,6 +4,7 @@
  * is not there yet is left out, not shown as empty.
  */
 import { ident, lit, rows, type Db } from '../db/db.ts';
+import { resolveAsOf } from './asof.ts';
 
 export interface CustomerProfile {
   name: string | null;
@@ -101,7 +102,9 @@ async function rowOf<T>(db: Db, table: string, columns: readonly string[], have:
 }
 
 /** Everything known about customer `id`. */
-export async function customer360(db: Db, id: string): Promise<Customer360> {
+export async function customer360(db: Db, id: string, opts: { asOf?: string | null } = {}): Promise<Customer360> {
+  // The model verdicts are at the notebook's as-of date: one before the first purchase has none, said as the cells say it.
+  if (opts.asOf) await resolveAsOf(db, opts.asOf);
   const have = await columnsOf(db, [...Object.keys(SECTIONS), 'events', 'cluster_profiles', 'order_totals']);
   const key = lit(id);
   const hasOrders = have.has('order_totals');

@@ -5,7 +5,7 @@
  * it needs afresh.
  */
 import type { Db } from '../db/db.ts';
-import { resolveAsOf } from './asof.ts';
+import { checkAsOf, purchaseSpan, type PurchaseSpan } from './asof.ts';
 
 /** Table name → the inputs (as a key string) its current contents were built from. */
 export type Prepared = Map<string, string>;
@@ -31,15 +31,14 @@ export function ensureTable(db: Db, prepared: Prepared | undefined, table: strin
 }
 
 /**
- * The as-of date: the user's (checked), else the default (the day after the latest purchase), which is
- * looked up once per data version.
+ * The as-of date: the user's (checked against the purchases: at least one must lie before it), else the default
+ * (the day after the latest purchase). The purchase span is looked up once per data version.
  */
 export async function asOfDate(db: Db, asOf: string | null | undefined, prepared?: Prepared): Promise<string> {
-  if (asOf) return resolveAsOf(db, asOf);
-  const known = prepared?.get('default_as_of');
-  if (known && known !== BUILDING) return known;
-  prepared?.set('default_as_of', BUILDING);
-  const day = await resolveAsOf(db, null);
-  if (prepared?.get('default_as_of') === BUILDING) prepared.set('default_as_of', day);
-  return day;
+  const known = prepared?.get('purchase_span');
+  if (known && known !== BUILDING) return checkAsOf(asOf, JSON.parse(known) as PurchaseSpan);
+  prepared?.set('purchase_span', BUILDING);
+  const span = await purchaseSpan(db);
+  if (prepared?.get('purchase_span') === BUILDING) prepared.set('purchase_span', JSON.stringify(span));
+  return checkAsOf(asOf, span);
 }

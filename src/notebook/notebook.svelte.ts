@@ -5,7 +5,7 @@ import type { CleaningReport, Mapping, Role, TableReport } from '../ingest/index
 import type { ModelSettings } from '../models/settings.ts';
 import { i18n } from '../i18n/i18n.svelte.ts';
 import { problemOf, type Problem } from '../i18n/problems.ts';
-import { forgetSession, loadSession, saveSession, type SavedSource } from './persist.ts';
+import { SessionStore, type SavedSession, type SavedSource, type WriteOutcome } from './persist.ts';
 
 /** Every kind of cell, in the notebook's default order. */
 export const CELL_KINDS = ['overview', 'rfm', 'abc', 'cohorts', 'lifecycle', 'clv', 'churn', 'basket', 'clusters'] as const;
@@ -68,13 +68,24 @@ class Notebook {
   #files = new Map<string, { file: File; sheet?: string }>();
   /** True while a saved notebook is being reloaded. */
   restoring = $state(false);
+  /** Another tab saved a newer notebook (or started over) since this tab read or saved it: this tab no longer saves. */
+  newerElsewhere = $state(false);
+  /** This tab's view of what the browser keeps. */
+  #store = new SessionStore();
+  /**
+   * Bumped by "Start over": a load, restore or apply begun before it sees the change when it resumes and drops
+   * what it brought, so nothing started earlier comes back afterwards.
+   */
+  #epoch = 0;
 
   /**
    * Load dropped files one by one; a failure is reported and leaves what was loaded intact. `saved`
    * (restoring a session) gives each file its role, sheet and the mapping the user had confirmed.
    */
   async addFiles(files: File[], saved?: SavedSource[]): Promise<void> {
+    const epoch = this.#epoch;
     for (const [k, file] of files.entries()) {
+      if (epoch !== this.#epoch) return;
       const prior = saved?.[k];
       this.progress = { file: file.name, phase: 'read', fraction: 0 };
       try {
@@ -82,18 +93,23 @@ class Notebook {
           file,
           prior ? { role: prior.role, sheet: prior.sheet } : {},
           progressProxy((phase: string, fraction: number) => {
-            this.progress = { file: file.name, phase, fraction };
+            if (epoch === this.#epoch) this.progress = { file: file.name, phase, fraction };
           }),
         );
+        if (epoch !== this.#epoch) {
+          // Started over while this file was read: it is not part of the notebook any more.
+          await engine.remove(view.id);
+          return;
+        }
         this.progress = { file: file.name, phase: 'ingest', fraction: 1 };
         this.#files.set(view.id, { file, sheet: prior?.sheet ?? view.sheet });
         const state: SourceState = { view, mapping: { ...(prior?.mapping ?? view.mapping) }, role: view.role, applied: false };
         this.sources = [...this.sources, state];
         if (prior || view.missing.length === 0) await this.apply(view.id);
       } catch (e) {
-        this.errors = [...this.errors, problemOf(e)];
+        if (epoch === this.#epoch) this.errors = [...this.errors, problemOf(e)];
       } finally {
-        this.progress = null;
+        if (epoch === this.#epoch) this.progress = null;
       }
     }
   }
@@ -150,11 +166,18 @@ class Notebook {
 
   /** Apply the (possibly corrected) mapping of a source. */
   async apply(id: string): Promise<void> {
-    const i = this.sources.findIndex((s) => s.view.id === id);
+    let i = this.sources.findIndex((s) => s.view.id === id);
     if (i < 0) return;
     const s = this.sources[i];
+    const epoch = this.#epoch;
     try {
       const applied = await engine.apply(id, $state.snapshot(s.mapping), $state.snapshot(this.settings.cleaning), s.role);
+      // Removed (or started over) while the mapping applied: the source stays gone.
+      i = this.sources.findIndex((o) => o.view.id === id);
+      if (epoch !== this.#epoch || i < 0) {
+        if (epoch !== this.#epoch) await engine.remove(id);
+        return;
+      }
       this.sources[i] = { ...s, report: applied.report, table: applied.table, defaultAsOf: applied.defaultAsOf, applied: true, error: undefined };
       // An applied orders file replaces the previous one (likewise customers, events): only now, so a
       // file that still needs its mapping leaves the loaded data in place.
@@ -165,7 +188,8 @@ class Notebook {
       if (s.role === 'orders' || s.role === 'baskets') this.dataVersion++;
       this.save();
     } catch (e) {
-      this.sources[i] = { ...s, error: problemOf(e) };
+      i = this.sources.findIndex((o) => o.view.id === id);
+      if (epoch === this.#epoch && i >= 0) this.sources[i] = { ...s, error: problemOf(e) };
     }
   }
 
@@ -175,24 +199,48 @@ class Notebook {
     await engine.remove(id);
     this.dataVersion++;
     if (this.sources.length) this.save();
-    else void forgetSession();
+    else void this.#store.forget().then((outcome) => this.#wrote(outcome));
   }
 
-  /** Remember the applied sources and the document in this browser (not while restoring). */
+  /**
+   * Remember the applied sources and the document in this browser (not while restoring). When another tab has saved
+   * since this one read or saved, nothing is written and `newerElsewhere` says so.
+   */
   save(): void {
     if (this.restoring) return;
+    const sources = this.#savedSources();
+    if (sources.length) void this.#store.save(this.#session(sources)).then((outcome) => this.#wrote(outcome));
+  }
+
+  /** Keep this tab's notebook over the newer one another tab saved (the user chose it). */
+  async keepThisTab(): Promise<void> {
+    const sources = this.#savedSources();
+    const outcome = sources.length ? await this.#store.save(this.#session(sources), true) : await this.#store.clear();
+    if (outcome === 'saved') this.newerElsewhere = false;
+  }
+
+  #savedSources(): SavedSource[] {
     const sources: SavedSource[] = [];
     for (const s of this.sources) {
       const f = this.#files.get(s.view.id);
       if (f && s.applied) sources.push({ file: f.file, sheet: f.sheet, role: s.role, mapping: $state.snapshot(s.mapping) });
     }
-    if (sources.length) void saveSession({ version: 1, savedAt: new Date().toISOString(), sources, doc: this.doc() });
+    return sources;
   }
 
-  /** Reload the notebook saved in this browser, if any. */
+  #session(sources: SavedSource[]): SavedSession {
+    return { version: 1, savedAt: new Date().toISOString(), sources, doc: this.doc() };
+  }
+
+  #wrote(outcome: WriteOutcome): void {
+    if (outcome === 'newer') this.newerElsewhere = true;
+  }
+
+  /** Reload the notebook saved in this browser, if any; "Start over" meanwhile stops it. */
   async restore(): Promise<void> {
-    const session = await loadSession();
-    if (!session) return;
+    const epoch = this.#epoch;
+    const session = await this.#store.load();
+    if (!session || epoch !== this.#epoch) return;
     this.restoring = true;
     try {
       this.settings = session.doc.settings;
@@ -202,13 +250,18 @@ class Notebook {
         session.sources,
       );
     } finally {
-      this.restoring = false;
+      if (epoch === this.#epoch) this.restoring = false;
     }
   }
 
-  /** Forget every source, the saved session and the settings: back to the empty page. */
+  /** Forget every source, the saved session and the settings: back to the empty page, also for a restore under way. */
   async startOver(): Promise<void> {
-    for (const s of this.sources) await engine.remove(s.view.id);
+    this.#epoch++;
+    this.restoring = false;
+    this.progress = null;
+    this.newerElsewhere = false;
+    const cleared = this.#store.clear();
+    const sources = this.sources;
     this.sources = [];
     this.#files.clear();
     this.settings = { asOf: null, rfm: {}, abc: {} };
@@ -216,7 +269,8 @@ class Notebook {
     this.customer = null;
     this.errors = [];
     this.dataVersion++;
-    await forgetSession();
+    for (const s of sources) await engine.remove(s.view.id);
+    await cleared;
   }
 
   /** Open the customer 360 panel on one customer. */

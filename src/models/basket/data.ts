@@ -1,7 +1,7 @@
 // Transactions for market basket analysis, built in SQL from purchases or a basket-per-line file (MODELS.md §1, §7).
 
 import { ident, one, rows, type Db } from '../../db/db.ts';
-import { dateLit } from '../asof.ts';
+import { dateLit, resolveAsOf } from '../asof.ts';
 import type { Transactions } from './transactions.ts';
 
 /** Where the transactions come from: the purchases of the orders data, or the `baskets` table of a basket-per-line file. */
@@ -109,6 +109,8 @@ export async function loadTransactions(db: Db, scope: TransactionScope = {}): Pr
     lines = `SELECT t.tx, b.item FROM baskets b JOIN basket_tx t USING (basket_id)`;
     labels = `SELECT DISTINCT item FROM baskets WHERE item IS NOT NULL AND item <> ''`;
   } else {
+    // A date before the first purchase leaves no transactions: said as every model says it.
+    if (scope.asOf) await resolveAsOf(db, scope.asOf);
     const column = await one<{ n: number }>(db, `SELECT count(${ident(basketBy)})::DOUBLE AS n FROM orders`);
     if (column.n === 0) throw new Error(basketBy === 'category' ? 'the orders have no category column: map one, or basket by product' : 'the orders have no product column: map one to analyse baskets');
     await db.query(`CREATE OR REPLACE TEMP TABLE basket_tx AS
