@@ -158,7 +158,7 @@ class Notebook {
       if (view.missing.length === 0) await this.apply(id);
       // Not applied yet: the saved notebook must not bring the file back under its old role.
       else if (this.sources.some((o) => o.applied)) this.save();
-      else void forgetSession();
+      else void this.#store.forget().then((outcome) => this.#wrote(outcome));
     } catch (e) {
       this.sources[i] = { ...s, error: problemOf(e) };
     }
