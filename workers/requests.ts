@@ -3,9 +3,7 @@
  * kept by model + settings + data version; requests of a lane run one at a time; every change of sources
  * bumps one data version, which drops the results and the state kept for the data before it.
  */
-
-/** Where a model's requests run: `sql` at once, `tables` and `fit` one at a time within their lane. */
-export type Lane = 'sql' | 'tables' | 'fit';
+import type { Lane } from '../src/models/registry.ts';
 
 export class RequestManager {
   #version = 0;
