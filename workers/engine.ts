@@ -195,7 +195,8 @@ export class Engine {
     const applied = (role: Role) => [...this.#sources.values()].some((s) => s.applied && s.role === role);
     return {
       prepared: this.#prepared,
-      sources: { customers: applied('customers'), events: applied('events'), baskets: applied('baskets') },
+      sources: { customers: applied('customers'), events: applied('events') },
+      basketFile: applied('baskets'),
       state: (name, make) => this.#requests.state(name, make),
       onProgress,
       score: this.#score,

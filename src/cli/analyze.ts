@@ -70,7 +70,8 @@ export async function analyze(opts: AnalyzeOptions, db?: Db, models: Registry = 
   const kept = new Map<string, unknown>();
   const ctx: RunContext = {
     prepared,
-    sources: { customers: Boolean(opts.customers), events: Boolean(opts.events), baskets },
+    sources: { customers: Boolean(opts.customers), events: Boolean(opts.events) },
+    basketFile: baskets,
     state: <T>(name: string, make: () => T) => {
       if (!kept.has(name)) kept.set(name, make());
       return kept.get(name) as T;

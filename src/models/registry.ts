@@ -38,8 +38,10 @@ export type SourceTable = 'orders' | 'customers' | 'events' | 'baskets';
 export interface RunContext {
   /** Derived tables shared by the models while the orders stay the same. */
   prepared: Prepared;
-  /** Which optional sources are applied (and whether the transactions are a basket-per-line file). */
-  sources: FunnelSources & { baskets?: boolean };
+  /** Which optional sources are applied. */
+  sources: FunnelSources;
+  /** The transactions are a basket-per-line file (no customers or dates). */
+  basketFile?: boolean;
   /** State a model keeps for the current data (made on first use, forgotten when the sources change). */
   state<T>(name: string, make: () => T): T;
   onProgress?: Progress;
@@ -240,9 +242,9 @@ export const MODELS = {
       return format === 'csv' ? withBom(bytes) : bytes;
     },
     report: (db, settings, ctx) =>
-      ctx.sources.baskets ? basket(db, { ...settings.basket, source: 'baskets' }) : basket(db, { ...settings.basket, source: 'orders', asOf: asOf(settings) }),
+      ctx.basketFile ? basket(db, { ...settings.basket, source: 'baskets' }) : basket(db, { ...settings.basket, source: 'orders', asOf: asOf(settings) }),
     /** Without products there are no baskets: run when asked for, or by default when the orders have products. */
-    runsByDefault: async (db, ctx) => Boolean(ctx.sources.baskets) || hasBasketData(db, 'orders'),
+    runsByDefault: async (db, ctx) => Boolean(ctx.basketFile) || hasBasketData(db, 'orders'),
   }),
   clusters: defineModel({
     settingsKey: 'clusters',
