@@ -5,6 +5,7 @@ import { one, type Db } from '../src/db/db.ts';
 import { openNativeDb } from '../src/db/native.ts';
 import { openNodeDb } from '../src/db/node.ts';
 import type { Role } from '../src/ingest/index.ts';
+import { MODEL_NAMES } from '../src/models/registry.ts';
 import { Engine } from '../workers/engine.ts';
 
 /** A model call as the cells make it: an Engine method and its arguments. */
@@ -32,11 +33,9 @@ export interface EngineRun {
   slowSql?: { ms: number; sql: string; memory?: number; failed?: boolean }[];
 }
 
-/** Model methods the cells call with the notebook's settings, in the notebook's order; those the Engine has. */
+/** The model runs the cells ask for with the notebook's settings, in the notebook's order: one per registered model. */
 export function modelCalls(settings: Record<string, unknown>): ModelCall[] {
-  const candidates = ['overview', 'rfm', 'abc', 'cohorts', 'lifecycle', 'clv', 'churn', 'basket', 'clusters', 'clusterElbow'];
-  const has = new Set(Object.getOwnPropertyNames(Engine.prototype));
-  return candidates.filter((m) => has.has(m)).map((m) => ({ name: m, method: m, args: [settings] }));
+  return MODEL_NAMES.map((name) => ({ name, method: 'run', args: [name, settings] }));
 }
 
 /** Load and apply `file` through the Engine on a Node DuckDB, then call each model twice; times in ms. */

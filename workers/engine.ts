@@ -2,19 +2,26 @@
 import { rows, type Db } from '../src/db/db.ts';
 import { warmUp } from '../src/ingest/warmup.ts';
 import { applyMapping, forRole, InputError, loadFile, readSource, type Applied, type CleaningSettings, type LoadedSource, type Mapping, type Role, type SourceNote } from '../src/ingest/index.ts';
-import { abc, abcCustomers, abcExportSql, type AbcClass } from '../src/models/abc.ts';
-import { clusterCustomers, clusterElbow, clusterListSql, clusters, clusterSample } from '../src/models/clusters.ts';
-import { cohorts } from '../src/models/cohorts.ts';
 import { customer360, searchCustomers } from '../src/models/customer360.ts';
-import type { FunnelSources } from '../src/models/funnel.ts';
-import { lifecycle, lifecycleCustomers, lifecycleListSql, type Stage } from '../src/models/lifecycle.ts';
-import { overview } from '../src/models/overview.ts';
 import { asOfDate, type Prepared } from '../src/models/prepared.ts';
-import { rfm, rfmCustomers } from '../src/models/rfm.ts';
+import {
+  cellKinds,
+  customerSections,
+  MODELS,
+  resultKey,
+  type ExportOptions,
+  type ListOptions,
+  type ListPage,
+  type ModelName,
+  type ModelResult,
+  type Registry,
+  type RunContext,
+  type RunOptions,
+} from '../src/models/registry.ts';
 import type { ModelSettings } from '../src/models/settings.ts';
 import type { CompareRunner, ScoreRunner } from '../src/models/clv/pipeline.ts';
-import { BasketSession, type RuleRef } from './basket.ts';
-import { ClvSession } from './clv.ts';
+import { clvKey, compareClv } from '../src/models/clv/runs.ts';
+import { RequestManager } from './requests.ts';
 
 /** What the notebook shows of a loaded source. */
 export interface SourceView {
@@ -66,16 +73,16 @@ export async function readBytes(file: FileLike, onProgress?: Progress): Promise<
 
 export class Engine {
   #db: Db;
+  #models: Registry;
   /** Loaded sources with the file they came from: applying drops the raw table, so another mapping reads the file again. */
-  #sources = new Map<string, LoadedSource & { bytes: number; file: FileLike }>();
+  #sources = new Map<string, LoadedSource & { bytes: number; file: FileLike; applied?: boolean }>();
   #next = 0;
-  #basket: BasketSession;
-  #clv: ClvSession;
-  /** Derived tables the models share (customer days and summary, cohort and lifecycle tables), valid until a source is applied or removed. */
+  /** Derived tables the models share (customer days and summary, cohort and lifecycle tables), valid until the orders change. */
   #prepared: Prepared = new Map();
-  #lifecycleQueue: Promise<unknown> = Promise.resolve();
-  /** Each model's last result with the arguments it answered, so that asking again costs nothing; forgotten when a source changes. */
-  #results = new Map<string, { key: string; value: Promise<unknown> }>();
+  /** What is cached, queued or stale: results by model + settings + data version, lanes, and the models' kept state. */
+  #requests = new RequestManager();
+  #score: ScoreRunner | undefined;
+  #compare: CompareRunner | undefined;
 
   /** The warm-up started with the engine (see src/ingest/warmup.ts); a file to load stops it. */
   #warming: Promise<void> = Promise.resolve();
@@ -85,17 +92,24 @@ export class Engine {
    * `warmUp`: read and clean a small generated file first, so that the user's first file runs on compiled code.
    * `scoreClv`, `compareClv`: where the CLV fits of the chosen model and of the rest of the model comparison run
    * (default: in this thread; the browser's worker gives each a worker of its own).
+   * `models`: the models it runs (default: every registered one).
    */
-  constructor(db: Db, opts: { warmUp?: boolean; scoreClv?: ScoreRunner; compareClv?: CompareRunner } = {}) {
+  constructor(db: Db, opts: { warmUp?: boolean; scoreClv?: ScoreRunner; compareClv?: CompareRunner; models?: Registry } = {}) {
     this.#db = db;
+    this.#models = opts.models ?? MODELS;
     if (opts.warmUp) this.#warming = warmUp(db, () => this.#stopWarming);
-    this.#basket = new BasketSession(db);
-    this.#clv = new ClvSession(db, this.#prepared, opts.scoreClv, opts.compareClv);
+    this.#score = opts.scoreClv;
+    this.#compare = opts.compareClv;
   }
 
   /** Resolves when the warm-up has ended, run to its end or stopped by a file. */
   warmedUp(): Promise<void> {
     return this.#warming;
+  }
+
+  /** The data version: bumped by every source applied or removed. */
+  get dataVersion(): number {
+    return this.#requests.version;
   }
 
   /** Read a file, guess what it is and how its columns map; nothing canonical changes yet. */
@@ -124,13 +138,11 @@ export class Engine {
     const source = this.#source(id);
     const target = { ...source, ...(role ? { role } : {}), raw: await this.#rawOf(source) };
     const applied = await applyMapping(this.#db, target, mapping, cleaning, { release: true });
-    this.#basket.invalidate();
-    this.#clv.invalidate();
-    this.#results.clear();
+    this.#requests.bump();
     // New events only change the funnel's event table; new orders change everything derived.
     if (target.role === 'events') this.#prepared.delete('event_firsts');
     else if (target.role !== 'customers') this.#prepared.clear();
-    this.#sources.set(id, { ...target, mapping });
+    this.#sources.set(id, { ...target, mapping, applied: true });
     if (target.role !== 'orders') return applied;
     return { ...applied, defaultAsOf: await asOfDate(this.#db, null, this.#prepared).catch(() => undefined) };
   }
@@ -139,61 +151,42 @@ export class Engine {
   async remove(id: string): Promise<void> {
     this.#sources.delete(id);
     this.#prepared.clear();
-    this.#results.clear();
-    this.#clv.invalidate();
+    this.#requests.bump();
     await this.#db.query(`DROP TABLE IF EXISTS raw_${id}`);
   }
 
-  overview(settings: ModelSettings) {
-    return this.#remember('overview', [settings.asOf], () => overview(this.#db, { asOf: settings.asOf }, this.#prepared));
+  /**
+   * Model `name`'s result under the notebook's settings: the kept one when nothing it depends on changed, else a
+   * run in the model's lane. `options`: the model's own (the lifecycle cell's first list page).
+   */
+  run<N extends ModelName>(name: N, settings: ModelSettings, options?: RunOptions<N>, onProgress?: Progress): Promise<ModelResult<N>> {
+    const model = this.#model(name);
+    const key = [resultKey(model, settings), options ?? null];
+    return this.#requests.result(name, key, model.lane, () => model.run(this.#db, settings, this.#context(onProgress), options));
   }
 
-  rfm(settings: ModelSettings) {
-    return this.#remember('rfm', [settings.asOf, settings.rfm], () => rfm(this.#db, { ...settings.rfm, asOf: settings.asOf }, this.#prepared));
+  /** A page of model `name`'s customer list, from the tables of its last run (in the model's lane). */
+  list<N extends ModelName>(name: N, opts: ListOptions<N>): Promise<ListPage<N>> {
+    const model = this.#model(name);
+    if (!model.list) throw new Error(`the ${name} model has no customer list`);
+    return this.#requests.inLane(model.lane, () => model.list!(this.#db, opts));
   }
 
-  rfmCustomers(opts: Parameters<typeof rfmCustomers>[1]) {
-    return rfmCustomers(this.#db, opts);
+  /** Model `name`'s customer list as file bytes: CSV (UTF-8 with BOM, so Excel opens Chinese correctly) or XLSX. */
+  export<N extends ModelName>(name: N, opts: ExportOptions<N>): Promise<Uint8Array> {
+    const model = this.#model(name);
+    if (!model.export) throw new Error(`the ${name} model has no export`);
+    return this.#requests.inLane(model.lane, () => model.export!(this.#db, opts));
   }
 
-  abc(settings: ModelSettings) {
-    return this.#remember('abc', [settings.asOf, settings.abc], () => abc(this.#db, { ...settings.abc, asOf: settings.asOf }, this.#prepared));
-  }
-
-  abcCustomers(opts: Parameters<typeof abcCustomers>[1]) {
-    return abcCustomers(this.#db, opts);
-  }
-
-  /** CSV bytes (UTF-8 with BOM) of one ABC class's customers, or of all of them. */
-  async exportAbc(cls: AbcClass | null): Promise<Uint8Array> {
-    return withBom(await this.#db.exportCsv(abcExportSql(cls ?? undefined)));
-  }
-
-  /** k-means clusters with their profiles and a scatter sample; writes tables `clusters` and `cluster_profiles`. */
-  clusters(settings: ModelSettings) {
-    return this.#remember('clusters', [settings.asOf, settings.clusters?.k], async () => {
-      const result = await clusters(this.#db, { ...settings.clusters, asOf: settings.asOf }, this.#prepared);
-      return { ...result, sample: await clusterSample(this.#db) };
-    });
-  }
-
-  /** Inertia by k for the elbow chart (independent of the chosen k, so a cell asks only when the data changes). */
-  clusterElbow(settings: ModelSettings) {
-    return this.#remember('clusterElbow', [settings.asOf], () => clusterElbow(this.#db, { asOf: settings.asOf }, this.#prepared));
-  }
-
-  clusterCustomers(opts: Parameters<typeof clusterCustomers>[1]) {
-    return clusterCustomers(this.#db, opts);
-  }
-
-  /** CSV bytes (UTF-8 with BOM) of one cluster's members, or of all customers with their cluster. */
-  async exportCluster(cluster: number | null): Promise<Uint8Array> {
-    return withBom(await this.#db.exportCsv(clusterListSql(cluster ?? undefined)));
+  /** The notebook's cell kinds: one per model it runs, in the registry's order. */
+  cellKinds(): string[] {
+    return cellKinds(this.#models);
   }
 
   /** Everything known about one customer; model tables not built yet are left out. */
   customer360(id: string, asOf?: string | null) {
-    return customer360(this.#db, id, { asOf });
+    return customer360(this.#db, id, customerSections(this.#models), { asOf });
   }
 
   /** Customers whose id or name contains the query. */
@@ -201,118 +194,40 @@ export class Engine {
     return searchCustomers(this.#db, query, limit);
   }
 
-  /** Retention by acquisition cohort (unit from the settings). */
-  cohorts(settings: ModelSettings) {
-    return this.#remember('cohorts', [settings.asOf, settings.cohorts], () =>
-      this.#oneAtATime(() => cohorts(this.#db, { ...settings.cohorts, asOf: settings.asOf }, this.#prepared)),
-    );
-  }
-
   /**
-   * Lifecycle stages, month by month, transitions, reactivations and the funnel from the loaded sources,
-   * with the first page of a customer list (by default the cell's first page, 50 most valuable) so that the
-   * cell draws in one round trip.
+   * The CLV answer with the whole model comparison, once the models the clv run left pending are fitted (null: the
+   * last answer was for other settings or data). Waits in the clv lane for the run under way; the fits run outside it.
    */
-  lifecycle(settings: ModelSettings, sources: FunnelSources, list: Parameters<typeof lifecycleCustomers>[1] = { limit: 50 }) {
-    return this.#remember('lifecycle', [settings.asOf, settings.lifecycle, sources, list], () =>
-      this.#oneAtATime(async () => {
-        const result = await lifecycle(this.#db, { ...settings.lifecycle, asOf: settings.asOf }, { prepared: this.#prepared, sources });
-        return { ...result, list: await lifecycleCustomers(this.#db, list) };
-      }),
-    );
-  }
-
-  lifecycleCustomers(opts: Parameters<typeof lifecycleCustomers>[1]) {
-    return this.#oneAtATime(() => lifecycleCustomers(this.#db, opts));
-  }
-
-  /** CSV bytes (UTF-8 with BOM) of one lifecycle stage's customers, the slipping ones, or all. */
-  exportLifecycle(opts: { stage?: Stage; slipping?: boolean }): Promise<Uint8Array> {
-    return this.#oneAtATime(async () => withBom(await this.#db.exportCsv(lifecycleListSql(opts))));
-  }
-
-  /** Cohorts and lifecycle share derived tables (and the `lifecycle` table a list reads): one call at a time. */
-  #oneAtATime<T>(run: () => Promise<T>): Promise<T> {
-    const next = this.#lifecycleQueue.then(run, run);
-    this.#lifecycleQueue = next.catch(() => undefined);
-    return next;
-  }
-
-  /**
-   * The model's last result when `args` are the ones it was computed for (its tables then still hold that
-   * result too), else a new run that becomes the last. A failed run is not kept.
-   */
-  #remember<T>(model: string, args: unknown[], run: () => Promise<T>): Promise<T> {
-    const key = JSON.stringify(args);
-    const last = this.#results.get(model);
-    if (last?.key === key) return last.value as Promise<T>;
-    const value = run();
-    this.#results.set(model, { key, value });
-    value.catch(() => {
-      if (this.#results.get(model)?.value === value) this.#results.delete(model);
-    });
-    return value;
-  }
-
-  /** CSV bytes (UTF-8 with BOM, so Excel opens Chinese correctly) of an RFM segment's customers. */
-  async exportSegment(scheme: 'cn' | 'en', segment: string | null): Promise<Uint8Array> {
-    const where = segment === null ? '' : `WHERE segment_${scheme} = '${segment.replaceAll("'", "''")}'`;
-    const csv = await this.#db.exportCsv(
-      `SELECT customer_id, recency_days, frequency, round(monetary, 2) AS monetary, r, f, m, segment_cn, segment_en
-       FROM rfm ${where} ORDER BY monetary DESC, customer_id`,
-    );
-    return withBom(csv);
-  }
-
-  /** Basket rules (top 10,000 by lift), co-occurrence of the top items and timings; transactions are kept between calls. */
-  basket(settings: ModelSettings) {
-    return this.#remember('basket', [settings.asOf, settings.basket], () => this.#basket.run(settings));
-  }
-
-  /** A page of the cross-sell list of rule X → Y: customers who bought X but never Y, by value. */
-  basketCrossSell(settings: ModelSettings, rule: RuleRef, page: { limit?: number; offset?: number }) {
-    return this.#basket.crossSell(settings, rule, page);
-  }
-
-  /** The whole cross-sell list of a rule: CSV (UTF-8 with BOM) or XLSX bytes. */
-  async exportCrossSell(settings: ModelSettings, rule: RuleRef, format: 'csv' | 'xlsx'): Promise<Uint8Array> {
-    const bytes = await this.#basket.exportCrossSell(settings, rule, format);
-    return format === 'csv' ? withBom(bytes) : bytes;
-  }
-
-  /** Predictive CLV under the notebook's settings, fitted here with progress by phase; writes `clv_customers`. */
-  clv(settings: ModelSettings, onProgress?: Progress) {
-    return this.#clv.clv(settings, onProgress);
-  }
-
-  /** The CLV answer with the whole model comparison, once the models `clv` left pending are fitted (null: superseded). */
-  clvCompare(settings: ModelSettings) {
-    return this.#clv.compare(settings);
-  }
-
-  /** A page of the CLV customers, highest CLV first. */
-  clvCustomers(opts: { limit?: number; offset?: number }) {
-    return this.#clv.customers(opts);
-  }
-
-  /** The churn warning list at the as-of date (P(alive) < threshold or slipping), ranked by value at risk. */
-  churn(settings: ModelSettings, onProgress?: Progress) {
-    return this.#remember('churn', [settings.asOf, settings.clv, settings.churn], () => this.#clv.churn(settings, onProgress));
-  }
-
-  churnCustomers(opts: { limit?: number; offset?: number }) {
-    return this.#clv.churnCustomers(opts);
-  }
-
-  /** The churn list as CSV (UTF-8 with BOM) or XLSX bytes. */
-  async exportChurn(format: 'csv' | 'xlsx', locale: 'zh' | 'en'): Promise<Uint8Array> {
-    const bytes = await this.#clv.exportChurn(format, locale);
-    return format === 'csv' ? withBom(bytes) : bytes;
+  async clvCompare(settings: ModelSettings) {
+    const model = this.#model('clv');
+    const ctx = this.#context();
+    const key = await this.#requests.inLane(model.lane, () => clvKey(this.#db, settings, ctx));
+    // Once filled in, the answer with the whole comparison is the one kept for these settings.
+    return compareClv(key, ctx, (earlier, whole) => this.#requests.replace('clv', earlier, whole));
   }
 
   /** Run read-only SQL for the notebook's own queries (small results only). */
   query(sql: string) {
     return rows(this.#db, sql);
+  }
+
+  #model(name: string) {
+    const model = this.#models[name];
+    if (!model) throw new Error(`unknown model ${name} (models: ${Object.keys(this.#models).join(', ')})`);
+    return model;
+  }
+
+  #context(onProgress?: Progress): RunContext {
+    const applied = (role: Role) => [...this.#sources.values()].some((s) => s.applied && s.role === role);
+    return {
+      prepared: this.#prepared,
+      sources: { customers: applied('customers'), events: applied('events') },
+      basketFile: applied('baskets'),
+      state: (name, make) => this.#requests.state(name, make),
+      onProgress,
+      score: this.#score,
+      compare: this.#compare,
+    };
   }
 
   /**
@@ -352,12 +267,4 @@ export class Engine {
       notes: s.raw.notes,
     };
   }
-}
-
-/** Prefix UTF-8 bytes with a byte-order mark. */
-export function withBom(bytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(bytes.length + 3);
-  out.set([0xef, 0xbb, 0xbf]);
-  out.set(bytes, 3);
-  return out;
 }

@@ -8,6 +8,8 @@ import { blockingDb, type BlockingBindings } from '../src/db/blocking.ts';
 import { setParquetWasmUrl } from '../src/ingest/decoders.ts';
 import { carryInputErrors } from '../src/ingest/errors.ts';
 import { carryModelDataErrors } from '../src/models/data-error.ts';
+import { cellKinds, MODELS, type ExportOptions, type ListOptions, type ModelName, type RunOptions } from '../src/models/registry.ts';
+import type { ModelSettings } from '../src/models/settings.ts';
 import { Engine, type Progress, type FileLike } from './engine.ts';
 import { workerCompareRunner, workerScoreRunner } from './fit-client.ts';
 
@@ -28,8 +30,12 @@ const engine: Promise<{ engine: Engine; version: string; ms: number }> = (async 
   return { engine: new Engine(db, { warmUp: true, scoreClv: workerScoreRunner(), compareClv: workerCompareRunner() }), version, ms: performance.now() - started };
 })();
 
-/** Every engine method, awaited behind DuckDB's start; errors cross as messages (input errors with their code and params). */
+/** The engine's methods (one generic run, list and export for every model), awaited behind DuckDB's start; errors cross as messages (input errors with their code and params). */
 const api = {
+  /** The notebook's cell kinds, from the registry (answers before DuckDB is up). */
+  cellKinds() {
+    return cellKinds(MODELS);
+  },
   async ready() {
     const { version, ms } = await engine;
     return { version, ms };
@@ -46,36 +52,14 @@ const api = {
   async remove(id: string) {
     return (await engine).engine.remove(id);
   },
-  async overview(...args: Parameters<Engine['overview']>) {
-    return (await engine).engine.overview(...args);
+  async run<N extends ModelName>(name: N, settings: ModelSettings, options?: RunOptions<N>, onProgress?: Progress) {
+    return (await engine).engine.run(name, settings, options, onProgress);
   },
-  async rfm(...args: Parameters<Engine['rfm']>) {
-    return (await engine).engine.rfm(...args);
+  async list<N extends ModelName>(name: N, opts: ListOptions<N>) {
+    return (await engine).engine.list(name, opts);
   },
-  async rfmCustomers(...args: Parameters<Engine['rfmCustomers']>) {
-    return (await engine).engine.rfmCustomers(...args);
-  },
-  async abc(...args: Parameters<Engine['abc']>) {
-    return (await engine).engine.abc(...args);
-  },
-  async abcCustomers(...args: Parameters<Engine['abcCustomers']>) {
-    return (await engine).engine.abcCustomers(...args);
-  },
-  async exportAbc(...args: Parameters<Engine['exportAbc']>) {
-    const bytes = await (await engine).engine.exportAbc(...args);
-    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
-  },
-  async clusters(...args: Parameters<Engine['clusters']>) {
-    return (await engine).engine.clusters(...args);
-  },
-  async clusterElbow(...args: Parameters<Engine['clusterElbow']>) {
-    return (await engine).engine.clusterElbow(...args);
-  },
-  async clusterCustomers(...args: Parameters<Engine['clusterCustomers']>) {
-    return (await engine).engine.clusterCustomers(...args);
-  },
-  async exportCluster(...args: Parameters<Engine['exportCluster']>) {
-    const bytes = await (await engine).engine.exportCluster(...args);
+  async export<N extends ModelName>(name: N, opts: ExportOptions<N>) {
+    const bytes = await (await engine).engine.export(name, opts);
     return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
   },
   async customer360(...args: Parameters<Engine['customer360']>) {
@@ -84,51 +68,9 @@ const api = {
   async searchCustomers(...args: Parameters<Engine['searchCustomers']>) {
     return (await engine).engine.searchCustomers(...args);
   },
-  async basket(...args: Parameters<Engine['basket']>) {
-    return (await engine).engine.basket(...args);
-  },
-  async basketCrossSell(...args: Parameters<Engine['basketCrossSell']>) {
-    return (await engine).engine.basketCrossSell(...args);
-  },
-  async exportCrossSell(...args: Parameters<Engine['exportCrossSell']>) {
-    const bytes = await (await engine).engine.exportCrossSell(...args);
-    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
-  },
-  async cohorts(...args: Parameters<Engine['cohorts']>) {
-    return (await engine).engine.cohorts(...args);
-  },
-  async lifecycle(...args: Parameters<Engine['lifecycle']>) {
-    return (await engine).engine.lifecycle(...args);
-  },
-  async lifecycleCustomers(...args: Parameters<Engine['lifecycleCustomers']>) {
-    return (await engine).engine.lifecycleCustomers(...args);
-  },
-  async exportLifecycle(...args: Parameters<Engine['exportLifecycle']>) {
-    const bytes = await (await engine).engine.exportLifecycle(...args);
-    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
-  },
-  async exportSegment(...args: Parameters<Engine['exportSegment']>) {
-    const bytes = await (await engine).engine.exportSegment(...args);
-    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
-  },
-  async clv(settings: Parameters<Engine['clv']>[0], onProgress?: Progress) {
-    return (await engine).engine.clv(settings, onProgress);
-  },
-  async clvCompare(settings: Parameters<Engine['clvCompare']>[0]) {
+  /** The CLV answer with the whole model comparison, once the models the clv run left pending are fitted (null: superseded). */
+  async clvCompare(settings: ModelSettings) {
     return (await engine).engine.clvCompare(settings);
-  },
-  async clvCustomers(...args: Parameters<Engine['clvCustomers']>) {
-    return (await engine).engine.clvCustomers(...args);
-  },
-  async churn(settings: Parameters<Engine['churn']>[0], onProgress?: Progress) {
-    return (await engine).engine.churn(settings, onProgress);
-  },
-  async churnCustomers(...args: Parameters<Engine['churnCustomers']>) {
-    return (await engine).engine.churnCustomers(...args);
-  },
-  async exportChurn(...args: Parameters<Engine['exportChurn']>) {
-    const bytes = await (await engine).engine.exportChurn(...args);
-    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
   },
 };
 

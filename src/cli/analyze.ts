@@ -2,24 +2,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { rows, type Db } from '../db/db.ts';
+import type { Db } from '../db/db.ts';
 import { openNodeDb } from '../db/node.ts';
 import { applyMapping, loadFile, mappingNotes, type Mapping } from '../ingest/index.ts';
 import { en } from '../i18n/en.ts';
 import { mappingNoteText } from '../ingest/notes.ts';
-import { abc, abcCustomers } from '../models/abc.ts';
-import { hasBasketData } from '../models/basket/data.ts';
-import { basket } from '../models/basket/model.ts';
-import { clusterElbow, clusters } from '../models/clusters.ts';
-import { clv } from '../models/clv/model.ts';
 import { ClvInputError } from '../models/clv/summary.ts';
 import { ModelDataError } from '../models/data-error.ts';
-import { cohorts } from '../models/cohorts.ts';
-import { lifecycle, lifecycleCustomers } from '../models/lifecycle.ts';
-import { overview } from '../models/overview.ts';
 import type { Prepared } from '../models/prepared.ts';
-import { rfm, rfmCustomers } from '../models/rfm.ts';
-import { AVAILABLE_MODELS, MODEL_NAMES, type ModelName, type ModelSettings } from '../models/settings.ts';
+import { MODEL_NAMES, MODELS, type ModelName, type Registry, type RunContext } from '../models/registry.ts';
+import type { ModelSettings } from '../models/settings.ts';
 import { withBasketFlags } from './basket-flags.ts';
 
 const USAGE = `usage: npm run --silent analyze -- --orders FILE [--customers FILE] [--events FILE]
@@ -33,7 +25,8 @@ export interface AnalyzeOptions {
   customers?: string;
   events?: string;
   asOf?: string;
-  models?: ModelName[];
+  /** Which models (default: every registered one, basket only when the orders have products). */
+  models?: (ModelName | string)[];
   mapping?: Mapping;
   settings?: ModelSettings;
   shape?: 'orders' | 'baskets';
@@ -42,14 +35,22 @@ export interface AnalyzeOptions {
   timeUnit?: 'week' | 'day';
 }
 
-/** Run the models on files and return the result document (used by the command and the tests). */
-export async function analyze(opts: AnalyzeOptions, db?: Db): Promise<Record<string, unknown>> {
+/**
+ * Run the models on files and return the result document (used by the command and the tests): one section per
+ * model of `models` (default: the registry), in the registry's order, each the model's own `report`.
+ */
+export async function analyze(opts: AnalyzeOptions, db?: Db, models: Registry = MODELS): Promise<Record<string, unknown>> {
+  const names = Object.keys(models);
+  const unknown = opts.models?.filter((m) => !names.includes(m));
+  if (unknown?.length) throw new Error(`unknown model ${unknown.join(', ')} (models: ${names.join(', ')})`);
+  const wanted = names.filter((m) => !opts.models || opts.models.includes(m));
   db ??= await openNodeDb();
-  const models = opts.models ?? [...AVAILABLE_MODELS];
-  const missing = models.filter((m) => !AVAILABLE_MODELS.includes(m));
-  if (missing.length) throw new Error(`model ${missing.join(', ')} is not available yet (available: ${AVAILABLE_MODELS.join(', ')})`);
-  const settings = opts.settings ?? {};
-  const asOf = opts.asOf ?? settings.asOf ?? null;
+  const given = opts.settings ?? {};
+  const asOf = opts.asOf ?? given.asOf ?? null;
+  const clv = { ...given.clv };
+  if (opts.calibrationEnd) clv.calibrationEnd = opts.calibrationEnd;
+  if (opts.timeUnit) clv.timeUnit = opts.timeUnit;
+  const settings: ModelSettings = { ...given, asOf, clv };
   const out: Record<string, unknown> = {};
 
   // `--orders` says what the file is: it is mapped as orders (a basket-per-line file as baskets), never re-guessed as
@@ -68,56 +69,39 @@ export async function analyze(opts: AnalyzeOptions, db?: Db): Promise<Record<str
     // What the file gave and what was left out (blank ids, unreadable times), like the orders cleaning report.
     out[`cleaning_${role}`] = (await applyMapping(db, src, src.mapping, settings.cleaning)).table;
   }
-  if (orders.role === 'baskets') {
-    const wantsCustomers = models.filter((m) => m !== 'basket');
-    if (wantsCustomers.length && opts.models) throw new Error(`${orders.raw.file} holds baskets only (no customers or dates): only the basket model applies`);
-    if (models.includes('basket')) out.basket = await basket(db, { ...settings.basket, source: 'baskets' });
-    return out;
-  }
-
-  // The customer days and summary the models share are built once for the whole run.
+  const baskets = orders.role === 'baskets';
+  // The customer days and summary the models share are built once for the whole run, and so is what they keep.
   const prepared: Prepared = new Map();
-  // Each model in its own section: one that cannot run on these data (an as-of date before the first purchase, too
-  // few customers to cluster, no repeat buyer for CLV) is noted there as { error } and the others still run; a fault
-  // or a bad setting still stops the run.
-  const section = async (model: ModelName, run: () => Promise<unknown>): Promise<void> => {
-    if (!models.includes(model)) return;
+  const kept = new Map<string, unknown>();
+  const ctx: RunContext = {
+    prepared,
+    sources: { customers: Boolean(opts.customers), events: Boolean(opts.events) },
+    basketFile: baskets,
+    state: <T>(name: string, make: () => T) => {
+      if (!kept.has(name)) kept.set(name, make());
+      return kept.get(name) as T;
+    },
+  };
+  let run = wanted;
+  if (baskets) {
+    // A basket-per-line file has no customers or dates: only the models that read baskets apply.
+    run = wanted.filter((m) => models[m].reads.includes('baskets'));
+    const others = wanted.filter((m) => !run.includes(m));
+    if (others.length && opts.models) throw new Error(`${orders.raw.file} holds baskets only (no customers or dates): only the ${run.join(', ') || 'basket'} model applies`);
+  }
+  for (const name of run) {
+    const model = models[name];
+    if (!opts.models && model.runsByDefault && !(await model.runsByDefault(db, ctx))) continue;
+    // Each model in its own section: one that cannot run on these data (an as-of date before the first purchase, too
+    // few customers to cluster, no repeat buyer for CLV) is noted there as { error } and the others still run; a
+    // fault or a bad setting still stops the run.
     try {
-      out[model] = await run();
+      out[name] = await model.report(db, settings, ctx);
     } catch (e) {
       if (!(e instanceof ModelDataError || e instanceof ClvInputError)) throw e;
-      out[model] = { error: e.message };
+      out[name] = { error: e.message };
     }
-  };
-  await section('overview', () => overview(db, { asOf }, prepared));
-  await section('rfm', async () => {
-    const summary = await rfm(db, { ...settings.rfm, asOf }, prepared);
-    return { ...summary, customers: await rfmCustomers(db, { order: 'id' }) };
-  });
-  await section('abc', async () => {
-    const summary = await abc(db, { ...settings.abc, asOf }, prepared);
-    const customers = (await abcCustomers(db)).map(({ customer_id, class: cls }) => ({ customer_id, class: cls }));
-    return { ...summary, customers };
-  });
-  await section('cohorts', () => cohorts(db, { ...settings.cohorts, asOf }, prepared));
-  await section('lifecycle', async () => {
-    const summary = await lifecycle(db, { ...settings.lifecycle, asOf }, { prepared, sources: { customers: Boolean(opts.customers), events: Boolean(opts.events) } });
-    const customers = (await lifecycleCustomers(db, { order: 'id' })).map(({ customer_id, stage, slipping }) => ({ customer_id, stage, slipping }));
-    return { ...summary, customers };
-  });
-  await section('clusters', async () => {
-    const result = await clusters(db, { ...settings.clusters, asOf }, prepared);
-    const customers = await rows<{ customer_id: string; cluster: number }>(db, 'SELECT customer_id, cluster FROM clusters ORDER BY customer_id');
-    return { ...result, customers, elbow: (await clusterElbow(db, { asOf }, prepared)).points };
-  });
-  await section('clv', () => {
-    const clvSettings = { ...settings.clv, asOf };
-    if (opts.calibrationEnd) clvSettings.calibrationEnd = opts.calibrationEnd;
-    if (opts.timeUnit) clvSettings.timeUnit = opts.timeUnit;
-    return clv(db, clvSettings, prepared);
-  });
-  // Asked for, or by default when the orders have products.
-  if (opts.models || (await hasBasketData(db, 'orders'))) await section('basket', () => basket(db, { ...settings.basket, source: 'orders', asOf }));
+  }
   return out;
 }
 
@@ -160,8 +144,6 @@ async function main(argv: string[]): Promise<void> {
   }
   if (!values.orders) throw new Error('--orders FILE is required\n' + USAGE);
   const models = values.models?.split(',').map((m) => m.trim()).filter(Boolean);
-  const unknown = models?.filter((m) => !(MODEL_NAMES as readonly string[]).includes(m));
-  if (unknown?.length) throw new Error(`unknown model ${unknown.join(', ')} (models: ${MODEL_NAMES.join(', ')})`);
   if (values.shape && values.shape !== 'orders' && values.shape !== 'baskets') throw new Error('--shape is orders or baskets');
   if (values.engine && values.engine !== 'wasm' && values.engine !== 'native') throw new Error('--engine is wasm or native');
   if (values['time-unit'] && values['time-unit'] !== 'week' && values['time-unit'] !== 'day') throw new Error('--time-unit is week or day');
@@ -172,7 +154,7 @@ async function main(argv: string[]): Promise<void> {
     customers: values.customers,
     events: values.events,
     asOf: values['as-of'],
-    models: models as ModelName[] | undefined,
+    models,
     mapping: readJson<Mapping>(values.mapping, 'mapping'),
     settings: withBasketFlags(readJson<ModelSettings>(values.settings, 'settings'), values),
     shape: values.shape as AnalyzeOptions['shape'],

@@ -27,6 +27,14 @@ export function lit(value: string): string {
   return "'" + value.replaceAll("'", "''") + "'";
 }
 
+/** Prefix UTF-8 bytes with a byte-order mark (so that Excel reads a CSV's Chinese correctly). */
+export function withBom(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length + 3);
+  out.set([0xef, 0xbb, 0xbf]);
+  out.set(bytes, 3);
+  return out;
+}
+
 /** Run a query and return its rows as plain objects (BIGINT already cast to number by the Db). */
 export async function rows<T = Record<string, unknown>>(db: Db, sql: string): Promise<T[]> {
   const table = await db.query(sql);

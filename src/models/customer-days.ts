@@ -8,20 +8,17 @@ import { one, type Db } from '../db/db.ts';
 import { dateLit } from './asof.ts';
 import { ensureBuilt, type Prepared } from './prepared.ts';
 
-let builds = 0;
-
 /**
  * Build (unless current) `customer_keys` (cid, customer_id, first_day: the day of the first purchase ever;
  * cid numbers the customers in customer_id order) and `customer_days` (cid, first_day, order_day, net: the
  * exact sum of the day's purchases, revenue: the same as DOUBLE, purchases, prev_day: the customer's
  * previous purchase day, next_day: the next one). Days are calendar days of purchases (MODELS.md §1).
- * Returns a version that tables derived from them put in their keys, so that they are rebuilt whenever
- * these are.
+ * Returns the name that tables derived from them put in their keys (the engine clears `prepared`, and the
+ * request manager what it keeps, whenever the orders change, so one name is enough).
  */
 export async function ensureCustomerDays(db: Db, prepared?: Prepared): Promise<string> {
-  const current = prepared?.get('customer_days');
-  if (current?.startsWith('days')) return current;
-  const version = `days${++builds}`;
+  const version = 'days';
+  if (prepared?.get('customer_days') === version) return version;
   // The text ids are grouped once, by (customer, day); keys and days come from that smaller table. The
   // neighbours are read along one sort by (cid, day) with a check that they belong to the same customer,
   // which is cheaper than partitioning the window by customer.

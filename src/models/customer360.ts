@@ -1,7 +1,7 @@
 /**
  * Customer 360: everything the notebook knows about one customer, read from the canonical tables and
- * from whatever model tables exist (rfm, lifecycle, abc, clusters, clv_customers): a model whose table
- * is not there yet is left out, not shown as empty.
+ * from whatever model tables exist (each model's section is declared in the registry): a model whose
+ * table is not there yet is left out, not shown as empty.
  */
 import { ident, lit, rows, type Db } from '../db/db.ts';
 import { resolveAsOf } from './asof.ts';
@@ -62,15 +62,16 @@ export interface CustomerMatch {
 export const ORDER_LIMIT = 1000;
 export const EVENT_LIMIT = 500;
 
-/** The optional sections: table → the columns read from it (those the table lacks are read as NULL). */
-const SECTIONS = {
-  customers: ['name', 'phone', 'email', 'region', 'channel', 'first_seen'],
-  rfm: ['recency_days', 'frequency', 'monetary', 'r', 'f', 'm', 'segment_cn', 'segment_en'],
-  lifecycle: ['stage', 'slipping'],
-  abc: ['class', 'rank', 'cum_share', 'monetary'],
-  clusters: ['cluster'],
-  clv_customers: ['p_alive', 'expected_purchases', 'expected_spend', 'clv'],
-} as const;
+/** A model's section: the customer's row of `table` under `key` (columns the table lacks read as NULL). */
+export interface CustomerSection {
+  key: string;
+  table: string;
+  columns: readonly string[];
+  /** Columns looked up in another table by a shared column (NULL while that table does not exist). */
+  names?: { table: string; using: string; columns: readonly string[] };
+}
+
+const PROFILE = ['name', 'phone', 'email', 'region', 'channel', 'first_seen'] as const;
 
 /** Columns (name → type) of the tables or views that exist, by table, from information_schema. */
 async function columnsOf(db: Db, tables: string[]): Promise<Map<string, Map<string, string>>> {
@@ -89,23 +90,42 @@ async function columnsOf(db: Db, tables: string[]): Promise<Map<string, Map<stri
 
 /** One row of `table` for the customer, with the wanted columns (NULL where the table lacks one; dates as text). */
 async function rowOf<T>(db: Db, table: string, columns: readonly string[], have: Map<string, string>, id: string): Promise<T | null> {
-  const value = (c: string) => {
-    const type = have.get(c);
-    if (!type) return 'NULL';
-    if (type.startsWith('TIMESTAMP')) return `strftime(${ident(c)}, '%Y-%m-%d %H:%M')`;
-    if (type === 'DATE') return `strftime(${ident(c)}, '%Y-%m-%d')`;
-    return ident(c);
-  };
-  const select = columns.map((c) => `${value(c)} AS ${ident(c)}`).join(', ');
+  const select = columns.map((c) => `${valueOf(c, have)} AS ${ident(c)}`).join(', ');
   const [row] = await rows<T>(db, `SELECT ${select} FROM ${ident(table)} WHERE customer_id = ${lit(id)} LIMIT 1`);
   return row ?? null;
 }
 
-/** Everything known about customer `id`. */
-export async function customer360(db: Db, id: string, opts: { asOf?: string | null } = {}): Promise<Customer360> {
-  // The model verdicts are at the notebook's as-of date: one before the first purchase has none, said as the cells say it.
+function valueOf(column: string, have: Map<string, string> | undefined, alias = ''): string {
+  const type = have?.get(column);
+  const c = alias + ident(column);
+  if (!type) return 'NULL';
+  if (type.startsWith('TIMESTAMP')) return `strftime(${c}, '%Y-%m-%d %H:%M')`;
+  if (type === 'DATE') return `strftime(${c}, '%Y-%m-%d')`;
+  return c;
+}
+
+/** A model's section for the customer, with the names looked up when their table exists. */
+async function sectionOf(db: Db, s: CustomerSection, have: Map<string, Map<string, string>>, id: string): Promise<unknown> {
+  if (!s.names) return rowOf(db, s.table, s.columns, have.get(s.table)!, id);
+  const names = have.get(s.names.table);
+  const select = [
+    ...s.columns.map((c) => `${valueOf(c, have.get(s.table), 't.')} AS ${ident(c)}`),
+    ...s.names.columns.map((c) => `${valueOf(c, names, 'n.')} AS ${ident(c)}`),
+  ].join(', ');
+  const join = names ? `LEFT JOIN ${ident(s.names.table)} n USING (${ident(s.names.using)})` : '';
+  const [row] = await rows(db, `SELECT ${select} FROM ${ident(s.table)} t ${join} WHERE t.customer_id = ${lit(id)} LIMIT 1`);
+  return row ?? null;
+}
+
+/**
+ * Everything known about customer `id`, with the sections of the models whose tables exist. `asOf`: the notebook's
+ * as-of date, at which the model verdicts are.
+ */
+export async function customer360(db: Db, id: string, sections: readonly CustomerSection[] = [], opts: { asOf?: string | null } = {}): Promise<Customer360> {
+  // One before the first purchase has no verdicts, said as the cells say it.
   if (opts.asOf) await resolveAsOf(db, opts.asOf);
-  const have = await columnsOf(db, [...Object.keys(SECTIONS), 'events', 'cluster_profiles', 'order_totals']);
+  const tables = sections.flatMap((s) => [s.table, ...(s.names ? [s.names.table] : [])]);
+  const have = await columnsOf(db, ['customers', 'events', 'order_totals', ...tables]);
   const key = lit(id);
   const hasOrders = have.has('order_totals');
   const orders = hasOrders
@@ -139,7 +159,7 @@ export async function customer360(db: Db, id: string, opts: { asOf?: string | nu
 
   const customers = have.get('customers');
   if (customers) {
-    out.profile = await rowOf<CustomerProfile>(db, 'customers', SECTIONS.customers, customers, id);
+    out.profile = await rowOf<CustomerProfile>(db, 'customers', PROFILE, customers, id);
     out.found ||= out.profile !== null;
   }
   const events = have.get('events');
@@ -152,26 +172,8 @@ export async function customer360(db: Db, id: string, opts: { asOf?: string | nu
     const [n] = await rows<{ n: number }>(db, `SELECT count(*)::DOUBLE AS n FROM events WHERE customer_id = ${key} AND event_ts IS NOT NULL`);
     out.events_total = n.n;
   }
-  const section = async <K extends keyof typeof SECTIONS>(table: K) => {
-    const cols = have.get(table);
-    return cols ? rowOf(db, table, SECTIONS[table], cols, id) : undefined;
-  };
-  const rfm = await section('rfm');
-  if (rfm !== undefined) out.rfm = rfm as Customer360['rfm'];
-  const lifecycle = await section('lifecycle');
-  if (lifecycle !== undefined) out.lifecycle = lifecycle as Customer360['lifecycle'];
-  const abc = await section('abc');
-  if (abc !== undefined) out.abc = abc as Customer360['abc'];
-  const clv = await section('clv_customers');
-  if (clv !== undefined) out.clv = clv as Customer360['clv'];
-  if (have.has('clusters')) {
-    const names = have.has('cluster_profiles');
-    const [c] = await rows<NonNullable<Customer360['cluster']>>(
-      db,
-      `SELECT c.cluster, ${names ? 'p.name_zh, p.name_en' : 'NULL AS name_zh, NULL AS name_en'}
-       FROM clusters c ${names ? 'LEFT JOIN cluster_profiles p USING (cluster)' : ''} WHERE c.customer_id = ${key} LIMIT 1`,
-    );
-    out.cluster = c ?? null;
+  for (const s of sections) {
+    if (have.has(s.table)) (out as unknown as Record<string, unknown>)[s.key] = await sectionOf(db, s, have, id);
   }
   return out;
 }

@@ -256,26 +256,25 @@ async function writeScores(db: Db, s: Scored, monetary: 'mean' | 'revenue'): Pro
 
 /**
  * The columns RFM scores, read once per customer summary, and their quintile scores once computed (a
- * column's quintiles do not depend on any setting): kept with the engine's prepared tables.
+ * column's quintiles do not depend on any setting): the engine keeps one for the current data.
  */
-const read = new WeakMap<
-  Prepared,
-  { key: string; columns: Omit<Scored, 'r' | 'f' | 'm' | 'segmentA' | 'segmentB' | 'monetary'> & { mean: Float64Array }; quintiles: Map<Int32Array | Float64Array, Int32Array> }
->();
+export interface RfmColumns {
+  read?: { key: string; columns: Omit<Scored, 'r' | 'f' | 'm' | 'segmentA' | 'segmentB' | 'monetary'> & { mean: Float64Array }; quintiles: Map<Int32Array | Float64Array, Int32Array> };
+}
 
 /**
  * Score every customer into `rfm` and return the summary the notebook shows. Reads the customer summary at
- * D (built once per data version and D, kept in `prepared`) and scores in the worker, so that a setting
- * change costs one read of about one row per customer.
+ * D (built once per data version and D, kept in `prepared`) and scores in the worker; with `kept` (the
+ * engine's, for the current data) a setting change costs one read of about one row per customer.
  */
-export async function rfm(db: Db, settings: RfmSettings = {}, prepared: Prepared = new Map()): Promise<RfmSummary> {
+export async function rfm(db: Db, settings: RfmSettings = {}, prepared: Prepared = new Map(), kept: RfmColumns = {}): Promise<RfmSummary> {
   const asOf = await asOfDate(db, settings.asOf, prepared);
   const key = await ensureCustomerSummary(db, asOf, prepared);
   // RFM's own copy of what it lists, so that its view stays whole while other models rebuild the summary.
   await ensureTable(db, prepared, 'rfm_base', key, () =>
     `SELECT cid, customer_id, recency_days, purchases AS frequency, revenue, mean FROM customer_summary ORDER BY cid`,
   );
-  let cached = read.get(prepared);
+  let cached = kept.read;
   if (cached?.key !== key) {
     const t = await db.query(`SELECT cid, recency_days, frequency, revenue, mean FROM rfm_base ORDER BY cid`);
     const ints = (name: string) => Int32Array.from(t.getChild(name)!.toArray() as ArrayLike<number>);
@@ -288,7 +287,7 @@ export async function rfm(db: Db, settings: RfmSettings = {}, prepared: Prepared
     // Both readings of monetary are ranked now, so that switching between sum and mean only re-scores.
     const { revenue, mean: perPurchase } = cached.columns;
     for (const values of [revenue, perPurchase]) cached.quintiles.set(values, quintileScores(values, false));
-    read.set(prepared, cached);
+    kept.read = cached;
   }
   const { mean: means, ...columns } = cached.columns;
   const monetary = settings.monetary === 'mean' ? 'mean' : 'revenue';

@@ -1,4 +1,4 @@
-/** Model settings as the notebook stores them; `analyze --settings` takes exactly this shape. */
+/** Model settings as the notebook stores them (one key a model, see registry.ts); `analyze --settings` takes exactly this shape. */
 import type { CleaningSettings } from '../ingest/clean.ts';
 import type { AbcSettings } from './abc.ts';
 import type { ChurnSettings } from './churn.ts';
@@ -22,8 +22,3 @@ export interface ModelSettings {
   clv?: ClvSettings;
   churn?: ChurnSettings;
 }
-
-/** Every model name the headless command and the notebook know, and which exist so far. */
-export const MODEL_NAMES = ['overview', 'rfm', 'abc', 'cohorts', 'lifecycle', 'clv', 'basket', 'clusters'] as const;
-export type ModelName = (typeof MODEL_NAMES)[number];
-export const AVAILABLE_MODELS: readonly ModelName[] = ['overview', 'rfm', 'abc', 'basket', 'clusters', 'cohorts', 'lifecycle', 'clv'];

@@ -2,14 +2,14 @@
 import { engine, progressProxy } from '../db/client.ts';
 import type { SourceView } from '../../workers/engine.ts';
 import type { CleaningReport, Mapping, Role, TableReport } from '../ingest/index.ts';
+import type { ModelName } from '../models/registry.ts';
 import type { ModelSettings } from '../models/settings.ts';
 import { i18n } from '../i18n/i18n.svelte.ts';
 import { problemOf, type Problem } from '../i18n/problems.ts';
 import { SessionStore, type SavedSession, type SavedSource, type WriteOutcome } from './persist.ts';
 
-/** Every kind of cell, in the notebook's default order. */
-export const CELL_KINDS = ['overview', 'rfm', 'abc', 'cohorts', 'lifecycle', 'clv', 'churn', 'basket', 'clusters'] as const;
-export type CellKind = (typeof CELL_KINDS)[number];
+/** A kind of cell: one per registered model (src/models/registry.ts). */
+export type CellKind = ModelName;
 
 export interface Cell {
   id: string;
@@ -46,7 +46,8 @@ export interface NotebookDoc {
 class Notebook {
   sources = $state<SourceState[]>([]);
   settings = $state<ModelSettings>({ asOf: null, rfm: {}, abc: {} });
-  cells = $state<Cell[]>(CELL_KINDS.map((kind) => ({ id: kind, kind })));
+  /** One cell per registered model, in the registry's order, as the engine reports them (see the end of this file). */
+  cells = $state<Cell[]>([]);
   /** The customer shown in the customer 360 panel (any list's customer id opens it). */
   customer = $state<string | null>(null);
   /** Which RFM scheme to show; null follows the language (A for Chinese, B for English). */
@@ -296,3 +297,8 @@ class Notebook {
 }
 
 export const notebook = new Notebook();
+
+// The registry lives with the models in the worker; the page asks it for the cell kinds rather than bundling it.
+engine.cellKinds().then((kinds) => {
+  if (notebook.cells.length === 0) notebook.cells = kinds.map((kind) => ({ id: kind, kind }));
+});

@@ -1,6 +1,6 @@
 /**
- * Which view renders each kind of notebook cell, and the customer panel: the views that draw charts, loaded apart from
- * the page's first script (see App.svelte).
+ * Which view renders each kind of notebook cell (one per registered model), and the customer panel: the views that
+ * draw charts, loaded apart from the page's first script (see App.svelte).
  */
 import type { Component } from 'svelte';
 import type { CellKind } from '../notebook/notebook.svelte.ts';

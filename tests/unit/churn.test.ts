@@ -8,7 +8,8 @@ import { applyMapping, loadFile } from '../../src/ingest/index.ts';
 import { buildCadence } from '../../src/models/cadence.ts';
 import { buildChurn, churnCustomers, churnExportSql } from '../../src/models/churn.ts';
 import { fitClv } from '../../src/models/clv/model.ts';
-import { ClvSession } from '../../workers/clv.ts';
+import { exportChurn, runChurn, runClv } from '../../src/models/clv/runs.ts';
+import type { RunContext } from '../../src/models/registry.ts';
 
 const cdnow = new URL('../../../shared/data/CDNOW_sample.txt', import.meta.url);
 const AS_OF = '1998-07-01';
@@ -85,15 +86,28 @@ describe('churn list on the CDNOW sample', () => {
   });
 });
 
-describe('the engine session', () => {
+/** What the engine gives a model run: derived tables and the state kept for the current data. */
+function context(): RunContext {
+  const kept = new Map<string, unknown>();
+  return {
+    prepared: new Map(),
+    sources: { customers: false, events: false },
+    state: <T>(name: string, make: () => T) => {
+      if (!kept.has(name)) kept.set(name, make());
+      return kept.get(name) as T;
+    },
+  };
+}
+
+describe('the engine runs', () => {
   it('says why when no model can be fitted, and still builds the list from cadence', async () => {
     const db = await openNodeDb();
     const csv = ['customer_id,order_ts,amount', ...Array.from({ length: 40 }, (_, i) => `c${i},2024-0${1 + (i % 9)}-1${i % 10},${10 + i}`)].join('\n');
     const loaded = await loadFile(db, 'once.csv', new TextEncoder().encode(csv), 'raw_orders');
     await applyMapping(db, loaded, loaded.mapping);
-    const session = new ClvSession(db);
-    await expect(session.clv({ asOf: null })).rejects.toThrow(/no customer has a repeat purchase/);
-    const churn = await session.churn({ asOf: null });
+    const ctx = context();
+    await expect(runClv(db, { asOf: null }, ctx)).rejects.toThrow(/no customer has a repeat purchase/);
+    const churn = await runChurn(db, { asOf: null }, ctx);
     expect(churn.model_error).toMatch(/no customer has a repeat purchase/);
     expect(churn.customers).toBe(40);
     expect(churn.flagged).toBe(0);
@@ -101,27 +115,27 @@ describe('the engine session', () => {
 
   it('reuses the CLV cell fit when it is calibrated to the last day, and fits its own otherwise', async () => {
     const db = await open();
-    const session = new ClvSession(db);
+    const ctx = context();
     const tables = async () => new Set((await rows<{ t: string }>(db, `SELECT table_name AS t FROM duckdb_tables()`)).map((r) => r.t));
 
-    const current = await session.clv({ asOf: null, clv: {} });
-    const first = await session.churn({ asOf: null, clv: {} });
+    const current = await runClv(db, { asOf: null, clv: {} }, ctx);
+    const first = await runChurn(db, { asOf: null, clv: {} }, ctx);
     expect((await tables()).has('churn_scores')).toBe(false);
     expect(first.low_p_alive).toBe(current.totals.p_alive_below_half);
 
-    const calibrated = await session.clv({ asOf: null, clv: { calibrationEnd: '1997-09-30' } });
+    const calibrated = await runClv(db, { asOf: null, clv: { calibrationEnd: '1997-09-30' } }, ctx);
     expect(calibrated.holdout).not.toBeNull();
-    const again = await session.churn({ asOf: null, clv: { calibrationEnd: '1997-09-30' } });
+    const again = await runChurn(db, { asOf: null, clv: { calibrationEnd: '1997-09-30' } }, ctx);
     expect((await tables()).has('churn_scores')).toBe(true);
     expect(again.flagged).toBe(first.flagged);
     expect(again.value_at_risk).toBeCloseTo(first.value_at_risk, 6);
 
     // A new horizon only rescores: the same fitted parameters.
-    const longer = await session.clv({ asOf: null, clv: { calibrationEnd: '1997-09-30', horizonMonths: 24 } });
+    const longer = await runClv(db, { asOf: null, clv: { calibrationEnd: '1997-09-30', horizonMonths: 24 } }, ctx);
     expect(longer.bgnbd).toEqual(calibrated.bgnbd);
     expect(longer.totals.clv).toBeGreaterThan(calibrated.totals.clv);
 
-    const book = read(await session.exportChurn('xlsx', 'en'), { type: 'array' });
+    const book = read(await exportChurn(db, 'xlsx', 'en'), { type: 'array' });
     const sheet = utils.sheet_to_json<unknown[]>(book.Sheets['Churn warning'], { header: 1 });
     expect(sheet[0]).toEqual(['Rank', 'Customer ID', 'Name', 'Phone', 'Reason', 'P(alive)', 'Last purchase', 'Days since', 'Usual gap (days)', 'Historical spend', 'Predicted value', 'Value at risk', 'Value basis']);
     expect(sheet.length - 1).toBe(again.flagged);

@@ -32,7 +32,7 @@ describe('CLV: the chosen model first, the comparison after', { timeout: 240_000
     const loaded = await engine.load(cdnow());
     await engine.apply(loaded.id, loaded.mapping);
 
-    const first = await engine.clv(settings);
+    const first = await engine.run('clv', settings);
     expect(first.pending).toEqual(['mbgnbd']);
     expect(first.models.map((m) => m.model)).toEqual(['bgnbd']);
     expect(first.bgnbd.r).toBeCloseTo(0.2426, 3);
@@ -41,7 +41,7 @@ describe('CLV: the chosen model first, the comparison after', { timeout: 240_000
     // The comparison had not even been asked for: nothing of it ran before the answer.
     expect(comparisons).toBe(0);
     // Other cells' queries go on while the comparison waits.
-    expect((await engine.clvCustomers({ limit: 3 })).length).toBe(3);
+    expect((await engine.list('clv', { limit: 3 })).length).toBe(3);
 
     const whole = engine.clvCompare(settings);
     // A comparison for other settings has nothing to complete: a newer request has the answer to wait for.
@@ -58,7 +58,7 @@ describe('CLV: the chosen model first, the comparison after', { timeout: 240_000
     expect(full.totals).toEqual(first.totals);
     expect(full.compare_ms).toBeGreaterThanOrEqual(0);
     // Asked again, the kept answer has the whole comparison, and nothing is fitted again.
-    expect(await engine.clv(settings)).toBe(full);
+    expect(await engine.run('clv', settings)).toBe(full);
     expect(await engine.clvCompare(settings)).toBe(full);
     expect(comparisons).toBe(1);
 

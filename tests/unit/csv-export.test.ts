@@ -94,9 +94,9 @@ describe('list exports on a file with hostile customer ids and names', { timeout
   });
 
   it('RFM segment export', async () => {
-    await engine.rfm({});
-    const customers = await engine.rfmCustomers({});
-    const table = readCsv(await engine.exportSegment('en', null));
+    await engine.run('rfm', {});
+    const customers = await engine.list('rfm', {});
+    const table = readCsv(await engine.export('rfm', { scheme: 'en', segment: null }));
     expectNoFormula(table);
     expect(table[0]).toEqual(['customer_id', 'recency_days', 'frequency', 'monetary', 'r', 'f', 'm', 'segment_cn', 'segment_en']);
     expect(column(table, 'customer_id').sort()).toEqual([...prefixed, ...NORMAL].sort());
@@ -112,8 +112,8 @@ describe('list exports on a file with hostile customer ids and names', { timeout
   });
 
   it('ABC export', async () => {
-    await engine.abc({});
-    const table = readCsv(await engine.exportAbc(null));
+    await engine.run('abc', {});
+    const table = readCsv(await engine.export('abc', null));
     expectNoFormula(table);
     expect(column(table, 'customer_id').sort()).toEqual([...prefixed, ...NORMAL].sort());
     expect(column(table, 'rank').map(Number)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
@@ -121,26 +121,26 @@ describe('list exports on a file with hostile customer ids and names', { timeout
   });
 
   it('cluster export', async () => {
-    await engine.clusters({ clusters: { k: 2 } });
-    const table = readCsv(await engine.exportCluster(null));
+    await engine.run('clusters', { clusters: { k: 2 } });
+    const table = readCsv(await engine.export('clusters', null));
     expectNoFormula(table);
     expect(column(table, 'customer_id').sort()).toEqual([...prefixed, ...NORMAL].sort());
     expect(column(table, 'monetary').every((v) => NUMBER.test(v))).toBe(true);
   });
 
   it('lifecycle export', async () => {
-    await engine.lifecycle({}, { customers: true, events: false });
-    const table = readCsv(await engine.exportLifecycle({}));
+    await engine.run('lifecycle', {});
+    const table = readCsv(await engine.export('lifecycle', {}));
     expectNoFormula(table);
     expect(column(table, 'customer_id').sort()).toEqual([...prefixed, ...NORMAL].sort());
     expect(column(table, 'first_day').filter((d, i) => column(table, 'customer_id')[i] === "'+1")).toEqual(['2024-01-21']);
   });
 
   it('cross-sell export (CSV and XLSX) with the contact columns', async () => {
-    const basket = await engine.basket({});
+    const basket = await engine.run('basket', {});
     const rule = basket.rules.find((r) => r.antecedent.join() === 'cup' && r.consequent.join() === 'tea');
     expect(rule).toBeDefined();
-    const table = readCsv(await engine.exportCrossSell({}, rule!, 'csv'));
+    const table = readCsv(await engine.export('basket', { settings: {}, rule: rule!, format: 'csv' }));
     expectNoFormula(table);
     expect(table[0]).toEqual(['customer_id', 'revenue', 'purchases', 'last_purchase', 'name', 'phone', 'email', 'region']);
     expect(column(table, 'customer_id').sort()).toEqual([...prefixed].sort());
@@ -151,14 +151,14 @@ describe('list exports on a file with hostile customer ids and names', { timeout
     // Revenue (a DECIMAL) stays a number: three cups at 18.00; the −5.00 credit note is an order, not a purchase.
     expect(table.find((r) => r[0] === "'-2 text")!.slice(1, 3)).toEqual(['54.00', '3']);
 
-    const sheet = firstSheet(await engine.exportCrossSell({}, rule!, 'xlsx'));
+    const sheet = firstSheet(await engine.export('basket', { settings: {}, rule: rule!, format: 'xlsx' }));
     expectTextCells(sheet, HOSTILE);
   });
 
   it('churn export (CSV and XLSX)', async () => {
-    const churn = await engine.churn({ churn: { pAliveBelow: 1 } });
+    const churn = await engine.run('churn', { churn: { pAliveBelow: 1 } });
     expect(churn.flagged).toBeGreaterThanOrEqual(HOSTILE.length);
-    const table = readCsv(await engine.exportChurn('csv', 'en'));
+    const table = readCsv(await engine.export('churn', { format: 'csv', locale: 'en' }));
     expectNoFormula(table);
     const ids = column(table, 'customer_id');
     for (const id of prefixed) expect(ids).toContain(id);
@@ -166,7 +166,7 @@ describe('list exports on a file with hostile customer ids and names', { timeout
     expect(names[ids.indexOf(`'${HOSTILE[5]}`)]).toBe(`'${HOSTILE[0]}`);
     expect(column(table, 'rank').map(Number)).toEqual(ids.map((_, i) => i + 1));
 
-    const sheet = firstSheet(await engine.exportChurn('xlsx', 'zh'));
+    const sheet = firstSheet(await engine.export('churn', { format: 'xlsx', locale: 'zh' }));
     expectTextCells(sheet, HOSTILE);
   });
 

@@ -8,11 +8,14 @@ import { openNodeDb } from '../../src/db/node.ts';
 import { applyMapping, loadFile } from '../../src/ingest/index.ts';
 import { abc } from '../../src/models/abc.ts';
 import { clusters } from '../../src/models/clusters.ts';
-import { customer360, searchCustomers } from '../../src/models/customer360.ts';
+import { customer360 as customer360Of, searchCustomers } from '../../src/models/customer360.ts';
+import { customerSections, MODELS } from '../../src/models/registry.ts';
 import { rfm } from '../../src/models/rfm.ts';
 import { Engine } from '../../workers/engine.ts';
 import { ingest, parseCsv } from './ingest-helpers.ts';
 
+/** The view as the engine asks for it: with the registered models' sections. */
+const customer360 = (db: Db, id: string) => customer360Of(db, id, customerSections(MODELS));
 const sample = (f: string) => fileURLToPath(new URL(`../../sample-data/${f}`, import.meta.url));
 const csv = (f: string) => parseCsv(readFileSync(sample(f), 'utf8'));
 

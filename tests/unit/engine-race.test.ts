@@ -30,7 +30,7 @@ describe('engine: a source applied while a model runs', { timeout: 240_000 }, ()
     const orders = await engine.load(file('orders.csv'));
     await engine.apply(orders.id, orders.mapping);
 
-    const early = engine.clv({});
+    const early = engine.run('clv', {});
     await fitting;
     const customers = await engine.load(file('customers.csv'));
     await engine.apply(customers.id, customers.mapping);
@@ -38,12 +38,12 @@ describe('engine: a source applied while a model runs', { timeout: 240_000 }, ()
     // The run begun on the orders alone answers without regions: it began before the customers were there.
     expect((await early).by_region).toBeNull();
 
-    const late = await engine.clv({});
+    const late = await engine.run('clv', {});
     expect(calls).toBe(2);
     expect(late.by_region?.some((g) => g.group !== null)).toBe(true);
     expect(late.bgnbd).toEqual((await early).bgnbd);
     // Asked again with nothing changed, the kept answer is the new one.
-    expect(await engine.clv({})).toBe(late);
+    expect(await engine.run('clv', {})).toBe(late);
     expect(calls).toBe(2);
   });
 });

@@ -97,7 +97,7 @@ describe('the engine after applying', () => {
     };
     const bought = await load('bought.csv', 'order_id,customer_id,order_date,amount\nA1,c1,2024-03-05,10\nA2,c2,2024-03-09 18:00,20\n');
     expect(bought.defaultAsOf).toBe('2024-03-10');
-    expect((await engine.rfm({})).as_of).toBe(bought.defaultAsOf);
+    expect((await engine.run('rfm', {})).as_of).toBe(bought.defaultAsOf);
     // Only credit notes: the file still loads and reports its rows; there is no date to analyse at.
     const refunds = await load('refunds.csv', 'order_id,customer_id,order_date,amount\nR1,c1,2024-03-05,-10\n');
     expect(refunds.report!.rows_loaded).toBe(1);

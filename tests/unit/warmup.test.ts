@@ -52,7 +52,7 @@ describe('warm-up', { timeout: 180_000 }, () => {
       if (warm === 'after') await engine.warmedUp();
       const view = await engine.load(file);
       const applied = await engine.apply(view.id, view.mapping);
-      results.push({ report: applied.report, overview: await engine.overview({}) });
+      results.push({ report: applied.report, overview: await engine.run('overview', {}) });
     }
     expect(results[0].report!.rows_read).toBe(38_764);
     expect(results[0]).toEqual(results[2]);

@@ -1,0 +1,294 @@
+/**
+ * Every model, declared once: its settings and their defaults, how it runs, its customer list and export,
+ * what it adds to the customer 360 view, what it reads and writes, and its lane. The engine, the worker's
+ * API, the headless command and the notebook's cell kinds all derive from `MODELS`.
+ */
+import { rows, withBom, type Db } from '../db/db.ts';
+import { abc, abcCustomers, abcExportSql, type AbcClass } from './abc.ts';
+import { hasBasketData } from './basket/data.ts';
+import { basket } from './basket/model.ts';
+import { crossSellPage, exportCrossSell, runBasket, type RuleRef } from './basket/runs.ts';
+import { churnCustomers } from './churn.ts';
+import { clusterCustomers, clusterElbow, clusterListSql, clusters, clusterSample, K_DEFAULT, type ElbowResult } from './clusters.ts';
+import { clvCustomers } from './clv/model.ts';
+import type { CompareRunner, ScoreRunner } from './clv/pipeline.ts';
+import { exportChurn, reportClv, runChurn, runClv } from './clv/runs.ts';
+import { cohorts } from './cohorts.ts';
+import type { CustomerSection } from './customer360.ts';
+import type { FunnelSources } from './funnel.ts';
+import { DEFAULT_WINDOWS, lifecycle, lifecycleCustomers, lifecycleListSql, type Stage } from './lifecycle.ts';
+import { overview } from './overview.ts';
+import type { Prepared } from './prepared.ts';
+import { rfm, rfmCustomers, type RfmColumns } from './rfm.ts';
+import type { ModelSettings } from './settings.ts';
+
+/**
+ * Where a model's requests run: `sql` at once (short queries); `tables` one at a time with the other models of
+ * that lane (cohorts and lifecycle rebuild tables they share, and the lifecycle list reads one); `fit` one at a
+ * time (the slow CLV fits, in a worker of their own, while the other lanes go on).
+ */
+export type Lane = 'sql' | 'tables' | 'fit';
+
+export type Progress = (phase: string, fraction: number) => void;
+
+/** The canonical tables a model reads (MODELS.md §1). */
+export type SourceTable = 'orders' | 'customers' | 'events' | 'baskets';
+
+/** What a model run is given besides the database and the settings. */
+export interface RunContext {
+  /** Derived tables shared by the models while the orders stay the same. */
+  prepared: Prepared;
+  /** Which optional sources are applied. */
+  sources: FunnelSources;
+  /** The transactions are a basket-per-line file (no customers or dates). */
+  basketFile?: boolean;
+  /** State a model keeps for the current data (made on first use, forgotten when the sources change). */
+  state<T>(name: string, make: () => T): T;
+  onProgress?: Progress;
+  /** Where the CLV fit of the chosen model runs (default: in this thread). */
+  score?: ScoreRunner;
+  /** Where the rest of the CLV model comparison runs, after the chosen model's result (default: in this thread). */
+  compare?: CompareRunner;
+}
+
+/**
+ * One model. `R` is what a notebook cell receives, `O` the extra run options (the lifecycle cell's first list
+ * page), `LO`/`L` the customer list's options and page, `EO` the export's options.
+ */
+export interface ModelEntry<R = unknown, O = object, LO = never, L = unknown, EO = never> {
+  /** The key of its settings in the notebook's settings (what `analyze --settings` takes); null: only the as-of date. */
+  settingsKey: Exclude<keyof ModelSettings, 'asOf' | 'cleaning'> | null;
+  /** The settings it runs with when none are given. */
+  defaults: object;
+  lane: Lane;
+  reads: readonly SourceTable[];
+  /** Tables and views it (re)writes, which its list, its export and the customer 360 view read. */
+  writes: readonly string[];
+  /** What identifies a result (besides the data version); default: the as-of date and the model's own settings. */
+  key?(settings: ModelSettings): unknown;
+  /** The cell's result. */
+  run(db: Db, settings: ModelSettings, ctx: RunContext, options?: O): Promise<R>;
+  /** A page of its customer list (from the tables of its last run). */
+  list?(db: Db, opts: LO): Promise<L>;
+  /** Its customer list as file bytes (CSV with a byte-order mark, or XLSX). */
+  export?(db: Db, opts: EO): Promise<Uint8Array>;
+  /** Its section of the headless command's document. */
+  report(db: Db, settings: ModelSettings, ctx: RunContext): Promise<unknown>;
+  /** Whether the headless command runs it when no `--models` are given (default: always). */
+  runsByDefault?(db: Db, ctx: RunContext): Promise<boolean>;
+  /** What it adds to the customer 360 view. */
+  customer360?: CustomerSection;
+}
+
+/** Declares a model (keeps its types for the worker's API). */
+export function defineModel<R, O = object, LO = never, L = unknown, EO = never>(entry: ModelEntry<R, O, LO, L, EO>): ModelEntry<R, O, LO, L, EO> {
+  return entry;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Registry = Record<string, ModelEntry<any, any, any, any, any>>;
+
+const asOf = (settings: ModelSettings) => settings.asOf ?? null;
+
+/** The elbow (inertia by k) does not depend on the chosen k: kept by as-of date for the current data. */
+function elbowOf(db: Db, settings: ModelSettings, ctx: RunContext): Promise<ElbowResult> {
+  const kept = ctx.state('clusters.elbow', () => new Map<string, Promise<ElbowResult>>());
+  const key = String(asOf(settings));
+  let elbow = kept.get(key);
+  if (!elbow) {
+    kept.set(key, (elbow = clusterElbow(db, { asOf: settings.asOf }, ctx.prepared)));
+    elbow.catch(() => kept.delete(key));
+  }
+  return elbow;
+}
+
+/** k-means clusters with their profiles, a scatter sample and the elbow. */
+async function clustersRun(db: Db, settings: ModelSettings, ctx: RunContext) {
+  const elbow = await elbowOf(db, settings, ctx);
+  const result = await clusters(db, { ...settings.clusters, asOf: settings.asOf }, ctx.prepared);
+  return { ...result, sample: await clusterSample(db), elbow };
+}
+
+/** The models, in the notebook's order. */
+export const MODELS = {
+  overview: defineModel({
+    settingsKey: null,
+    defaults: {},
+    lane: 'sql',
+    reads: ['orders'],
+    writes: ['overview_months'],
+    run: (db, settings, ctx) => overview(db, { asOf: settings.asOf }, ctx.prepared),
+    report: (db, settings, ctx) => overview(db, { asOf: asOf(settings) }, ctx.prepared),
+  }),
+  rfm: defineModel({
+    settingsKey: 'rfm',
+    defaults: { monetary: 'sum', scoring: 'quintile', highRule: 'score' },
+    lane: 'sql',
+    reads: ['orders'],
+    writes: ['rfm_base', 'rfm_scores', 'rfm'],
+    run: (db, settings, ctx) => rfm(db, { ...settings.rfm, asOf: settings.asOf }, ctx.prepared, ctx.state<RfmColumns>('rfm.columns', () => ({}))),
+    list: (db, opts: Parameters<typeof rfmCustomers>[1]) => rfmCustomers(db, opts),
+    /** One segment of a scheme (or every customer), by monetary. */
+    async export(db, { scheme, segment }: { scheme: 'cn' | 'en'; segment: string | null }) {
+      const where = segment === null ? '' : `WHERE segment_${scheme} = '${segment.replaceAll("'", "''")}'`;
+      return withBom(
+        await db.exportCsv(
+          `SELECT customer_id, recency_days, frequency, round(monetary, 2) AS monetary, r, f, m, segment_cn, segment_en
+           FROM rfm ${where} ORDER BY monetary DESC, customer_id`,
+        ),
+      );
+    },
+    async report(db, settings, ctx) {
+      const summary = await rfm(db, { ...settings.rfm, asOf: asOf(settings) }, ctx.prepared);
+      return { ...summary, customers: await rfmCustomers(db, { order: 'id' }) };
+    },
+    customer360: { key: 'rfm', table: 'rfm', columns: ['recency_days', 'frequency', 'monetary', 'r', 'f', 'm', 'segment_cn', 'segment_en'] },
+  }),
+  abc: defineModel({
+    settingsKey: 'abc',
+    defaults: { cutA: 0.8, cutB: 0.95 },
+    lane: 'sql',
+    reads: ['orders'],
+    writes: ['abc'],
+    run: (db, settings, ctx) => abc(db, { ...settings.abc, asOf: settings.asOf }, ctx.prepared),
+    list: (db, opts: Parameters<typeof abcCustomers>[1]) => abcCustomers(db, opts),
+    /** One class's customers (or all of them), by rank. */
+    export: async (db, cls: AbcClass | null) => withBom(await db.exportCsv(abcExportSql(cls ?? undefined))),
+    async report(db, settings, ctx) {
+      const summary = await abc(db, { ...settings.abc, asOf: asOf(settings) }, ctx.prepared);
+      const customers = (await abcCustomers(db)).map(({ customer_id, class: cls }) => ({ customer_id, class: cls }));
+      return { ...summary, customers };
+    },
+    customer360: { key: 'abc', table: 'abc', columns: ['class', 'rank', 'cum_share', 'monetary'] },
+  }),
+  cohorts: defineModel({
+    settingsKey: 'cohorts',
+    defaults: { unit: 'month' },
+    lane: 'tables',
+    reads: ['orders'],
+    writes: ['cohort_cells_month', 'cohort_cells_week', 'cohort_cells_quarter'],
+    run: (db, settings, ctx) => cohorts(db, { ...settings.cohorts, asOf: settings.asOf }, ctx.prepared),
+    report: (db, settings, ctx) => cohorts(db, { ...settings.cohorts, asOf: asOf(settings) }, ctx.prepared),
+  }),
+  lifecycle: defineModel({
+    settingsKey: 'lifecycle',
+    defaults: { ...DEFAULT_WINDOWS, reactivationDays: 180, loyalPurchases: 3 },
+    lane: 'tables',
+    reads: ['orders', 'customers', 'events'],
+    writes: ['life_customers', 'life_spans', 'life_returns', 'lifecycle', 'event_firsts'],
+    /**
+     * Stages, month by month, transitions, reactivations and the funnel, with the first page of a customer list
+     * (by default the cell's first page, 50 most valuable) so that the cell draws in one round trip.
+     */
+    async run(db, settings, ctx, options: { list?: Parameters<typeof lifecycleCustomers>[1] } = {}) {
+      const result = await lifecycle(db, { ...settings.lifecycle, asOf: settings.asOf }, { prepared: ctx.prepared, sources: ctx.sources });
+      return { ...result, list: await lifecycleCustomers(db, options.list ?? { limit: 50 }) };
+    },
+    list: (db, opts: Parameters<typeof lifecycleCustomers>[1]) => lifecycleCustomers(db, opts),
+    /** One stage's customers, the slipping ones, or all. */
+    export: async (db, opts: { stage?: Stage; slipping?: boolean }) => withBom(await db.exportCsv(lifecycleListSql(opts))),
+    async report(db, settings, ctx) {
+      const summary = await lifecycle(db, { ...settings.lifecycle, asOf: asOf(settings) }, { prepared: ctx.prepared, sources: ctx.sources });
+      const customers = (await lifecycleCustomers(db, { order: 'id' })).map(({ customer_id, stage, slipping }) => ({ customer_id, stage, slipping }));
+      return { ...summary, customers };
+    },
+    customer360: { key: 'lifecycle', table: 'lifecycle', columns: ['stage', 'slipping'] },
+  }),
+  clv: defineModel({
+    settingsKey: 'clv',
+    defaults: { model: 'bgnbd', timeUnit: 'week', horizonMonths: 12, monthlyDiscount: 0.01, marginRate: 1 },
+    lane: 'fit',
+    reads: ['orders', 'customers'],
+    writes: ['clv_customers'],
+    run: (db, settings, ctx) => runClv(db, settings, ctx),
+    /** A page of the scored customers, highest CLV first. */
+    list: (db, opts: { limit?: number; offset?: number }) => clvCustomers(db, { ...opts, order: 'clv' }),
+    /** The result with the whole model comparison (the command waits for it) and every customer's scores. */
+    report: (db, settings, ctx) => reportClv(db, { ...settings, asOf: asOf(settings) }, ctx),
+    customer360: { key: 'clv', table: 'clv_customers', columns: ['p_alive', 'expected_purchases', 'expected_spend', 'clv'] },
+  }),
+  churn: defineModel({
+    settingsKey: 'churn',
+    defaults: { pAliveBelow: 0.5, slipping: true },
+    lane: 'fit',
+    reads: ['orders', 'customers'],
+    writes: ['churn_scores', 'churn_list'],
+    key: (settings) => [asOf(settings), settings.clv, settings.churn],
+    /** The warning list at the as-of date (P(alive) below the threshold or slipping), ranked by value at risk. */
+    run: (db, settings, ctx) => runChurn(db, settings, ctx),
+    list: (db, opts: { limit?: number; offset?: number }) => churnCustomers(db, opts),
+    export: async (db, { format, locale }: { format: 'csv' | 'xlsx'; locale: 'zh' | 'en' }) => {
+      const bytes = await exportChurn(db, format, locale);
+      return format === 'csv' ? withBom(bytes) : bytes;
+    },
+    async report(db, settings, ctx) {
+      const { ms: _, ...summary } = await runChurn(db, { ...settings, asOf: asOf(settings) }, ctx);
+      return { ...summary, customers: await churnCustomers(db) };
+    },
+  }),
+  basket: defineModel({
+    settingsKey: 'basket',
+    defaults: { minSupport: 0.01, minConfidence: 0.2, maxSize: 3, basketBy: 'product' },
+    lane: 'sql',
+    reads: ['orders', 'baskets'],
+    writes: ['basket_tx', 'basket_labels', 'basket_pairs'],
+    /** Rules (top 10,000 by lift), co-occurrence of the top items and timings; the transactions are kept between calls. */
+    run: (db, settings, ctx) => runBasket(db, settings, ctx),
+    /** A page of the cross-sell list of rule X → Y: customers who bought X but never Y, by value. */
+    list: (db, { settings, rule, page }: { settings: ModelSettings; rule: RuleRef; page: { limit?: number; offset?: number } }) => crossSellPage(db, settings, rule, page),
+    /** The whole cross-sell list of a rule. */
+    async export(db, { settings, rule, format }: { settings: ModelSettings; rule: RuleRef; format: 'csv' | 'xlsx' }) {
+      const bytes = await exportCrossSell(db, settings, rule, format);
+      return format === 'csv' ? withBom(bytes) : bytes;
+    },
+    report: (db, settings, ctx) =>
+      ctx.basketFile ? basket(db, { ...settings.basket, source: 'baskets' }) : basket(db, { ...settings.basket, source: 'orders', asOf: asOf(settings) }),
+    /** Without products there are no baskets: run when asked for, or by default when the orders have products. */
+    runsByDefault: async (db, ctx) => Boolean(ctx.basketFile) || hasBasketData(db, 'orders'),
+  }),
+  clusters: defineModel({
+    settingsKey: 'clusters',
+    defaults: { k: K_DEFAULT },
+    lane: 'sql',
+    reads: ['orders'],
+    writes: ['cluster_features', 'clusters', 'cluster_profiles'],
+    // The scatter's axes are the cell's display settings: only k changes the fit.
+    key: (settings) => [asOf(settings), settings.clusters?.k],
+    run: clustersRun,
+    list: (db, opts: Parameters<typeof clusterCustomers>[1]) => clusterCustomers(db, opts),
+    /** One cluster's members, or all customers with their cluster. */
+    export: async (db, cluster: number | null) => withBom(await db.exportCsv(clusterListSql(cluster ?? undefined))),
+    async report(db, settings, ctx) {
+      const { sample: _, elbow, ...result } = await clustersRun(db, { ...settings, asOf: asOf(settings) }, ctx);
+      const customers = await rows<{ customer_id: string; cluster: number }>(db, 'SELECT customer_id, cluster FROM clusters ORDER BY customer_id');
+      return { ...result, customers, elbow: elbow.points };
+    },
+    customer360: { key: 'cluster', table: 'clusters', columns: ['cluster'], names: { table: 'cluster_profiles', using: 'cluster', columns: ['name_zh', 'name_en'] } },
+  }),
+};
+
+export type ModelName = keyof typeof MODELS;
+export const MODEL_NAMES = Object.keys(MODELS) as ModelName[];
+
+type Entry<N extends ModelName> = (typeof MODELS)[N];
+/** What model `N`'s cell receives. */
+export type ModelResult<N extends ModelName> = Entry<N> extends ModelEntry<infer R, infer _O, infer _LO, infer _L, infer _EO> ? R : never;
+export type RunOptions<N extends ModelName> = Entry<N> extends ModelEntry<infer _R, infer O, infer _LO, infer _L, infer _EO> ? O : never;
+export type ListOptions<N extends ModelName> = Entry<N> extends ModelEntry<infer _R, infer _O, infer LO, infer _L, infer _EO> ? LO : never;
+export type ListPage<N extends ModelName> = Entry<N> extends ModelEntry<infer _R, infer _O, infer _LO, infer L, infer _EO> ? L : never;
+export type ExportOptions<N extends ModelName> = Entry<N> extends ModelEntry<infer _R, infer _O, infer _LO, infer _L, infer EO> ? EO : never;
+
+/** What identifies a model's result for these settings (besides the data version). */
+export function resultKey(entry: ModelEntry, settings: ModelSettings): unknown {
+  return entry.key ? entry.key(settings) : [asOf(settings), entry.settingsKey ? settings[entry.settingsKey] : null];
+}
+
+/** The notebook's cell kinds: one per model, in the registry's order. */
+export function cellKinds<R extends Registry>(models: R): (keyof R & string)[] {
+  return Object.keys(models);
+}
+
+/** The customer 360 view's model sections. */
+export function customerSections(models: Registry): CustomerSection[] {
+  return Object.values(models).flatMap((m) => (m.customer360 ? [m.customer360] : []));
+}

@@ -1,0 +1,143 @@
+// The engine's one request manager, on a real DuckDB: a model's result is kept for the same settings and data, a
+// change of sources makes everything kept stale, fits wait for each other in their lane while SQL models answer,
+// and a failed run is never kept.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { rows, type Db } from '../../src/db/db.ts';
+import { openNodeDb } from '../../src/db/node.ts';
+import { scoreCustomers, type ScoreRunner } from '../../src/models/clv/pipeline.ts';
+import { Engine } from '../../workers/engine.ts';
+import { RequestManager } from '../../workers/requests.ts';
+
+const sample = (f: string) => fileURLToPath(new URL(`../../sample-data/${f}`, import.meta.url));
+const bytes = (name: string, text: string) => {
+  const data = new TextEncoder().encode(text);
+  return { name, size: data.length, data };
+};
+
+async function apply(engine: Engine, file: { name: string; size: number; data: Uint8Array }) {
+  const view = await engine.load(file);
+  await engine.apply(view.id, view.mapping);
+  return view.id;
+}
+
+const orders = () => {
+  const data = readFileSync(sample('orders.csv'));
+  return { name: 'orders.csv', size: data.length, data };
+};
+
+describe('the request manager', { timeout: 300_000 }, () => {
+  it("keeps a model's last result for the same settings and data, and runs it again when its tables hold another", async () => {
+    const engine = new Engine(await openNodeDb());
+    await apply(engine, orders());
+    const first = engine.run('rfm', { rfm: {} });
+    expect(engine.run('rfm', { rfm: {} })).toBe(first);
+    const sum = await first;
+    const mean = await engine.run('rfm', { rfm: { monetary: 'mean' } });
+    expect(mean.means.monetary).toBeLessThan(sum.means.monetary);
+    // The `rfm` table now holds the mean reading: asking for the sum again runs again, with the same numbers.
+    const again = await engine.run('rfm', { rfm: {} });
+    expect(again).not.toBe(sum);
+    expect(again).toEqual(sum);
+    const [top] = await engine.list('rfm', { limit: 1 });
+    const [{ revenue }] = await engine.query(`SELECT sum(net)::DOUBLE AS revenue FROM customer_purchases WHERE customer_id = '${top.customer_id}'`);
+    expect(top.monetary).toBeCloseTo(revenue as number, 6);
+  });
+
+  it('one data version, bumped by every source applied or removed: nothing kept answers for new data', async () => {
+    const engine = new Engine(await openNodeDb());
+    const version = engine.dataVersion;
+    const big = await apply(engine, orders());
+    expect(engine.dataVersion).toBe(version + 1);
+    const before = await engine.run('overview', {});
+    expect(before.customers).toBeGreaterThan(1000);
+    const small = await apply(engine, bytes('small.csv', 'order_id,customer_id,order_date,amount\nA1,c1,2024-03-05,10\nA2,c2,2024-03-09,20\nA3,c1,2024-03-20,5\n'));
+    expect(engine.dataVersion).toBe(version + 2);
+    const after = await engine.run('overview', {});
+    expect(after).toMatchObject({ customers: 2, purchases: 3, revenue: 35, as_of: '2024-03-21' });
+    await engine.remove(big);
+    expect(engine.dataVersion).toBe(version + 3);
+    // The same settings on the same tables, but after a change of sources: a new run (equal numbers), not the kept one.
+    const same = await engine.run('overview', {});
+    expect(same).not.toBe(after);
+    expect(same).toEqual(after);
+    await engine.remove(small);
+    expect(engine.dataVersion).toBe(version + 4);
+  });
+
+  it('fits wait for each other in the fit lane while the SQL models answer', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const fitting = new Promise<void>((resolve) => (started = resolve));
+    const score: ScoreRunner = async (input, options) => {
+      started();
+      await gate;
+      return scoreCustomers(input, options);
+    };
+    const engine = new Engine(await openNodeDb(), { scoreClv: score });
+    await apply(engine, orders());
+    const done: string[] = [];
+    const clv = engine.run('clv', {}).then((r) => (done.push('clv'), r));
+    await fitting;
+    const churn = engine.run('churn', {}).then((r) => (done.push('churn'), r));
+    const churnList = engine.list('churn', { limit: 3 }).then((r) => (done.push('churn list'), r));
+    const rfm = await engine.run('rfm', {});
+    const overview = await engine.run('overview', {});
+    done.push('sql');
+    expect(rfm.customers).toBe(overview.customers);
+    expect(done).toEqual(['sql']);
+    release();
+    const [fit, warning, list] = await Promise.all([clv, churn, churnList]);
+    expect(done).toEqual(['sql', 'clv', 'churn', 'churn list']);
+    // The churn list reuses the CLV cell's scores (same model, calibrated to the last day): no second fit table.
+    const tables = await engine.query(`SELECT table_name FROM duckdb_tables() WHERE table_name = 'churn_scores'`);
+    expect(tables).toEqual([]);
+    expect(warning.low_p_alive).toBe(fit.totals.p_alive_below_half);
+    expect(list).toHaveLength(3);
+    expect(list[0].rank).toBe(1);
+  });
+
+  it('runs a lane one request at a time, and SQL requests at once (real queries)', async () => {
+    const db: Db = await openNodeDb();
+    const manager = new RequestManager();
+    const log: string[] = [];
+    const task = (name: string) => async () => {
+      log.push(`${name}+`);
+      await rows(db, 'SELECT sum(i) FROM range(2000000) t(i)');
+      log.push(`${name}-`);
+    };
+    await Promise.all([manager.inLane('tables', task('a')), manager.inLane('tables', task('b')), manager.inLane('fit', task('c'))]);
+    expect(log.indexOf('b+')).toBeGreaterThan(log.indexOf('a-'));
+    // The fit lane does not wait for the tables lane.
+    expect(log.indexOf('c+')).toBeLessThan(log.indexOf('a-'));
+    log.length = 0;
+    await Promise.all([manager.inLane('sql', task('d')), manager.inLane('sql', task('e'))]);
+    expect(log.slice(0, 2)).toEqual(['d+', 'e+']);
+  });
+
+  it('does not keep a failed run, and gives the state of the current data only', async () => {
+    const db = await openNodeDb();
+    const manager = new RequestManager();
+    let runs = 0;
+    const failing = () => {
+      runs++;
+      return db.query('SELECT * FROM no_such_table');
+    };
+    await expect(manager.result('m', [1], 'sql', failing)).rejects.toThrow(/no_such_table/);
+    await expect(manager.result('m', [1], 'sql', failing)).rejects.toThrow(/no_such_table/);
+    expect(runs).toBe(2);
+    const counted = () => rows<{ n: number }>(db, 'SELECT 42::DOUBLE AS n');
+    const kept = manager.result('m', [1], 'sql', counted);
+    expect(manager.result('m', [1], 'sql', counted)).toBe(kept);
+    expect(await kept).toEqual([{ n: 42 }]);
+
+    const state = manager.state('fits', () => ({ made: 0 }));
+    state.made++;
+    expect(manager.state('fits', () => ({ made: 0 }))).toBe(state);
+    manager.bump();
+    expect(manager.state('fits', () => ({ made: 0 }))).toEqual({ made: 0 });
+    expect(manager.result('m', [1], 'sql', counted)).not.toBe(kept);
+  });
+});

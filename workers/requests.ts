@@ -1,0 +1,74 @@
+/**
+ * The engine's one request manager: what is cached, what waits for what, and what is stale. Results are
+ * kept by model + settings + data version; requests of a lane run one at a time; every change of sources
+ * bumps one data version, which drops the results and the state kept for the data before it.
+ */
+import type { Lane } from '../src/models/registry.ts';
+
+export class RequestManager {
+  #version = 0;
+  /** Each model's last result with the key it answered: the model's tables hold that result too, so one a model. */
+  #results = new Map<string, { key: string; value: Promise<unknown>; settled?: { value: unknown } }>();
+  #lanes = new Map<Lane, Promise<unknown>>();
+  /** State a model keeps for the current data (fits, transactions, columns read): replaced when the data change. */
+  #state = new Map<string, unknown>();
+
+  /** The data version: bumped by every change of sources. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** The sources changed: forget every result and every model's state. Runs already under way finish on their own. */
+  bump(): void {
+    this.#version++;
+    this.#results.clear();
+    this.#state = new Map();
+  }
+
+  /**
+   * The result of `model` for `args` on the current data: the one kept when it was the model's last (even while it
+   * is still running), else a new run in the model's lane that becomes the last. A failed run is not kept.
+   */
+  result<T>(model: string, args: unknown, lane: Lane, run: () => Promise<T>): Promise<T> {
+    const key = `${this.#version}|${JSON.stringify(args ?? null)}`;
+    const last = this.#results.get(model);
+    if (last?.key === key) return last.value as Promise<T>;
+    const value = this.inLane(lane, run);
+    const entry: { key: string; value: Promise<unknown>; settled?: { value: unknown } } = { key, value };
+    this.#results.set(model, entry);
+    value.then((v) => (entry.settled = { value: v }));
+    value.catch(() => {
+      if (this.#results.get(model)?.value === value) this.#results.delete(model);
+    });
+    return value;
+  }
+
+  /**
+   * A later, fuller answer of the run that answered `earlier` (the CLV result once its model comparison is filled in):
+   * kept in its place when that answer is still the model's last, so that asking again gives the fuller one.
+   */
+  replace(model: string, earlier: unknown, later: unknown): void {
+    const last = this.#results.get(model);
+    if (last?.settled && last.settled.value === earlier) {
+      last.value = Promise.resolve(later);
+      last.settled = { value: later };
+    }
+  }
+
+  /** Run `task` in `lane`: at once for `sql`, else after the lane's earlier requests have settled. */
+  inLane<T>(lane: Lane, task: () => Promise<T>): Promise<T> {
+    if (lane === 'sql') return task();
+    const next = (this.#lanes.get(lane) ?? Promise.resolve()).then(task, task);
+    this.#lanes.set(lane, next.catch(() => undefined));
+    return next;
+  }
+
+  /**
+   * The state `name` for the current data, made on first use. A run that began before the data changed keeps the
+   * object it was given, so what it writes there is never seen by runs on the new data.
+   */
+  state<T>(name: string, make: () => T): T {
+    if (!this.#state.has(name)) this.#state.set(name, make());
+    return this.#state.get(name) as T;
+  }
+}
