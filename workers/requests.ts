@@ -36,7 +36,7 @@ export class RequestManager {
     const value = this.inLane(lane, run);
     const entry: { key: string; value: Promise<unknown>; settled?: { value: unknown } } = { key, value };
     this.#results.set(model, entry);
-    value.then((v) => (entry.settled = { value: v }));
+    value.then((v) => (entry.settled = { value: v }), () => {});
     value.catch(() => {
       if (this.#results.get(model)?.value === value) this.#results.delete(model);
     });
