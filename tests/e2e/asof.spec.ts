@@ -20,8 +20,15 @@ async function recordEngineCalls(page: Page): Promise<void> {
   });
 }
 
+/** The overview cell's requests (engine.run('overview', settings)): the arguments after the model's name. */
 const overviewCalls = (page: Page) =>
-  page.evaluate(() => (window as unknown as { __engineCalls: { method: string; args: string }[] }).__engineCalls.filter((c) => c.method === 'overview').map((c) => c.args));
+  page.evaluate(() =>
+    (window as unknown as { __engineCalls: { method: string; args: string }[] }).__engineCalls
+      .filter((c) => c.method === 'run')
+      .map((c) => JSON.parse(c.args) as unknown[])
+      .filter((args) => args[0] === 'overview')
+      .map((args) => JSON.stringify(args.slice(1))),
+  );
 
 async function load(page: Page): Promise<void> {
   await page.goto('/');
