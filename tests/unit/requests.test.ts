@@ -117,6 +117,25 @@ describe('the request manager', { timeout: 300_000 }, () => {
     expect(log.slice(0, 2)).toEqual(['d+', 'e+']);
   });
 
+  it("replace() keeps a fuller answer only while the earlier one is still the model's last", async () => {
+    const requests = new RequestManager();
+    const earlier = { pending: ['mbgnbd'] };
+    const whole = { pending: [] };
+    expect(await requests.result('clv', 'a', 'fit', async () => earlier)).toBe(earlier);
+    requests.replace('clv', earlier, whole);
+    expect(await requests.result('clv', 'a', 'fit', async () => ({ again: true }))).toBe(whole);
+    // Another answer came since: the fuller one of the old settings is not put in its place.
+    const other = { pending: ['mbgnbd'], horizon: 24 };
+    expect(await requests.result('clv', 'b', 'fit', async () => other)).toBe(other);
+    requests.replace('clv', earlier, whole);
+    expect(await requests.result('clv', 'b', 'fit', async () => ({ again: true }))).toBe(other);
+    // Nor after the data changed.
+    requests.bump();
+    requests.replace('clv', other, whole);
+    const fresh = { fresh: true };
+    expect(await requests.result('clv', 'b', 'fit', async () => fresh)).toBe(fresh);
+  });
+
   it('does not keep a failed run, and gives the state of the current data only', async () => {
     const db = await openNodeDb();
     const manager = new RequestManager();
