@@ -1,9 +1,9 @@
 /** The UI language (zh-CN when the browser prefers Chinese), messages and locale-aware formatting. */
-import { en } from './en.ts';
-import { zh, type MessageKey } from './zh.ts';
+import type { MessageKey } from './zh.ts';
+import { lang, type Lang, type Locale } from './lang.ts';
 import { runWhenIdle } from '../idle.ts';
 
-export type Locale = 'zh' | 'en';
+export type { Locale };
 
 function preferred(): Locale {
   const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('crm-notebook.locale') : null;
@@ -12,12 +12,12 @@ function preferred(): Locale {
   return langs.some((l) => l?.toLowerCase().startsWith('zh')) ? 'zh' : langs.length ? 'en' : 'zh';
 }
 
-class I18n {
+class I18n implements Lang {
   locale = $state<Locale>(preferred());
 
   /** BCP 47 tag for Intl formatting. */
   get tag(): string {
-    return this.locale === 'zh' ? 'zh-CN' : 'en-US';
+    return lang(this.locale).tag;
   }
 
   set(locale: Locale): void {
@@ -48,62 +48,20 @@ class I18n {
   }
 
   /** The message for `key`, with `{name}` placeholders filled. */
-  t = (key: MessageKey, params: Record<string, string | number> = {}): string => {
-    const text = (this.locale === 'zh' ? zh : en)[key] ?? key;
-    return text.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`));
-  };
-
-  /** One Intl formatter per locale and option set: building one costs far more than formatting a value. */
-  #formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
-
-  #number(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-    const id = `${this.tag}|n|${key}`;
-    let f = this.#formats.get(id) as Intl.NumberFormat | undefined;
-    if (!f) this.#formats.set(id, (f = new Intl.NumberFormat(this.tag, options)));
-    return f;
-  }
-
-  #date(key: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-    const id = `${this.tag}|d|${key}`;
-    let f = this.#formats.get(id) as Intl.DateTimeFormat | undefined;
-    if (!f) this.#formats.set(id, (f = new Intl.DateTimeFormat(this.tag, { ...options, timeZone: 'UTC' })));
-    return f;
-  }
-
-  int = (n: number): string => this.#number('int', { maximumFractionDigits: 0 }).format(n);
-
-  num = (n: number, digits = 1): string =>
-    this.#number(`num${digits}`, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
-
-  pct = (n: number, digits = 1): string =>
-    this.#number(`pct${digits}`, { style: 'percent', maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
-
+  t = (key: MessageKey, params: Record<string, string | number> = {}): string => lang(this.locale).t(key, params);
+  int = (n: number): string => lang(this.locale).int(n);
+  num = (n: number, digits = 1): string => lang(this.locale).num(n, digits);
+  pct = (n: number, digits = 1): string => lang(this.locale).pct(n, digits);
   /** Money without a currency (exports rarely say which): grouping and two decimals; compact for large values. */
-  money = (n: number, compact = false): string =>
-    compact && Math.abs(n) >= 100_000
-      ? this.#number('money-compact', { notation: 'compact', maximumFractionDigits: 2 }).format(n)
-      : this.#number('money', { maximumFractionDigits: 2, minimumFractionDigits: 2 }).format(n);
-
+  money = (n: number, compact = false): string => lang(this.locale).money(n, compact);
   /** Short axis labels: 5万 / 50K. */
-  compact = (n: number): string => this.#number('compact', { notation: 'compact', maximumFractionDigits: 1 }).format(n);
-
+  compact = (n: number): string => lang(this.locale).compact(n);
   /** A calendar day `YYYY-MM-DD` formatted for the locale, without time-zone shifts. */
-  day = (iso: string): string => {
-    const [y, m, d] = iso.split('-').map(Number);
-    return this.#date('day', { year: 'numeric', month: 'short', day: 'numeric' }).format(Date.UTC(y, m - 1, d));
-  };
-
+  day = (iso: string): string => lang(this.locale).day(iso);
   /** A time-axis tick at a month start: the month, with the year under January (and under the first tick). */
-  monthTick = (d: Date, i: number): string => {
-    const month = this.#date('month-short', { month: 'short' }).format(d);
-    return d.getUTCMonth() === 0 || i === 0 ? `${month}\n${d.getUTCFullYear()}` : month;
-  };
-
+  monthTick = (d: Date, i: number): string => lang(this.locale).monthTick(d, i);
   /** A month `YYYY-MM` formatted for the locale. */
-  month = (iso: string): string => {
-    const [y, m] = iso.split('-').map(Number);
-    return this.#date('month', { year: 'numeric', month: 'short' }).format(Date.UTC(y, m - 1, 1));
-  };
+  month = (iso: string): string => lang(this.locale).month(iso);
 }
 
 export const i18n = new I18n();
