@@ -1,6 +1,6 @@
 /** The UI language (zh-CN when the browser prefers Chinese), messages and locale-aware formatting. */
 import type { MessageKey } from './zh.ts';
-import { Format, type Locale } from './format.ts';
+import { lang, type Lang, type Locale } from './lang.ts';
 import { runWhenIdle } from '../idle.ts';
 
 export type { Locale };
@@ -12,7 +12,7 @@ function preferred(): Locale {
   return langs.some((l) => l?.toLowerCase().startsWith('zh')) ? 'zh' : langs.length ? 'en' : 'zh';
 }
 
-class I18n {
+class I18n implements Lang {
   locale = $state<Locale>(preferred());
 
   /** BCP 47 tag for Intl formatting. */
@@ -48,8 +48,8 @@ class I18n {
   }
 
   /** The formatter of the current locale (read through `locale`, so that views re-render when it changes). */
-  get format(): Format {
-    return formatOf(this.locale);
+  get format(): Lang {
+    return lang(this.locale);
   }
 
   t = (key: MessageKey, params: Record<string, string | number> = {}): string => this.format.t(key, params);
@@ -62,9 +62,6 @@ class I18n {
   monthTick = (d: Date, i: number): string => this.format.monthTick(d, i);
   month = (iso: string): string => this.format.month(iso);
 }
-
-const byLocale = { zh: new Format('zh'), en: new Format('en') };
-const formatOf = (locale: Locale): Format => byLocale[locale];
 
 export const i18n = new I18n();
 i18n.warm();

@@ -1,5 +1,5 @@
 /** Segment names in both languages and the suggested action for each segment. */
-import type { Locale } from './i18n.svelte.ts';
+import type { Locale } from './lang.ts';
 
 interface SegmentText {
   zh: string;
