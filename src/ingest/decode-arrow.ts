@@ -1,5 +1,6 @@
 /** Helpers shared by the XLSX and JSON decoders: column names, number text, and text-only Arrow IPC. */
-import { Int32, Table, Utf8, vectorFromArray, tableToIPC, type Vector } from 'apache-arrow';
+import { Int32, Table, Utf8, tableToIPC, type Vector } from 'apache-arrow';
+import { int32Vector, utf8Vector } from './arrow-vectors.ts';
 
 /** Column names DuckDB will accept: blanks become `column{N}`, repeats (case-insensitive, as DuckDB compares) get `_2`, `_3`…; `__line` is taken by the reader. */
 export function columnNames(names: readonly (string | null | undefined)[], blank: (i: number) => string = (i) => `column${i + 1}`): string[] {
@@ -37,9 +38,9 @@ export function plainNumber(v: number): string {
  */
 export function textTableIpc(names: readonly string[], columns: readonly (readonly (string | null)[])[], lines?: readonly number[]): Uint8Array {
   const vectors: Record<string, Vector<Utf8 | Int32>> = {};
-  if (lines) vectors.__line = vectorFromArray(lines as number[], new Int32());
+  if (lines) vectors.__line = int32Vector(lines);
   names.forEach((name, i) => {
-    vectors[name] = vectorFromArray(columns[i] as (string | null)[], new Utf8());
+    vectors[name] = utf8Vector(columns[i]);
   });
   return tableToIPC(new Table(vectors), 'stream');
 }

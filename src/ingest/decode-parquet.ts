@@ -9,10 +9,11 @@
 import type * as ParquetWasm from 'parquet-wasm';
 import {
   Decimal, Field, Float16, Float32, Message, Schema, Table, Timestamp, TimeUnit, Type, Utf8,
-  makeData, makeVector, tableFromIPC, tableToIPC, vectorFromArray, type Data, type DataType, type Vector,
+  makeData, makeVector, tableFromIPC, tableToIPC, type Data, type DataType, type Vector,
 } from 'apache-arrow';
 import { InputError } from './sniff.ts';
 import { columnNames, reason } from './decode-arrow.ts';
+import { float32Vector, utf8Vector } from './arrow-vectors.ts';
 import type { Decoded } from './decoders.ts';
 
 /** What parquet-wasm's ESM build can instantiate from: a URL, a fetch Response, the bytes, or a compiled module. */
@@ -269,7 +270,7 @@ function shiftTimestamps(v: Vector<Timestamp>, offset: (ms: number) => number): 
 function float16To32(v: Vector<Float16>): Vector {
   const out: (number | null)[] = new Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = v.get(i);
-  return vectorFromArray(out, new Float32());
+  return float32Vector(out);
 }
 
 /** Decimals wider than DuckDB's DECIMAL(38) as their exact digits. */
@@ -290,7 +291,7 @@ function decimalText(v: Vector<Decimal>): Vector {
       out.push(scaled(x, d.type.scale));
     }
   }
-  return vectorFromArray(out, new Utf8());
+  return utf8Vector(out);
 }
 
 function scaled(x: bigint, scale: number): string {
