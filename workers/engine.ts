@@ -22,6 +22,8 @@ import type { ModelSettings } from '../src/models/settings.ts';
 import type { CompareRunner, ScoreRunner } from '../src/models/clv/pipeline.ts';
 import { clvKey, compareClv } from '../src/models/clv/runs.ts';
 import { RequestManager } from './requests.ts';
+import { buildReport, type BuildContext } from '../src/report/build.ts';
+import type { Report, ReportRequest } from '../src/report/format.ts';
 
 /** What the notebook shows of a loaded source. */
 export interface SourceView {
@@ -204,6 +206,15 @@ export class Engine {
     const key = await this.#requests.inLane(model.lane, () => clvKey(this.#db, settings, ctx));
     // Once filled in, the answer with the whole comparison is the one kept for these settings.
     return compareClv(key, ctx, (earlier, whole) => this.#requests.replace('clv', earlier, whole));
+  }
+
+  /**
+   * A report of the cells asked for (src/report/format.ts): each model's result as its cell has it (kept results are
+   * reused), kept to aggregates by the model's `share`.
+   */
+  async report(req: ReportRequest, settings: ModelSettings, extra?: BuildContext['extra']): Promise<Report> {
+    const asOf = await asOfDate(this.#db, settings.asOf ?? null, this.#prepared).catch(() => settings.asOf ?? null);
+    return buildReport(req, { db: this.#db, models: this.#models, settings, asOf, extra, run: (kind, s) => this.run(kind as ModelName, s) });
   }
 
   /** Run read-only SQL for the notebook's own queries (small results only). */

@@ -68,6 +68,10 @@ const api = {
   async searchCustomers(...args: Parameters<Engine['searchCustomers']>) {
     return (await engine).engine.searchCustomers(...args);
   },
+  /** A report of the notebook's cells (aggregates only; see src/report/format.ts). */
+  async report(...args: Parameters<Engine['report']>) {
+    return (await engine).engine.report(...args);
+  },
   /** The CLV answer with the whole model comparison, once the models the clv run left pending are fitted (null: superseded). */
   async clvCompare(settings: ModelSettings) {
     return (await engine).engine.clvCompare(settings);

@@ -9,9 +9,10 @@ import { en as clustersEn } from './packs/clusters.ts';
 import { en as customerEn } from './packs/customer.ts';
 import { en as errorsEn } from './packs/errors.ts';
 import { en as ingestEn } from './packs/ingest.ts';
+import { en as reportEn } from './packs/report.ts';
 
 export const en: Messages = {
-  ...clvEn, ...basketEn, ...cohortsEn, ...lifecycleEn, ...abcEn, ...clustersEn, ...customerEn, ...errorsEn, ...ingestEn,
+  ...clvEn, ...basketEn, ...cohortsEn, ...lifecycleEn, ...abcEn, ...clustersEn, ...customerEn, ...errorsEn, ...ingestEn, ...reportEn,
   'app.title': 'CRM Notebook',
   'app.tagline': 'Customer analytics that never leaves this browser',
   'app.privacy': 'Your data stays on this device: nothing is uploaded, every calculation runs in this page.',
@@ -43,6 +44,8 @@ export const en: Messages = {
   'nav.churn': 'Churn warning',
   'nav.basket': 'Market basket',
   'nav.clusters': 'Clusters',
+  'nav.note': 'Note',
+  'nav.sql': 'SQL query',
   'toolbar.asof': 'As-of date',
   'toolbar.asof.auto': 'Default: day after the last purchase ({date})',
   'toolbar.asof.reset': 'Default date',

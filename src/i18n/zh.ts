@@ -7,10 +7,11 @@ import { zh as clustersZh } from './packs/clusters.ts';
 import { zh as customerZh } from './packs/customer.ts';
 import { zh as errorsZh } from './packs/errors.ts';
 import { zh as ingestZh } from './packs/ingest.ts';
+import { zh as reportZh } from './packs/report.ts';
 
 /** 简体中文 messages: the reference set of keys (each cell's own messages live in packs/). */
 export const zh = {
-  ...clvZh, ...basketZh, ...cohortsZh, ...lifecycleZh, ...abcZh, ...clustersZh, ...customerZh, ...errorsZh, ...ingestZh,
+  ...clvZh, ...basketZh, ...cohortsZh, ...lifecycleZh, ...abcZh, ...clustersZh, ...customerZh, ...errorsZh, ...ingestZh, ...reportZh,
   'app.title': '客户分析笔记本',
   'app.tagline': '客户分析，数据不出浏览器',
   'app.privacy': '数据只在本机：不上传任何内容，所有计算都在本页面内完成。',
@@ -42,6 +43,8 @@ export const zh = {
   'nav.churn': '流失预警',
   'nav.basket': '购物篮关联',
   'nav.clusters': '客户聚类',
+  'nav.note': '笔记',
+  'nav.sql': 'SQL 查询',
   'toolbar.asof': '分析基准日',
   'toolbar.asof.auto': '默认：最后一次购买的次日（{date}）',
   'toolbar.asof.reset': '恢复默认日期',

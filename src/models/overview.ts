@@ -3,6 +3,8 @@ import { one, rows, type Db } from '../db/db.ts';
 import { dateLit } from './asof.ts';
 import { ensureCustomerSummary } from './customer-days.ts';
 import { asOfDate, type Prepared } from './prepared.ts';
+import { isSmall, reportCount, type ReportCount } from '../report/privacy.ts';
+import { round } from '../report/format.ts';
 
 export interface OverviewSettings {
   asOf?: string | null;
@@ -97,5 +99,51 @@ export async function overview(db: Db, settings: OverviewSettings = {}, prepared
     guest_purchases: totals.guest_purchases as number,
     guest_revenue: totals.guest_revenue as number,
     months,
+  };
+}
+
+/** The overview in a report: headline numbers and the months, each month's counts under the privacy rule. */
+export interface OverviewShare {
+  as_of: string;
+  first_day: string;
+  last_day: string;
+  customers: ReportCount;
+  purchases: number;
+  revenue: number | null;
+  net_revenue: number | null;
+  refunds: number | null;
+  average_order_value: number | null;
+  repeat_rate: number | null;
+  top20_share: number | null;
+  guest_purchases: number;
+  guest_revenue: number;
+  /** Month, purchases, revenue, active customers, new customers (a small month's counts "< n", its revenue null). */
+  months: [string, number, number | null, ReportCount, ReportCount][];
+}
+
+export function shareOverview(r: OverviewResult, minGroup: number): OverviewShare {
+  const few = isSmall(r.customers, minGroup);
+  const hide = (v: number, digits: number) => (few ? null : round(v, digits));
+  return {
+    as_of: r.as_of,
+    first_day: r.first_day,
+    last_day: r.last_day,
+    customers: reportCount(r.customers, minGroup),
+    purchases: r.purchases,
+    revenue: hide(r.revenue, 2),
+    net_revenue: hide(r.net_revenue, 2),
+    refunds: hide(r.refunds, 2),
+    average_order_value: hide(r.average_order_value, 2),
+    repeat_rate: hide(r.repeat_rate, 4),
+    top20_share: hide(r.top20_share, 4),
+    guest_purchases: r.guest_purchases,
+    guest_revenue: round(r.guest_revenue, 2),
+    months: r.months.map((m) => [
+      m.month,
+      m.purchases,
+      isSmall(m.customers, minGroup) ? null : round(m.revenue, 2),
+      reportCount(m.customers, minGroup),
+      reportCount(m.new_customers, minGroup),
+    ]),
   };
 }

@@ -17,7 +17,7 @@ import { cohorts } from './cohorts.ts';
 import type { CustomerSection } from './customer360.ts';
 import type { FunnelSources } from './funnel.ts';
 import { DEFAULT_WINDOWS, lifecycle, lifecycleCustomers, lifecycleListSql, type Stage } from './lifecycle.ts';
-import { overview } from './overview.ts';
+import { overview, shareOverview } from './overview.ts';
 import type { Prepared } from './prepared.ts';
 import { rfm, rfmCustomers, type RfmColumns } from './rfm.ts';
 import type { ModelSettings } from './settings.ts';
@@ -78,6 +78,22 @@ export interface ModelEntry<R = unknown, O = object, LO = never, L = unknown, EO
   runsByDefault?(db: Db, ctx: RunContext): Promise<boolean>;
   /** What it adds to the customer 360 view. */
   customer360?: CustomerSection;
+  /**
+   * Its cell in a report (src/report/format.ts): the aggregates of the cell's result `R` under the privacy rule
+   * (MODELS.md §10), rounded to the precision the cell shows. Customer rows only for the lists in `opts.lists`.
+   */
+  share?(db: Db, result: R, opts: ShareOptions): Promise<unknown> | unknown;
+  /** The customer lists a report may hold when the consultant opts each in (names; the report view labels them). */
+  shareLists?: readonly string[];
+}
+
+/** What a model's report part is built with. */
+export interface ShareOptions {
+  /** Groups of fewer customers show "< minGroup" and hide their sums and means. */
+  minGroup: number;
+  /** The lists opted in (a subset of the entry's `shareLists`). */
+  lists: readonly string[];
+  settings: ModelSettings;
 }
 
 /** Declares a model (keeps its types for the worker's API). */
@@ -119,6 +135,7 @@ export const MODELS = {
     writes: ['overview_months'],
     run: (db, settings, ctx) => overview(db, { asOf: settings.asOf }, ctx.prepared),
     report: (db, settings, ctx) => overview(db, { asOf: asOf(settings) }, ctx.prepared),
+    share: (_db, result, { minGroup }) => shareOverview(result, minGroup),
   }),
   rfm: defineModel({
     settingsKey: 'rfm',

@@ -8,12 +8,32 @@ import { i18n } from '../i18n/i18n.svelte.ts';
 import { problemOf, type Problem } from '../i18n/problems.ts';
 import { SessionStore, type SavedSession, type SavedSource, type WriteOutcome } from './persist.ts';
 
-/** A kind of cell: one per registered model (src/models/registry.ts). */
-export type CellKind = ModelName;
+/** A kind of cell: one per registered model (src/models/registry.ts), a note, or a SQL query. */
+export type CellKind = ModelName | 'note' | 'sql';
 
+/** A notebook cell: a model's cell, a note or a SQL cell, with what the consultant set on it. */
 export interface Cell {
   id: string;
+  /** A registered model's name, `note` or `sql`. */
   kind: CellKind;
+  /** The consultant's title (the kind's own heading when absent). */
+  title?: string;
+  /** The consultant's note on this cell (a note cell's text is its note); Markdown shown safely. */
+  note?: string;
+  /** Left out of present mode and of reports. */
+  hidden?: boolean;
+  /** Folded to its heading in the notebook. */
+  collapsed?: boolean;
+  /** The cell's own settings for its model, over the notebook's (a second RFM cell with other settings). */
+  settings?: object;
+  /** A SQL cell's statement. */
+  sql?: string;
+  /** The cell's own filter, combined with the notebook's (MODELS.md §9). */
+  filter?: object;
+  /** Customer lists opted into reports (names from the model's `shareLists`). */
+  reportLists?: string[];
+  /** A SQL cell goes into reports only when ticked in. */
+  inReport?: boolean;
 }
 
 export interface SourceState {
@@ -300,5 +320,5 @@ export const notebook = new Notebook();
 
 // The registry lives with the models in the worker; the page asks it for the cell kinds rather than bundling it.
 engine.cellKinds().then((kinds) => {
-  if (notebook.cells.length === 0) notebook.cells = kinds.map((kind) => ({ id: kind, kind }));
+  if (notebook.cells.length === 0) notebook.cells = kinds.map((kind) => ({ id: kind, kind: kind as CellKind }));
 });

@@ -17,7 +17,7 @@ import { warmUpCharts } from '../charts/warmup.ts';
 
 export { default as Customer360 } from './Customer360.svelte';
 
-export const CELL_VIEWS: Record<CellKind, Component> = {
+export const CELL_VIEWS: Partial<Record<CellKind, Component>> = {
   overview: OverviewCell,
   rfm: RfmCell,
   abc: AbcCell,
