@@ -22,6 +22,7 @@ import type { ModelSettings } from '../src/models/settings.ts';
 import type { CompareRunner, ScoreRunner } from '../src/models/clv/pipeline.ts';
 import { clvKey, compareClv } from '../src/models/clv/runs.ts';
 import { RequestManager } from './requests.ts';
+import { filteredAsOf, filterKey, isActive, openFiltered, type Filter } from '../src/models/filter.ts';
 import { buildReport, type BuildContext } from '../src/report/build.ts';
 import type { Report, ReportRequest } from '../src/report/format.ts';
 
@@ -55,6 +56,8 @@ export interface FileLike {
 }
 
 const CHUNK = 8 * 1024 * 1024;
+/** Filtered copies of the data kept at once (each holds its rows and its models' tables). */
+const FILTERS_KEPT = 3;
 
 /** Read a File in chunks so progress is real; a file the tab cannot hold gets a clear message. */
 export async function readBytes(file: FileLike, onProgress?: Progress): Promise<Uint8Array> {
@@ -85,6 +88,10 @@ export class Engine {
   #requests = new RequestManager();
   #score: ScoreRunner | undefined;
   #compare: CompareRunner | undefined;
+  /** A filtered engine's sources (it has no files of its own). */
+  #fixedSources: { customers: boolean; events: boolean } | undefined;
+  /** Engines over filtered copies of the data, by filter (and the segment model's settings), newest last. */
+  #filtered = new Map<string, { engine: Promise<Engine>; close: () => Promise<void> }>();
 
   /** The warm-up started with the engine (see src/ingest/warmup.ts); a file to load stops it. */
   #warming: Promise<void> = Promise.resolve();
@@ -96,8 +103,12 @@ export class Engine {
    * (default: in this thread; the browser's worker gives each a worker of its own).
    * `models`: the models it runs (default: every registered one).
    */
-  constructor(db: Db, opts: { warmUp?: boolean; scoreClv?: ScoreRunner; compareClv?: CompareRunner; models?: Registry } = {}) {
+  constructor(
+    db: Db,
+    opts: { warmUp?: boolean; scoreClv?: ScoreRunner; compareClv?: CompareRunner; models?: Registry; sources?: { customers: boolean; events: boolean } } = {},
+  ) {
     this.#db = db;
+    this.#fixedSources = opts.sources;
     this.#models = opts.models ?? MODELS;
     if (opts.warmUp) this.#warming = warmUp(db, () => this.#stopWarming);
     this.#score = opts.scoreClv;
@@ -141,6 +152,7 @@ export class Engine {
     const target = { ...source, ...(role ? { role } : {}), raw: await this.#rawOf(source) };
     const applied = await applyMapping(this.#db, target, mapping, cleaning, { release: true });
     this.#requests.bump();
+    await this.#dropFiltered();
     // New events only change the funnel's event table; new orders change everything derived.
     if (target.role === 'events') this.#prepared.delete('event_firsts');
     else if (target.role !== 'customers') this.#prepared.clear();
@@ -154,6 +166,7 @@ export class Engine {
     this.#sources.delete(id);
     this.#prepared.clear();
     this.#requests.bump();
+    await this.#dropFiltered();
     await this.#db.query(`DROP TABLE IF EXISTS raw_${id}`);
   }
 
@@ -162,6 +175,7 @@ export class Engine {
    * run in the model's lane. `options`: the model's own (the lifecycle cell's first list page).
    */
   run<N extends ModelName>(name: N, settings: ModelSettings, options?: RunOptions<N>, onProgress?: Progress): Promise<ModelResult<N>> {
+    if (isActive(settings.filter)) return this.#under(settings, (engine, s) => engine.run(name, s, options, onProgress));
     const model = this.#model(name);
     const key = [resultKey(model, settings), options ?? null];
     return this.#requests.result(name, key, model.lane, () => model.run(this.#db, settings, this.#context(onProgress), options));
@@ -217,6 +231,49 @@ export class Engine {
     return buildReport(req, { db: this.#db, models: this.#models, settings, asOf, extra, run: (kind, s) => this.run(kind as ModelName, s) });
   }
 
+  /**
+   * Call `use` on the engine over the rows `settings.filter` keeps (MODELS.md §9), with the settings it runs with
+   * there: no filter, and the as-of date the filter implies. Filtered copies are kept for the current data (the
+   * last few filters), and rebuilt when a segment filter's model settings change.
+   */
+  async #under<T>(settings: ModelSettings, use: (engine: Engine, settings: ModelSettings) => Promise<T>): Promise<T> {
+    const filter = settings.filter as Filter;
+    const plain: ModelSettings = { ...settings, filter: undefined, asOf: filteredAsOf(settings.asOf, filter) };
+    delete plain.filter;
+    const segment = filter.segment?.values.length ? filter.segment.model : null;
+    const key = filterKey(filter) + (segment ? JSON.stringify(resultKey(this.#model(segment), { ...settings, filter: undefined })) : '');
+    let entry = this.#filtered.get(key);
+    if (entry) {
+      // Most recently used last.
+      this.#filtered.delete(key);
+      this.#filtered.set(key, entry);
+    } else {
+      let close = async () => {};
+      const engine = (async () => {
+        // A segment is the one computed on all the data at the current settings.
+        if (segment) await this.run(segment as ModelName, { ...settings, filter: undefined });
+        const f = await this.#requests.inLane('tables', () => openFiltered(this.#db, filter, (m) => this.#models[m]?.segments));
+        close = f.close;
+        return new Engine(f.db, { models: this.#models, scoreClv: this.#score, compareClv: this.#compare, sources: { customers: f.customers, events: f.events } });
+      })();
+      entry = { engine, close: () => engine.then(() => close(), () => undefined) };
+      this.#filtered.set(key, entry);
+      engine.catch(() => this.#filtered.get(key) === entry && this.#filtered.delete(key));
+      while (this.#filtered.size > FILTERS_KEPT) {
+        const [oldest, old] = this.#filtered.entries().next().value!;
+        this.#filtered.delete(oldest);
+        void old.close();
+      }
+    }
+    return use(await entry.engine, plain);
+  }
+
+  async #dropFiltered(): Promise<void> {
+    const all = [...this.#filtered.values()];
+    this.#filtered.clear();
+    for (const f of all) await f.close();
+  }
+
   /** Run read-only SQL for the notebook's own queries (small results only). */
   query(sql: string) {
     return rows(this.#db, sql);
@@ -232,7 +289,7 @@ export class Engine {
     const applied = (role: Role) => [...this.#sources.values()].some((s) => s.applied && s.role === role);
     return {
       prepared: this.#prepared,
-      sources: { customers: applied('customers'), events: applied('events') },
+      sources: this.#fixedSources ?? { customers: applied('customers'), events: applied('events') },
       basketFile: applied('baskets'),
       state: (name, make) => this.#requests.state(name, make),
       onProgress,

@@ -20,8 +20,12 @@ interface BlockingConnection {
 /** `scratch` is a folder for exported files where the runtime writes to disk (Node); the browser keeps them in memory. */
 export function blockingDb(bindings: BlockingBindings, scratch = ''): Db {
   bindings.open({ query: { castBigIntToDouble: true, castTimestampToDate: false } });
+  return connectionDb(bindings, scratch, { n: 0 });
+}
+
+/** A connection with the session settings; `exported` numbers the export files of every connection. */
+function connectionDb(bindings: BlockingBindings, scratch: string, exported: { n: number }): Db {
   const conn = bindings.connect();
-  let exports = 0;
   // Extensions cannot be fetched offline; an autoload attempt fails in confusing ways.
   conn.query('SET autoload_known_extensions=false; SET autoinstall_known_extensions=false');
   const db: Db = {
@@ -38,13 +42,16 @@ export function blockingDb(bindings: BlockingBindings, scratch = ''): Db {
       conn.insertArrowFromIPCStream(ipc, { name: table, create });
     },
     async exportCsv(sql) {
-      const name = `${scratch}export_${++exports}.csv`;
+      const name = `${scratch}export_${++exported.n}.csv`;
       conn.query(`COPY (${await spreadsheetSafeSql(db, sql)}) TO '${name}' (FORMAT csv, HEADER true)`);
       try {
         return bindings.copyFileToBuffer(name);
       } finally {
         bindings.dropFile(name);
       }
+    },
+    async connect() {
+      return connectionDb(bindings, scratch, exported);
     },
   };
   return db;

@@ -15,6 +15,11 @@ export interface Db {
    * spreadsheet would read as a formula get a leading `'` (see csv.ts), typed numbers stay numbers.
    */
   exportCsv(sql: string): Promise<Uint8Array>;
+  /**
+   * Another connection to the same database: its own temporary tables and default catalog (`USE`), the same
+   * attached databases. A filtered view of the data runs its models on one (src/models/filter.ts).
+   */
+  connect(): Promise<Db>;
 }
 
 /** Quote an identifier for DuckDB. */

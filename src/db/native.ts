@@ -40,9 +40,13 @@ export async function openNativeDb(options: NativeOptions = {}): Promise<Db> {
   const dir = mkdtempSync(join(tmpdir(), 'crm-notebook-native-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const instance = await DuckDBInstance.create(':memory:', options.threads ? { threads: String(options.threads) } : {});
+  return nativeConnection(instance, dir, { n: 0 });
+}
+
+/** A connection with the session settings; `seq` numbers the scratch files of every connection. */
+async function nativeConnection(instance: DuckDBInstance, dir: string, seq: { n: number }): Promise<Db> {
   const conn = await instance.connect();
   await conn.run(`SET file_search_path = ${lit(dir)}; SET autoinstall_known_extensions = false`);
-  let seq = 0;
   const db: Db = {
     async query(sql) {
       return toArrow(conn, sql);
@@ -54,7 +58,7 @@ export async function openNativeDb(options: NativeOptions = {}): Promise<Db> {
       rmSync(join(dir, name), { force: true });
     },
     async insertArrow(table, ipc, create = true) {
-      const files = await arrowToParquet(ipc, () => join(dir, `__arrow_${++seq}.parquet`));
+      const files = await arrowToParquet(ipc, () => join(dir, `__arrow_${++seq.n}.parquet`));
       try {
         const source = `read_parquet([${files.map(lit).join(', ')}])`;
         await conn.run(create ? `CREATE TABLE ${ident(table)} AS SELECT * FROM ${source}` : `INSERT INTO ${ident(table)} SELECT * FROM ${source}`);
@@ -63,7 +67,7 @@ export async function openNativeDb(options: NativeOptions = {}): Promise<Db> {
       }
     },
     async exportCsv(sql) {
-      const file = join(dir, `export_${++seq}.csv`);
+      const file = join(dir, `export_${++seq.n}.csv`);
       await conn.run(`COPY (${await spreadsheetSafeSql(db, sql)}) TO ${lit(file)} (FORMAT csv, HEADER true)`);
       try {
         return new Uint8Array(readFileSync(file));
@@ -71,6 +75,7 @@ export async function openNativeDb(options: NativeOptions = {}): Promise<Db> {
         unlinkSync(file);
       }
     },
+    connect: () => nativeConnection(instance, dir, seq),
   };
   return db;
 }

@@ -78,7 +78,7 @@ async function columnsOf(db: Db, tables: string[]): Promise<Map<string, Map<stri
   const found = await rows<{ table_name: string; column_name: string; data_type: string }>(
     db,
     `SELECT table_name, column_name, data_type FROM information_schema.columns
-     WHERE table_schema = 'main' AND table_name IN (${tables.map(lit).join(', ')})`,
+     WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name IN (${tables.map(lit).join(', ')})`,
   );
   const out = new Map<string, Map<string, string>>();
   for (const r of found) {

@@ -82,7 +82,7 @@ export function defaultEventStage(event: string): EventStage {
 }
 
 async function tableExists(db: Db, name: string): Promise<boolean> {
-  const r = await one<{ n: number }>(db, `SELECT count(*)::DOUBLE AS n FROM duckdb_tables() WHERE table_name = ${lit(name)}`);
+  const r = await one<{ n: number }>(db, `SELECT count(*)::DOUBLE AS n FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ${lit(name)}`);
   return r.n > 0;
 }
 

@@ -21,6 +21,7 @@ import { overview, shareOverview } from './overview.ts';
 import type { Prepared } from './prepared.ts';
 import { rfm, rfmCustomers, type RfmColumns } from './rfm.ts';
 import type { ModelSettings } from './settings.ts';
+import type { SegmentSource } from './filter.ts';
 
 /**
  * Where a model's requests run: `sql` at once (short queries); `tables` one at a time with the other models of
@@ -83,6 +84,8 @@ export interface ModelEntry<R = unknown, O = object, LO = never, L = unknown, EO
    * (MODELS.md §10), rounded to the precision the cell shows. Customer rows only for the lists in `opts.lists`.
    */
   share?(db: Db, result: R, opts: ShareOptions): Promise<unknown> | unknown;
+  /** Where its segments are, for a segment filter (MODELS.md §9): the table and the columns a value may match. */
+  segments?: SegmentSource;
   /** The customer lists a report may hold when the consultant opts each in (names; the report view labels them). */
   shareLists?: readonly string[];
 }
@@ -159,6 +162,7 @@ export const MODELS = {
       const summary = await rfm(db, { ...settings.rfm, asOf: asOf(settings) }, ctx.prepared);
       return { ...summary, customers: await rfmCustomers(db, { order: 'id' }) };
     },
+    segments: { table: 'rfm', columns: ['segment_cn', 'segment_en'] },
     customer360: { key: 'rfm', table: 'rfm', columns: ['recency_days', 'frequency', 'monetary', 'r', 'f', 'm', 'segment_cn', 'segment_en'] },
   }),
   abc: defineModel({
@@ -176,6 +180,7 @@ export const MODELS = {
       const customers = (await abcCustomers(db)).map(({ customer_id, class: cls }) => ({ customer_id, class: cls }));
       return { ...summary, customers };
     },
+    segments: { table: 'abc', columns: ['class'] },
     customer360: { key: 'abc', table: 'abc', columns: ['class', 'rank', 'cum_share', 'monetary'] },
   }),
   cohorts: defineModel({
@@ -209,6 +214,7 @@ export const MODELS = {
       const customers = (await lifecycleCustomers(db, { order: 'id' })).map(({ customer_id, stage, slipping }) => ({ customer_id, stage, slipping }));
       return { ...summary, customers };
     },
+    segments: { table: 'lifecycle', columns: ['stage'] },
     customer360: { key: 'lifecycle', table: 'lifecycle', columns: ['stage', 'slipping'] },
   }),
   clv: defineModel({
@@ -280,6 +286,7 @@ export const MODELS = {
       const customers = await rows<{ customer_id: string; cluster: number }>(db, 'SELECT customer_id, cluster FROM clusters ORDER BY customer_id');
       return { ...result, customers, elbow: elbow.points };
     },
+    segments: { table: 'clusters', columns: ['cluster'] },
     customer360: { key: 'cluster', table: 'clusters', columns: ['cluster'], names: { table: 'cluster_profiles', using: 'cluster', columns: ['name_zh', 'name_en'] } },
   }),
 };

@@ -8,6 +8,7 @@ import type { ClusterSettings } from './clusters.ts';
 import type { CohortSettings } from './cohorts.ts';
 import type { LifecycleSettings } from './lifecycle.ts';
 import type { RfmSettings } from './rfm.ts';
+import type { Filter } from './filter.ts';
 
 export interface ModelSettings {
   /** As-of date D (YYYY-MM-DD); default: the day after the latest purchase. */
@@ -21,4 +22,6 @@ export interface ModelSettings {
   lifecycle?: Omit<LifecycleSettings, 'asOf'>;
   clv?: ClvSettings;
   churn?: ChurnSettings;
+  /** The rows the models see (MODELS.md §9): the notebook's filter combined with a cell's own. */
+  filter?: Filter;
 }

@@ -68,8 +68,8 @@ export function purchasesSql(asOf?: string | null, view = 'purchases'): string {
 export async function existingTables(db: Db): Promise<Set<string>> {
   const r = await rows<{ name: string }>(
     db,
-    `SELECT table_name AS name FROM duckdb_tables() WHERE schema_name = 'main'
-     UNION ALL SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal`,
+    `SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'
+     UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal`,
   );
   return new Set(r.map((x) => x.name));
 }

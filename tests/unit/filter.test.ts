@@ -1,0 +1,101 @@
+// A filter reads as "the file had held only these rows" (MODELS.md §9): every model under a filter gives what it
+// gives on a file holding only the kept rows (real DuckDB; the kept rows written out by DuckDB itself).
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openNativeDb } from '../../src/db/native.ts';
+import { openNodeDb } from '../../src/db/node.ts';
+import { combineFilters, FilterError, parseFilter, type Filter } from '../../src/models/filter.ts';
+import type { ModelName } from '../../src/models/registry.ts';
+import { Engine } from '../../workers/engine.ts';
+
+const sample = (f: string) => fileURLToPath(new URL(`../../sample-data/${f}`, import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'filter-test-'));
+const fileOf = (path: string, name = path.split('/').pop()!) => {
+  const data = readFileSync(path);
+  return { name, size: data.length, data };
+};
+
+async function engineOn(files: { name: string; size: number; data: Uint8Array }[]): Promise<Engine> {
+  const engine = new Engine(await openNodeDb());
+  for (const f of files) {
+    const view = await engine.load(f);
+    await engine.apply(view.id, view.mapping);
+  }
+  return engine;
+}
+
+/** The sample's orders (and customers) holding only the rows `where` keeps, written by DuckDB as CSV. */
+async function keptFiles(name: string, orderWhere: string, customerWhere = 'true') {
+  const db = await openNativeDb();
+  const orders = join(dir, `${name}-orders.csv`);
+  const customers = join(dir, `${name}-customers.csv`);
+  const src = `read_csv('${sample('orders.csv')}', all_varchar = true)`;
+  const cust = `read_csv('${sample('customers.csv')}', all_varchar = true)`;
+  await db.query(`COPY (SELECT * FROM ${src} WHERE ${orderWhere}) TO '${orders}' (HEADER, DELIMITER ',')`);
+  await db.query(`COPY (SELECT * FROM ${cust} WHERE ${customerWhere}) TO '${customers}' (HEADER, DELIMITER ',')`);
+  return [fileOf(orders, 'orders.csv'), fileOf(customers, 'customers.csv')];
+}
+
+let full: Engine;
+const SQL_MODELS: ModelName[] = ['overview', 'rfm', 'abc', 'cohorts', 'lifecycle'];
+
+beforeAll(async () => {
+  full = await engineOn([fileOf(sample('orders.csv')), fileOf(sample('customers.csv'))]);
+}, 120_000);
+
+async function expectSame(filter: Filter, kept: Engine, asOf: string | null = null, models = SQL_MODELS) {
+  for (const m of models) {
+    const a = await full.run(m, { asOf: null, filter });
+    const b = await kept.run(m, { asOf });
+    expect(JSON.parse(JSON.stringify(a)), m).toEqual(JSON.parse(JSON.stringify(b)));
+  }
+}
+
+describe('filters read as a file holding only the kept rows', () => {
+  it('order channel', async () => {
+    await expectSame({ order_channel: ['抖音'] }, await engineOn(await keptFiles('douyin', `渠道 = '抖音'`)));
+  }, 120_000);
+
+  it('region (customers file): RFM customers are the region buying customers', async () => {
+    const kept = await engineOn(await keptFiles('east', `trim(客户编号) IN (SELECT trim(客户编号) FROM read_csv('${sample('customers.csv')}', all_varchar = true) WHERE trim(地区) = '华东')`, `trim(地区) = '华东'`));
+    await expectSame({ region: ['华东'] }, kept);
+    const rfm = (await full.run('rfm', { asOf: null, filter: { region: ['华东'] } })) as { customers: number };
+    const overview = (await kept.run('overview', { asOf: null })) as { customers: number };
+    expect(rfm.customers).toBe(overview.customers);
+    expect(rfm.customers).toBeGreaterThan(100);
+  }, 120_000);
+
+  it('date range: the as-of date is the day after "to"', async () => {
+    const kept = await engineOn(await keptFiles('h1', `TRY_CAST(下单时间 AS TIMESTAMP) >= DATE '2024-03-01' AND TRY_CAST(下单时间 AS TIMESTAMP) < DATE '2024-07-01'`));
+    const filter = { from: '2024-03-01', to: '2024-06-30' };
+    await expectSame(filter, kept, '2024-07-01');
+    expect(((await full.run('overview', { asOf: null, filter })) as { as_of: string }).as_of).toBe('2024-07-01');
+  }, 120_000);
+
+  it('category: an order is its lines of that category', async () => {
+    await expectSame({ category: ['咖啡豆'] }, await engineOn(await keptFiles('beans', `品类 = '咖啡豆'`)), null, ['overview', 'rfm', 'cohorts']);
+  }, 120_000);
+
+  it('a model segment, as computed on all the data, and the segments then scored among themselves', async () => {
+    const rfm = (await full.run('rfm', { asOf: null })) as { segments_cn: { segment: string; customers: number }[] };
+    const seg = rfm.segments_cn.find((s) => s.customers > 50)!;
+    const under = (await full.run('overview', { asOf: null, filter: { segment: { model: 'rfm', values: [seg.segment] } } })) as { customers: number };
+    expect(under.customers).toBe(seg.customers);
+  }, 120_000);
+
+  it('combines filters with AND and checks what it is given', () => {
+    expect(combineFilters({ region: ['华东', '华南'], from: '2024-01-01' }, { region: ['华南'], to: '2024-06-30' })).toEqual({ region: ['华南'], from: '2024-01-01', to: '2024-06-30' });
+    expect(() => parseFilter({ from: '2024-13-01' }, 'cell 2')).toThrow(FilterError);
+    expect(() => parseFilter({ colour: ['red'] }, 'the notebook')).toThrow(/unknown field "colour"/);
+    expect(parseFilter({ order_channel: ['抖音', '抖音'] }, 'x')).toEqual({ order_channel: ['抖音'] });
+  });
+
+  it('the unfiltered results stay as they were', async () => {
+    const a = await full.run('rfm', { asOf: null });
+    const fresh = await engineOn([fileOf(sample('orders.csv')), fileOf(sample('customers.csv'))]);
+    expect(JSON.parse(JSON.stringify(a))).toEqual(JSON.parse(JSON.stringify(await fresh.run('rfm', { asOf: null }))));
+  }, 120_000);
+});
