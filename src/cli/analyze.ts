@@ -13,10 +13,11 @@ import type { Prepared } from '../models/prepared.ts';
 import { MODEL_NAMES, MODELS, type ModelName, type Registry, type RunContext } from '../models/registry.ts';
 import type { ModelSettings } from '../models/settings.ts';
 import { withBasketFlags } from './basket-flags.ts';
+import { filteredAsOf, isActive, openFiltered, parseFilter, type Filter } from '../models/filter.ts';
 
 const USAGE = `usage: npm run --silent analyze -- --orders FILE [--customers FILE] [--events FILE]
     [--as-of YYYY-MM-DD] [--models ${MODEL_NAMES.join(',')}] [--mapping mapping.json]
-    [--settings settings.json] [--shape orders|baskets] [--out results.json] [--engine wasm|native]
+    [--settings settings.json] [--filter filter.json] [--shape orders|baskets] [--out results.json] [--engine wasm|native]
     [--calibration-end YYYY-MM-DD] [--time-unit week|day]
     [--min-support S] [--min-confidence C] [--max-size K] [--basket-by product|category]`;
 
@@ -30,6 +31,8 @@ export interface AnalyzeOptions {
   mapping?: Mapping;
   settings?: ModelSettings;
   shape?: 'orders' | 'baskets';
+  /** Only the rows this filter keeps (MODELS.md §9); also `settings.filter`. */
+  filter?: Filter;
   /** CLV calibration end and time unit; they override settings.clv. */
   calibrationEnd?: string;
   timeUnit?: 'week' | 'day';
@@ -50,7 +53,9 @@ export async function analyze(opts: AnalyzeOptions, db?: Db, models: Registry = 
   const clv = { ...given.clv };
   if (opts.calibrationEnd) clv.calibrationEnd = opts.calibrationEnd;
   if (opts.timeUnit) clv.timeUnit = opts.timeUnit;
-  const settings: ModelSettings = { ...given, asOf, clv };
+  let settings: ModelSettings = { ...given, asOf, clv };
+  delete settings.filter;
+  const filter = opts.filter ?? (given.filter ? parseFilter(given.filter, 'settings.filter') : undefined);
   const out: Record<string, unknown> = {};
 
   // `--orders` says what the file is: it is mapped as orders (a basket-per-line file as baskets), never re-guessed as
@@ -82,6 +87,13 @@ export async function analyze(opts: AnalyzeOptions, db?: Db, models: Registry = 
       return kept.get(name) as T;
     },
   };
+  let runCtx = ctx;
+  let runDb = db;
+  if (isActive(filter)) {
+    if (baskets) throw new Error(`${orders.raw.file} holds baskets only (no customers or dates): filters apply to order files`);
+    ({ db: runDb, ctx: runCtx, settings } = await filtered(db, ctx, settings, filter, models));
+    out.filter = filter;
+  }
   let run = wanted;
   if (baskets) {
     // A basket-per-line file has no customers or dates: only the models that read baskets apply.
@@ -91,18 +103,44 @@ export async function analyze(opts: AnalyzeOptions, db?: Db, models: Registry = 
   }
   for (const name of run) {
     const model = models[name];
-    if (!opts.models && model.runsByDefault && !(await model.runsByDefault(db, ctx))) continue;
+    if (!opts.models && model.runsByDefault && !(await model.runsByDefault(runDb, runCtx))) continue;
     // Each model in its own section: one that cannot run on these data (an as-of date before the first purchase, too
     // few customers to cluster, no repeat buyer for CLV) is noted there as { error } and the others still run; a
     // fault or a bad setting still stops the run.
     try {
-      out[name] = await model.report(db, settings, ctx);
+      out[name] = await model.report(runDb, settings, runCtx);
     } catch (e) {
       if (!(e instanceof ModelDataError || e instanceof ClvInputError)) throw e;
       out[name] = { error: e.message };
     }
   }
   return out;
+}
+
+/**
+ * The database and context the models run on under `filter`: the kept rows in a database of their own (the page's
+ * definition, src/models/filter.ts), with the as-of date the filter implies. A segment filter's model runs first on
+ * all the data at the given settings.
+ */
+export async function filtered(db: Db, ctx: RunContext, settings: ModelSettings, filter: Filter, models: Registry = MODELS) {
+  const segment = filter.segment?.values.length ? filter.segment.model : null;
+  if (segment) {
+    const model = models[segment];
+    if (!model?.segments) throw new Error(`the ${segment} model has no segments to filter by (models with segments: ${Object.keys(models).filter((m) => models[m].segments).join(', ')})`);
+    await model.run(db, settings, ctx);
+  }
+  const f = await openFiltered(db, filter, (m) => models[m]?.segments);
+  const kept = new Map<string, unknown>();
+  const runCtx: RunContext = {
+    ...ctx,
+    prepared: new Map(),
+    sources: { customers: f.customers && ctx.sources.customers, events: f.events && ctx.sources.events },
+    state: <T>(name: string, make: () => T) => {
+      if (!kept.has(name)) kept.set(name, make());
+      return kept.get(name) as T;
+    },
+  };
+  return { db: f.db, ctx: runCtx, settings: { ...settings, asOf: filteredAsOf(settings.asOf, filter) }, close: f.close };
 }
 
 function readJson<T>(file: string | undefined, what: string): T | undefined {
@@ -131,6 +169,7 @@ async function main(argv: string[]): Promise<void> {
       'basket-by': { type: 'string' },
       mapping: { type: 'string' },
       settings: { type: 'string' },
+      filter: { type: 'string' },
       shape: { type: 'string' },
       engine: { type: 'string' },
       out: { type: 'string' },
@@ -157,6 +196,7 @@ async function main(argv: string[]): Promise<void> {
     models,
     mapping: readJson<Mapping>(values.mapping, 'mapping'),
     settings: withBasketFlags(readJson<ModelSettings>(values.settings, 'settings'), values),
+    filter: values.filter ? parseFilter(readJson<unknown>(values.filter, 'filter'), `filter ${values.filter}`) : undefined,
     shape: values.shape as AnalyzeOptions['shape'],
     calibrationEnd: values['calibration-end'],
     timeUnit: values['time-unit'] as AnalyzeOptions['timeUnit'],

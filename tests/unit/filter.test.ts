@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { analyze } from '../../src/cli/analyze.ts';
 import { openNativeDb } from '../../src/db/native.ts';
 import { openNodeDb } from '../../src/db/node.ts';
 import { combineFilters, FilterError, parseFilter, type Filter } from '../../src/models/filter.ts';
@@ -97,5 +98,16 @@ describe('filters read as a file holding only the kept rows', () => {
     const a = await full.run('rfm', { asOf: null });
     const fresh = await engineOn([fileOf(sample('orders.csv')), fileOf(sample('customers.csv'))]);
     expect(JSON.parse(JSON.stringify(a))).toEqual(JSON.parse(JSON.stringify(await fresh.run('rfm', { asOf: null }))));
+  }, 120_000);
+
+  it('the headless command gives the page numbers under the same filter', async () => {
+    const filter: Filter = { region: ['华东'], order_channel: ['天猫', '小程序'] };
+    const out = (await analyze({ orders: sample('orders.csv'), customers: sample('customers.csv'), models: ['overview', 'rfm', 'cohorts'], filter })) as Record<string, Record<string, unknown>>;
+    expect(out.filter).toEqual(filter);
+    for (const m of ['overview', 'cohorts'] as const) expect(JSON.parse(JSON.stringify(out[m]))).toEqual(JSON.parse(JSON.stringify(await full.run(m, { asOf: null, filter }))));
+    const page = (await full.run('rfm', { asOf: null, filter })) as Record<string, unknown>;
+    // The command's section lists the customers where the cell has their count.
+    expect((out.rfm.customers as unknown[]).length).toBe(page.customers);
+    for (const k of ['segments_cn', 'segments_en', 'grid']) expect(out.rfm[k]).toEqual(page[k]);
   }, 120_000);
 });
