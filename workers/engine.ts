@@ -22,7 +22,7 @@ import type { ModelSettings } from '../src/models/settings.ts';
 import type { CompareRunner, ScoreRunner } from '../src/models/clv/pipeline.ts';
 import { clvKey, compareClv } from '../src/models/clv/runs.ts';
 import { RequestManager } from './requests.ts';
-import { filteredAsOf, filterKey, isActive, openFiltered, type Filter } from '../src/models/filter.ts';
+import { filterChoices, filteredAsOf, filterKey, isActive, openFiltered, type Filter } from '../src/models/filter.ts';
 import { buildReport, type BuildContext } from '../src/report/build.ts';
 import type { Report, ReportRequest } from '../src/report/format.ts';
 
@@ -272,6 +272,11 @@ export class Engine {
     const all = [...this.#filtered.values()];
     this.#filtered.clear();
     for (const f of all) await f.close();
+  }
+
+  /** What a filter can keep: the days with orders and the values of regions, channels and categories. */
+  filterChoices() {
+    return this.#requests.inLane('sql', () => filterChoices(this.#db));
   }
 
   /** Run read-only SQL for the notebook's own queries (small results only). */

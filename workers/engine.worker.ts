@@ -68,6 +68,10 @@ const api = {
   async searchCustomers(...args: Parameters<Engine['searchCustomers']>) {
     return (await engine).engine.searchCustomers(...args);
   },
+  /** What the filter bar offers (days, regions, channels, categories). */
+  async filterChoices() {
+    return (await engine).engine.filterChoices();
+  },
   /** A report of the notebook's cells (aggregates only; see src/report/format.ts). */
   async report(...args: Parameters<Engine['report']>) {
     return (await engine).engine.report(...args);

@@ -211,3 +211,42 @@ export async function openFiltered(db: Db, filter: Filter, segments: (model: str
     throw e;
   }
 }
+
+/** A value a filter may keep, with how many order lines (or customers) carry it. */
+export interface Choice {
+  value: string;
+  n: number;
+}
+
+/** What the filter bar offers: the days with orders and the values of each list field (most common first). */
+export interface FilterChoices {
+  first: string | null;
+  last: string | null;
+  region: Choice[];
+  acquisition_channel: Choice[];
+  order_channel: Choice[];
+  category: Choice[];
+}
+
+const CHOICES_MAX = 200;
+
+export async function filterChoices(db: Db): Promise<FilterChoices> {
+  const orders = await locate(db, 'orders');
+  const customers = await locate(db, 'customers');
+  const none: FilterChoices = { first: null, last: null, region: [], acquisition_channel: [], order_channel: [], category: [] };
+  if (!orders) return none;
+  const values = (table: string, column: string) =>
+    rows<Choice>(db, `SELECT ${ident(column)} AS value, count(*)::DOUBLE AS n FROM ${table} WHERE ${ident(column)} IS NOT NULL GROUP BY 1 ORDER BY n DESC, value LIMIT ${CHOICES_MAX}`);
+  const [{ first, last }] = await rows<{ first: string | null; last: string | null }>(
+    db,
+    `SELECT strftime(min(order_ts), '%Y-%m-%d') AS first, strftime(max(order_ts), '%Y-%m-%d') AS last FROM ${orders}`,
+  );
+  return {
+    first,
+    last,
+    order_channel: await values(orders, 'channel'),
+    category: await values(orders, 'category'),
+    region: customers ? await values(customers, 'region') : [],
+    acquisition_channel: customers ? await values(customers, 'channel') : [],
+  };
+}

@@ -105,9 +105,17 @@ describe('filters read as a file holding only the kept rows', () => {
     const out = (await analyze({ orders: sample('orders.csv'), customers: sample('customers.csv'), models: ['overview', 'rfm', 'cohorts'], filter })) as Record<string, Record<string, unknown>>;
     expect(out.filter).toEqual(filter);
     for (const m of ['overview', 'cohorts'] as const) expect(JSON.parse(JSON.stringify(out[m]))).toEqual(JSON.parse(JSON.stringify(await full.run(m, { asOf: null, filter }))));
-    const page = (await full.run('rfm', { asOf: null, filter })) as Record<string, unknown>;
+    const page = (await full.run('rfm', { asOf: null, filter })) as unknown as Record<string, unknown>;
     // The command's section lists the customers where the cell has their count.
     expect((out.rfm.customers as unknown[]).length).toBe(page.customers);
     for (const k of ['segments_cn', 'segments_en', 'grid']) expect(out.rfm[k]).toEqual(page[k]);
   }, 120_000);
+
+  it('offers the values the data have', async () => {
+    const c = await full.filterChoices();
+    expect(c.first).toBe('2024-01-01');
+    expect(c.order_channel.map((x) => x.value).sort()).toEqual(['天猫', '小程序', '抖音', '门店'].sort());
+    expect(c.region.length).toBeGreaterThan(3);
+    expect(c.category.find((x) => x.value === '咖啡豆')!.n).toBeGreaterThan(10_000);
+  });
 });
