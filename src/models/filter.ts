@@ -1,7 +1,7 @@
 /**
  * Filters (MODELS.md §9): a filter is read as "the file had held only these rows", then every model runs as usual.
- * The one shared definition: `openFiltered` copies the canonical tables' kept rows into a database of their own
- * (attached in memory) and rebuilds orders → purchases there with the ingest's own `buildPurchases`; the models then
+ * The one shared definition: `openFiltered` makes a database of their own (attached in memory) whose canonical tables
+ * are views of the kept rows, and rebuilds orders → purchases there with the ingest's own `buildPurchases`; the models then
  * run unchanged on a connection whose default database is that one, so every model reads filtered purchases the same
  * way, in the page and headless.
  */
@@ -156,7 +156,8 @@ export interface Filtered {
 }
 
 /**
- * Copy the rows `filter` keeps into a database of their own and rebuild the purchases there. `segments` says where a
+ * Views of the rows `filter` keeps in a database of their own, and the purchases rebuilt there (no copy of the lines:
+ * the views read the session's tables, which stay as they are until the data change and the filtered database goes). `segments` says where a
  * segment filter's model keeps its segments (that model must have run on `db` at the current settings).
  */
 export async function openFiltered(db: Db, filter: Filter, segments: (model: string) => SegmentSource | undefined): Promise<Filtered> {
@@ -193,15 +194,17 @@ export async function openFiltered(db: Db, filter: Filter, segments: (model: str
       if (!table) throw new FilterError(`the ${filter.segment.model} model has not run yet`);
       const values = filter.segment.values.map((v) => lit(String(v))).join(', ');
       const match = source.columns.map((c) => `CAST(${ident(c)} AS VARCHAR) IN (${values})`).join(' OR ');
-      customerConds.push(`customer_id IN (SELECT customer_id FROM ${table} WHERE ${match})`);
+      // Kept as they are now: the model's table is rewritten when it runs again with other settings.
+      await conn.query(`CREATE TABLE segment_customers AS SELECT customer_id FROM ${table} WHERE ${match}`);
+      customerConds.push(`customer_id IN (SELECT customer_id FROM segment_customers)`);
     }
     lineConds.push(...customerConds);
     const where = (conds: (string | null)[]) => (conds.some(Boolean) ? ` WHERE ${conds.filter(Boolean).join(' AND ')}` : '');
-    await conn.query(`CREATE TABLE orders AS SELECT * FROM ${orders}${where(lineConds)}`);
-    if (customers) await conn.query(`CREATE TABLE customers AS SELECT * FROM ${customers}${where(customerConds)}`);
+    await conn.query(`CREATE VIEW orders AS SELECT * FROM ${orders}${where(lineConds)}`);
+    if (customers) await conn.query(`CREATE VIEW customers AS SELECT * FROM ${customers}${where(customerConds)}`);
     if (events) {
       const eventConds = [...customerConds, filter.from ? `event_ts >= DATE ${lit(filter.from)}` : null, filter.to ? `event_ts < DATE ${lit(filter.to)} + INTERVAL 1 DAY` : null].filter(Boolean);
-      await conn.query(`CREATE TABLE events AS SELECT * FROM ${events}${where(eventConds)}`);
+      await conn.query(`CREATE VIEW events AS SELECT * FROM ${events}${where(eventConds)}`);
     }
     await buildPurchases(conn);
     const [{ n }] = await rows<{ n: number }>(conn, 'SELECT count(*)::DOUBLE AS n FROM orders');

@@ -82,7 +82,12 @@ export function defaultEventStage(event: string): EventStage {
 }
 
 async function tableExists(db: Db, name: string): Promise<boolean> {
-  const r = await one<{ n: number }>(db, `SELECT count(*)::DOUBLE AS n FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ${lit(name)}`);
+  // Views too: under a filter the canonical tables are views of the kept rows (src/models/filter.ts).
+  const r = await one<{ n: number }>(
+    db,
+    `SELECT (SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ${lit(name)})
+       + (SELECT count(*) FROM duckdb_views() WHERE database_name = current_database() AND view_name = ${lit(name)} AND NOT internal)::DOUBLE AS n`,
+  );
   return r.n > 0;
 }
 

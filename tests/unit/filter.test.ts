@@ -51,7 +51,9 @@ async function expectSame(filter: Filter, kept: Engine, asOf: string | null = nu
   for (const m of models) {
     const a = await full.run(m, { asOf: null, filter });
     const b = await kept.run(m, { asOf });
-    expect(JSON.parse(JSON.stringify(a)), m).toEqual(JSON.parse(JSON.stringify(b)));
+    // Timings differ between runs.
+    const same = (x: unknown) => JSON.parse(JSON.stringify(x, (k, v) => (k === 'ms' || k === 'timings' ? undefined : v)));
+    expect(same(a), m).toEqual(same(b));
   }
 }
 
@@ -62,7 +64,7 @@ describe('filters read as a file holding only the kept rows', () => {
 
   it('region (customers file): RFM customers are the region buying customers', async () => {
     const kept = await engineOn(await keptFiles('east', `trim(客户编号) IN (SELECT trim(客户编号) FROM read_csv('${sample('customers.csv')}', all_varchar = true) WHERE trim(地区) = '华东')`, `trim(地区) = '华东'`));
-    await expectSame({ region: ['华东'] }, kept);
+    await expectSame({ region: ['华东'] }, kept, null, [...SQL_MODELS, 'churn']);
     const rfm = (await full.run('rfm', { asOf: null, filter: { region: ['华东'] } })) as { customers: number };
     const overview = (await kept.run('overview', { asOf: null })) as { customers: number };
     expect(rfm.customers).toBe(overview.customers);

@@ -83,6 +83,11 @@ export async function writeClvCustomers(db: Db, summary: string, target: string,
 
 /** Names of the tables in the database (to use optional ones such as `customers` only when loaded). */
 export async function tableNames(db: Db): Promise<Set<string>> {
-  const r = await rows<{ name: string }>(db, `SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'`);
+  // Views too: under a filter the canonical tables are views of the kept rows (src/models/filter.ts).
+  const r = await rows<{ name: string }>(
+    db,
+    `SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'
+     UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal`,
+  );
   return new Set(r.map((t) => t.name));
 }
