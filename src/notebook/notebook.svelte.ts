@@ -4,6 +4,7 @@ import type { SourceView } from '../../workers/engine.ts';
 import type { CleaningReport, Mapping, Role, TableReport } from '../ingest/index.ts';
 import type { ModelName } from '../models/registry.ts';
 import type { ModelSettings } from '../models/settings.ts';
+import { combineFilters, isActive, type Filter } from '../models/filter.ts';
 import { i18n } from '../i18n/i18n.svelte.ts';
 import { problemOf, type Problem } from '../i18n/problems.ts';
 import { SessionStore, type SavedSession, type SavedSource, type WriteOutcome } from './persist.ts';
@@ -61,6 +62,8 @@ export interface NotebookDoc {
   settings: ModelSettings;
   cells: Cell[];
   rfmScheme: 'cn' | 'en' | null;
+  /** The notebook's filter (absent in notebooks saved before filters). */
+  filter?: Filter;
 }
 
 class Notebook {
@@ -74,6 +77,8 @@ class Notebook {
   rfmScheme = $state<'cn' | 'en' | null>(null);
   progress = $state<LoadProgress | null>(null);
   errors = $state<Problem[]>([]);
+  /** The notebook's filter (MODELS.md §9): every cell, list and report shows only the rows it keeps. */
+  filter = $state<Filter>({});
   /** Bumped whenever the canonical orders change, so cells recompute. */
   dataVersion = $state(0);
 
@@ -266,6 +271,7 @@ class Notebook {
     try {
       this.settings = session.doc.settings;
       this.rfmScheme = session.doc.rfmScheme;
+      this.filter = session.doc.filter ?? {};
       await this.addFiles(
         session.sources.map((s) => s.file),
         session.sources,
@@ -286,12 +292,39 @@ class Notebook {
     this.sources = [];
     this.#files.clear();
     this.settings = { asOf: null, rfm: {}, abc: {} };
+    this.filter = {};
     this.rfmScheme = null;
     this.customer = null;
     this.errors = [];
     this.dataVersion++;
     for (const s of sources) await engine.remove(s.view.id);
     await cleared;
+  }
+
+  /** Set the notebook's filter (an empty one shows all the data). */
+  setFilter(filter: Filter): void {
+    this.filter = filter;
+  }
+
+  /** Show only the customers of one segment of a model (clicking it again, or "clear", shows all). */
+  toggleSegment(model: string, value: string | number): void {
+    const seg = this.filter.segment;
+    const on = seg?.model === model && seg.values.length === 1 && seg.values[0] === value;
+    const next: Filter = { ...$state.snapshot(this.filter) } as Filter;
+    if (on) delete next.segment;
+    else next.segment = { model, values: [value] };
+    this.filter = next;
+  }
+
+  /**
+   * The settings a cell's model runs with: the notebook's, its own over its model's part, and the notebook's filter
+   * combined with its own (none when both keep everything).
+   */
+  settingsFor(cell?: Cell): ModelSettings {
+    const settings = $state.snapshot(this.settings) as ModelSettings;
+    const filter = combineFilters($state.snapshot(this.filter) as Filter, cell?.filter as Filter | undefined);
+    if (isActive(filter)) settings.filter = filter;
+    return settings;
   }
 
   /** Open the customer 360 panel on one customer. */
@@ -312,7 +345,7 @@ class Notebook {
   }
 
   doc(): NotebookDoc {
-    return { version: 1, settings: $state.snapshot(this.settings), cells: $state.snapshot(this.cells), rfmScheme: this.rfmScheme };
+    return { version: 1, settings: $state.snapshot(this.settings), cells: $state.snapshot(this.cells), rfmScheme: this.rfmScheme, filter: $state.snapshot(this.filter) as Filter };
   }
 }
 
