@@ -22,9 +22,10 @@ export interface DecodeOptions {
 }
 type Decoder = (file: string, bytes: Uint8Array, opts: DecodeOptions) => Promise<Decoded>;
 
-export const decoders: Record<'xlsx' | 'parquet' | 'json' | 'ndjson', Decoder> = {
-  // SheetJS is large: loaded the first time a workbook is dropped.
+export const decoders: Record<'xlsx' | 'xls' | 'parquet' | 'json' | 'ndjson', Decoder> = {
+  // SheetJS is large: loaded the first time a workbook is dropped. It reads Excel 97–2003 workbooks the same way.
   xlsx: async (file, bytes, opts) => (await import('./decode-xlsx.ts')).decodeXlsx(file, bytes, opts),
+  xls: async (file, bytes, opts) => (await import('./decode-xlsx.ts')).decodeXlsx(file, bytes, opts),
   parquet: (file, bytes) => decodeParquet(file, bytes),
   json: decodeJson,
   ndjson: decodeNdjson,

@@ -65,7 +65,7 @@ export async function readSource(db: Db, file: string, bytes: Uint8Array, table:
       SELECT ${numbered ? '__line::BIGINT AS __line, COLUMNS(* EXCLUDE (__line))::VARCHAR' : 'row_number() OVER () + 1 AS __line, COLUMNS(*)::VARCHAR'} FROM ${ident(arrow)};
       DROP TABLE ${ident(arrow)}`);
     if (decoded.titleRows) base.notes.push({ code: 'title_rows', value: decoded.titleRows });
-    return finish(db, { ...base, header: sniffed.format === 'xlsx', sheets: decoded.sheets, sheet: decoded.sheet });
+    return finish(db, { ...base, header: sniffed.format === 'xlsx' || sniffed.format === 'xls', sheets: decoded.sheets, sheet: decoded.sheet });
   }
   const utf8 = toUtf8(bytes, sniffed.encoding, sniffed.bom, (f) => opts.onProgress?.('decode', f));
   const name = `${table}.src`;

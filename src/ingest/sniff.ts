@@ -3,7 +3,7 @@ import { InputError } from './errors.ts';
 
 export { InputError } from './errors.ts';
 
-export type Format = 'csv' | 'whitespace' | 'baskets' | 'xlsx' | 'parquet' | 'json' | 'ndjson';
+export type Format = 'csv' | 'whitespace' | 'baskets' | 'xlsx' | 'xls' | 'parquet' | 'json' | 'ndjson';
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
 
 export interface Sniffed {
@@ -23,8 +23,8 @@ export function sniff(file: string, bytes: Uint8Array): Sniffed {
   const head = bytes.subarray(0, HEAD);
   if (startsWith(head, [0x50, 0x4b, 0x03, 0x04])) return { format: 'xlsx', encoding: 'utf-8', bom: 0 };
   if (startsWith(head, [0x50, 0x41, 0x52, 0x31])) return { format: 'parquet', encoding: 'utf-8', bom: 0 };
-  if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0]))
-    throw new InputError(file, 'xls');
+  // An OLE2 compound file: Excel 97–2003 (.xls), still common in shop and ERP exports; SheetJS reads it.
+  if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0])) return { format: 'xls', encoding: 'utf-8', bom: 0 };
   const { encoding, bom } = detectEncoding(head);
   const text = decodeHead(head.subarray(bom), encoding);
   if (looksBinary(text)) throw new InputError(file, 'binary');

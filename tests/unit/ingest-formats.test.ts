@@ -160,11 +160,11 @@ describe('Excel', () => {
     const body = rows.map(([o, c, ts, p, q, a]) => [o, c === '' ? null : c, cell(serial(ts), 'yyyy-mm-dd hh:mm:ss'), p, num(q), num(a)]);
     return XLSX.utils.aoa_to_sheet([[], HEAD, ...body.slice(0, 3), [], ...body.slice(3)]);
   }
-  function book(): Uint8Array {
+  function book(bookType: 'xlsx' | 'biff8' = 'xlsx'): Uint8Array {
     const wb = XLSX.utils.book_new();
     XLSX.utils.book_append_sheet(wb, sheet(ROWS.slice(0, 2)), '2023年');
     XLSX.utils.book_append_sheet(wb, sheet(ROWS), '全部订单');
-    return new Uint8Array(XLSX.write(wb, { type: 'array', bookType: 'xlsx' }) as ArrayBuffer);
+    return new Uint8Array(XLSX.write(wb, { type: 'array', bookType }) as ArrayBuffer);
   }
 
   it('reads the sheet asked for (the second of two) like the CSV, and lists both', async () => {
@@ -172,6 +172,14 @@ describe('Excel', () => {
     expect(first.loaded.raw).toMatchObject({ format: 'xlsx', sheets: ['2023年', '全部订单'], sheet: '2023年', rows: 2 });
     const second = await ingest(db, 'orders.xlsx', book(), { sheet: '全部订单' });
     expect(second.loaded.raw).toMatchObject({ sheet: '全部订单', rows: 8 });
+    expect(await purchases(db)).toEqual(expected);
+  });
+
+  it('reads an Excel 97–2003 workbook (.xls, BIFF8) like the .xlsx', async () => {
+    const xls = book('biff8');
+    expect([...xls.subarray(0, 4)]).toEqual([0xd0, 0xcf, 0x11, 0xe0]);
+    const { loaded } = await ingest(db, '订单导出.xls', xls, { sheet: '全部订单' });
+    expect(loaded.raw).toMatchObject({ format: 'xls', sheets: ['2023年', '全部订单'], sheet: '全部订单', rows: 8 });
     expect(await purchases(db)).toEqual(expected);
   });
 
