@@ -19,7 +19,7 @@ import type { FunnelSources } from './funnel.ts';
 import { DEFAULT_WINDOWS, lifecycle, lifecycleCustomers, lifecycleListSql, type Stage } from './lifecycle.ts';
 import { overview, shareOverview } from './overview.ts';
 import type { Prepared } from './prepared.ts';
-import { rfm, rfmCustomers, type RfmColumns } from './rfm.ts';
+import { rfm, rfmCustomers, rfmSchemeOf, rfmSegmentList, RFM_SHARE_LISTS, shareRfm, type RfmColumns } from './rfm.ts';
 import type { ModelSettings } from './settings.ts';
 
 /**
@@ -94,6 +94,8 @@ export interface ShareOptions {
   /** The lists opted in (a subset of the entry's `shareLists`). */
   lists: readonly string[];
   settings: ModelSettings;
+  /** The language the report is made in (ReportRequest.lang; absent: zh): defaults that follow the language follow it. */
+  lang?: 'zh' | 'en';
 }
 
 /** Declares a model (keeps its types for the worker's API). */
@@ -143,6 +145,11 @@ export const MODELS = {
     lane: 'sql',
     reads: ['orders'],
     writes: ['rfm_base', 'rfm_scores', 'rfm'],
+    // The scheme a report shows is a display setting (both schemes are scored on every run): not part of the key.
+    key: (settings) => {
+      const { scheme: _, ...rfmSettings } = settings.rfm ?? {};
+      return [asOf(settings), Object.keys(rfmSettings).length ? rfmSettings : null];
+    },
     run: (db, settings, ctx) => rfm(db, { ...settings.rfm, asOf: settings.asOf }, ctx.prepared, ctx.state<RfmColumns>('rfm.columns', () => ({}))),
     list: (db, opts: Parameters<typeof rfmCustomers>[1]) => rfmCustomers(db, opts),
     /** One segment of a scheme (or every customer), by monetary. */
@@ -160,6 +167,14 @@ export const MODELS = {
       return { ...summary, customers: await rfmCustomers(db, { order: 'id' }) };
     },
     customer360: { key: 'rfm', table: 'rfm', columns: ['recency_days', 'frequency', 'monetary', 'r', 'f', 'm', 'segment_cn', 'segment_en'] },
+    /** The segments of the scheme the notebook shows (the cell's `settings.scheme`, else the report's language). */
+    async share(db, result, { minGroup, lists, settings, lang }) {
+      const scheme = rfmSchemeOf(settings.rfm?.scheme, lang);
+      const part = shareRfm(result, { minGroup, scheme, high: settings.rfm?.highRule });
+      if (lists.includes('segments')) part.list = await rfmSegmentList(db, scheme);
+      return part;
+    },
+    shareLists: RFM_SHARE_LISTS,
   }),
   abc: defineModel({
     settingsKey: 'abc',
