@@ -4,7 +4,7 @@
  * API, the headless command and the notebook's cell kinds all derive from `MODELS`.
  */
 import { rows, withBom, type Db } from '../db/db.ts';
-import { abc, abcCustomers, abcExportSql, type AbcClass } from './abc.ts';
+import { abc, abcClassList, abcCustomers, abcExportSql, ABC_SHARE_LISTS, shareAbc, type AbcClass } from './abc.ts';
 import { hasBasketData } from './basket/data.ts';
 import { basket } from './basket/model.ts';
 import { crossSellPage, exportCrossSell, runBasket, type RuleRef } from './basket/runs.ts';
@@ -192,6 +192,12 @@ export const MODELS = {
       return { ...summary, customers };
     },
     customer360: { key: 'abc', table: 'abc', columns: ['class', 'rank', 'cum_share', 'monetary'] },
+    async share(db, result, { minGroup, lists }) {
+      const part = shareAbc(result, minGroup);
+      if (lists.includes('classes')) part.list = await abcClassList(db);
+      return part;
+    },
+    shareLists: ABC_SHARE_LISTS,
   }),
   cohorts: defineModel({
     settingsKey: 'cohorts',

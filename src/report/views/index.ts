@@ -4,6 +4,7 @@
  * headless command's report.
  */
 import type { RenderContext } from '../dom.ts';
+import { abcReport } from './abc.ts';
 import { overviewReport } from './overview.ts';
 import { rfmReport } from './rfm.ts';
 
@@ -13,4 +14,5 @@ export type ReportView = (data: any, r: RenderContext) => Node[];
 export const REPORT_VIEWS: Record<string, ReportView> = {
   overview: overviewReport,
   rfm: rfmReport,
+  abc: abcReport,
 };
