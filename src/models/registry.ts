@@ -13,7 +13,7 @@ import { clusterCustomers, clusterElbow, clusterListSql, clusters, clusterSample
 import { clvCustomers } from './clv/model.ts';
 import type { CompareRunner, ScoreRunner } from './clv/pipeline.ts';
 import { exportChurn, reportClv, runChurn, runClv } from './clv/runs.ts';
-import { cohorts } from './cohorts.ts';
+import { cohorts, shareCohorts } from './cohorts.ts';
 import type { CustomerSection } from './customer360.ts';
 import type { FunnelSources } from './funnel.ts';
 import { DEFAULT_WINDOWS, lifecycle, lifecycleCustomers, lifecycleListSql, type Stage } from './lifecycle.ts';
@@ -207,6 +207,7 @@ export const MODELS = {
     writes: ['cohort_cells_month', 'cohort_cells_week', 'cohort_cells_quarter'],
     run: (db, settings, ctx) => cohorts(db, { ...settings.cohorts, asOf: settings.asOf }, ctx.prepared),
     report: (db, settings, ctx) => cohorts(db, { ...settings.cohorts, asOf: asOf(settings) }, ctx.prepared),
+    share: (_db, result, { minGroup }) => shareCohorts(result, minGroup),
   }),
   lifecycle: defineModel({
     settingsKey: 'lifecycle',

@@ -5,6 +5,7 @@
  */
 import type { RenderContext } from '../dom.ts';
 import { abcReport } from './abc.ts';
+import { cohortsReport } from './cohorts.ts';
 import { overviewReport } from './overview.ts';
 import { rfmReport } from './rfm.ts';
 
@@ -15,4 +16,5 @@ export const REPORT_VIEWS: Record<string, ReportView> = {
   overview: overviewReport,
   rfm: rfmReport,
   abc: abcReport,
+  cohorts: cohortsReport,
 };
