@@ -16,7 +16,7 @@ import { exportChurn, reportClv, runChurn, runClv } from './clv/runs.ts';
 import { cohorts, shareCohorts } from './cohorts.ts';
 import type { CustomerSection } from './customer360.ts';
 import type { FunnelSources } from './funnel.ts';
-import { DEFAULT_WINDOWS, lifecycle, lifecycleCustomers, lifecycleListSql, type Stage } from './lifecycle.ts';
+import { DEFAULT_WINDOWS, lifecycle, lifecycleCustomers, lifecycleListSql, lifecycleStageList, LIFECYCLE_SHARE_LISTS, shareLifecycle, type Stage } from './lifecycle.ts';
 import { overview, shareOverview } from './overview.ts';
 import type { Prepared } from './prepared.ts';
 import { rfm, rfmCustomers, rfmSchemeOf, rfmSegmentList, RFM_SHARE_LISTS, shareRfm, type RfmColumns } from './rfm.ts';
@@ -232,6 +232,12 @@ export const MODELS = {
       return { ...summary, customers };
     },
     customer360: { key: 'lifecycle', table: 'lifecycle', columns: ['stage', 'slipping'] },
+    async share(db, result, { minGroup, lists }) {
+      const part = shareLifecycle(result, minGroup);
+      if (lists.includes('stages')) part.list = await lifecycleStageList(db);
+      return part;
+    },
+    shareLists: LIFECYCLE_SHARE_LISTS,
   }),
   clv: defineModel({
     settingsKey: 'clv',

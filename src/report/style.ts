@@ -21,6 +21,7 @@ export const REPORT_CSS = `
 .report th, .report td { border-bottom: 1px solid var(--line); padding: 5px 10px; text-align: left; }
 .report th { color: var(--muted); font-weight: 600; }
 .report .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.report td.name { white-space: nowrap; }
 .report .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
 .report table.matrix { min-width: 0; font-size: 12px; }
 .report table.matrix th, .report table.matrix td { padding: 3px 6px; border-bottom: 1px solid #fff; white-space: nowrap; overflow-wrap: normal; }

@@ -6,6 +6,7 @@
 import type { RenderContext } from '../dom.ts';
 import { abcReport } from './abc.ts';
 import { cohortsReport } from './cohorts.ts';
+import { lifecycleReport } from './lifecycle.ts';
 import { overviewReport } from './overview.ts';
 import { rfmReport } from './rfm.ts';
 
@@ -17,4 +18,5 @@ export const REPORT_VIEWS: Record<string, ReportView> = {
   rfm: rfmReport,
   abc: abcReport,
   cohorts: cohortsReport,
+  lifecycle: lifecycleReport,
 };
