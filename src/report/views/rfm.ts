@@ -40,24 +40,27 @@ export function rfmReport(d: RfmShare, r: RenderContext): Node[] {
   // A cell under the threshold reads "< n" where the cell writes its count.
   if (hidden.length) heatmap.marks = [...(heatmap.marks ?? []), Plot.text(hidden, { x: 'f', y: 'r', text: () => t(r, 'report.below', { n: lang.int(r.report.minGroup) }), fontSize: 11, fill: 'var(--muted)' })];
   const pct = (v: number | null) => value(r, v, (x) => lang.pct(x));
+  const segmentTable = table(
+    r,
+    [t(r, 'rfm.segment'), t(r, 'rfm.customers'), t(r, 'rfm.share'), t(r, 'rfm.revenue_share'), t(r, 'rfm.recency'), t(r, 'rfm.frequency'), t(r, 'rfm.monetary_col'), t(r, 'rfm.action')],
+    d.segments.map(([segment, customers, share, revenueShare, recency, frequency, monetary]) => [
+      name(segment),
+      count(r, customers),
+      pct(share),
+      pct(revenueShare),
+      value(r, recency, (v) => lang.num(v, 0)),
+      value(r, frequency, (v) => lang.num(v, 1)),
+      value(r, monetary, (v) => lang.money(v)),
+      segmentAction(segment, lang.locale),
+    ]),
+    [false, true, true, true, true, true, true, false],
+  );
+  // Segment names stay on one line, as in the cell.
+  segmentTable.querySelectorAll('tbody tr td:first-child').forEach((td) => td.setAttribute('class', 'name'));
   const nodes: Node[] = [
     h(r, 'p', { class: 'sub' }, `${t(r, 'rfm.scheme')}: ${t(r, d.scheme === 'cn' ? 'rfm.scheme.cn' : 'rfm.scheme.en')} · ${t(r, 'rfm.report.customers', { n: count(r, d.customers) })}`),
     rule ? h(r, 'p', { class: 'sub' }, rule) : null,
-    table(
-      r,
-      [t(r, 'rfm.segment'), t(r, 'rfm.customers'), t(r, 'rfm.share'), t(r, 'rfm.revenue_share'), t(r, 'rfm.recency'), t(r, 'rfm.frequency'), t(r, 'rfm.monetary_col'), t(r, 'rfm.action')],
-      d.segments.map(([segment, customers, share, revenueShare, recency, frequency, monetary]) => [
-        name(segment),
-        count(r, customers),
-        pct(share),
-        pct(revenueShare),
-        value(r, recency, (v) => lang.num(v, 0)),
-        value(r, frequency, (v) => lang.num(v, 1)),
-        value(r, monetary, (v) => lang.money(v)),
-        segmentAction(segment, lang.locale),
-      ]),
-      [false, true, true, true, true, true, true, false],
-    ),
+    segmentTable,
     chart(r, heatmap, t(r, 'rfm.heatmap')),
     chart(r, rfmSegments(rows, r.width, lang), t(r, 'rfm.chart')),
   ].filter((n): n is HTMLElement => n !== null);
