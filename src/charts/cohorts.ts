@@ -96,3 +96,22 @@ export function cohortRetention(result: CohortResult, measure: CohortMeasure, wi
 export function cohortCumulative(result: CohortResult, width: number, lang: Lang): Plot.PlotOptions {
   return curves(result, width, lang, (c) => c.cumulative_revenue_per_customer, lang.t('cohorts.cumulative.y'), 0, (v) => lang.compact(v));
 }
+
+const RAMP_LOW = [0xf4, 0xf8, 0xfb];
+const RAMP_HIGH = [0x1f, 0x5f, 0x8b];
+
+/**
+ * The retention matrix's shading (the cell's CohortMatrix.svelte draws the same ramp): period 0 is neutral; later
+ * periods go from near white to blue, up to a high quantile (98 %) of their values, blended in RGB.
+ */
+export function cohortRamp(later: number[]): { max: number; color: (v: number) => string; dark: (v: number) => boolean } {
+  const sorted = later.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  const top = sorted.length ? sorted[Math.floor(0.98 * (sorted.length - 1))] : 1;
+  const max = top > 0 ? top : 1;
+  const color = (v: number) => {
+    const u = Math.min(1, Math.max(0, v / max));
+    const [r, g, b] = RAMP_LOW.map((lo, i) => Math.round(lo + (RAMP_HIGH[i] - lo) * u));
+    return `rgb(${r}, ${g}, ${b})`;
+  };
+  return { max, color, dark: (v: number) => v > max * 0.55 };
+}

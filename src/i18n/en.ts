@@ -164,6 +164,8 @@ export const en: Messages = {
   'rfm.more': 'Show more',
   'rfm.customer_id': 'Customer',
   'rfm.scores': 'R F M',
+  'rfm.report.customers': '{n} scored customers',
+  'rfm.report.list': 'Customers and their segments (a list opted in by the author)',
   'common.none': 'None',
   'common.loading': 'Loading…',
 };

@@ -163,6 +163,8 @@ export const zh = {
   'rfm.more': '显示更多',
   'rfm.customer_id': '客户',
   'rfm.scores': 'R F M',
+  'rfm.report.customers': '共 {n} 位已评分客户',
+  'rfm.report.list': '客户及其分层（制作者选择加入的名单）',
   'common.none': '无',
   'common.loading': '加载中…',
 };

@@ -10,6 +10,8 @@
  *   turned by 180°, so the area between it and the diagonal, and the Gini, are the same.
  */
 import { lit, one, rows, type Db } from '../db/db.ts';
+import { round } from '../report/format.ts';
+import { isSmall, reportCount, type ReportCount } from '../report/privacy.ts';
 import { ensureCustomerSummary } from './customer-days.ts';
 import { asOfDate, type Prepared } from './prepared.ts';
 
@@ -156,4 +158,91 @@ function abcWhere(cls?: AbcClass): string {
 
 function page(opts: { limit?: number; offset?: number }): string {
   return opts.limit !== undefined ? `LIMIT ${Math.floor(opts.limit)} OFFSET ${Math.floor(opts.offset ?? 0)}` : '';
+}
+
+/**
+ * A class in a report: class, customers, share of customers (3 decimals: percent with one), revenue (2), share of
+ * revenue (3), mean monetary (2). A class of fewer than `minGroup` customers shows "< minGroup" and hides the rest.
+ */
+export type AbcShareClass = [cls: AbcClass, customers: ReportCount, share: number | null, revenue: number | null, revenue_share: number | null, monetary: number | null];
+
+/** The ABC cell in a report (src/report/views/abc.ts draws it). Null KPIs and curve: fewer customers than the threshold. */
+export interface AbcShare {
+  as_of: string;
+  cut_a: number;
+  cut_b: number;
+  customers: ReportCount;
+  top20_share: number | null;
+  share_for_80: number | null;
+  gini: number | null;
+  classes: AbcShareClass[];
+  /**
+   * The Lorenz curve: [share of customers, share of revenue] at 3 decimals, the result's points nearest to a fixed
+   * set of customer shares (denser near the top customers, where the curve bends) and the 80/20 point.
+   */
+  curve: [number, number][] | null;
+  /** The 80/20 point: [share of customers, share of revenue]. */
+  top20_point: [number, number] | null;
+  /** Opted-in list `classes` only: [customer id, class], by rank. */
+  list?: [customer_id: string, cls: AbcClass][];
+}
+
+/** The customer lists an ABC report part may hold when opted in. */
+export const ABC_SHARE_LISTS = ['classes'] as const;
+
+/** Customer shares at which a report keeps the curve's nearest point (the page draws about 200). */
+const SHARE_CURVE_AT = [0, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+
+/** The cell's result as a report holds it (MODELS.md §10): a pure function of the result. */
+export function shareAbc(summary: AbcSummary, minGroup: number): AbcShare {
+  const few = isSmall(summary.customers, minGroup);
+  const hide = (v: number, digits: number) => (few ? null : round(v, digits));
+  const classes = summary.classes.map((c): AbcShareClass =>
+    isSmall(c.customers, minGroup)
+      ? [c.class, reportCount(c.customers, minGroup), null, null, null, null]
+      : [c.class, c.customers, round(c.share, 3), round(c.revenue, 2), round(c.revenue_share, 3), round(c.monetary, 2)],
+  );
+  let curve: AbcShare['curve'] = null;
+  const p = summary.top20_point;
+  if (!few && summary.lorenz.length) {
+    const points = summary.lorenz;
+    const picked = new Set<LorenzPoint>();
+    for (const at of SHARE_CURVE_AT) {
+      let best = points[0];
+      for (const q of points) if (Math.abs(q.customer_share - at) < Math.abs(best.customer_share - at)) best = q;
+      picked.add(best);
+    }
+    picked.add(points.find((q) => q.customer_share === p.customer_share) ?? p);
+    // Each step of the curve is the revenue share of the customers between two points: a group like any other, so
+    // two kept points are at least `minGroup` customers apart (and from the last one), as in a list of small data.
+    const n = summary.customers;
+    const rank = (q: LorenzPoint) => Math.round(q.customer_share * n);
+    let last = 0;
+    curve = [];
+    for (const q of [...picked].sort((a, b) => a.customer_share - b.customer_share)) {
+      const k = rank(q);
+      if (k !== 0 && k !== n && (k - last < minGroup || n - k < minGroup)) continue;
+      if (k !== 0 && k === last) continue;
+      curve.push([round(q.customer_share, 3), round(q.revenue_share, 3)]);
+      last = k;
+    }
+  }
+  return {
+    as_of: summary.as_of,
+    cut_a: summary.cut_a,
+    cut_b: summary.cut_b,
+    customers: reportCount(summary.customers, minGroup),
+    top20_share: hide(summary.top20_share, 3),
+    share_for_80: hide(summary.share_for_80, 3),
+    gini: hide(summary.gini, 3),
+    classes,
+    curve,
+    top20_point: few ? null : [round(p.customer_share, 3), round(p.revenue_share, 3)],
+  };
+}
+
+/** The opted-in list `classes`: every customer of the last run with their class, by rank. */
+export async function abcClassList(db: Db): Promise<[string, AbcClass][]> {
+  const list = await rows<{ customer_id: string; class: AbcClass }>(db, 'SELECT customer_id, class FROM abc ORDER BY rank');
+  return list.map((c) => [c.customer_id, c.class]);
 }

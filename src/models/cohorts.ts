@@ -10,6 +10,8 @@
  * so the last period of each cohort (the one holding D − 1) may be partial.
  */
 import { one, rows, type Db } from '../db/db.ts';
+import { round } from '../report/format.ts';
+import { isSmall, reportCount, type ReportCount } from '../report/privacy.ts';
 import { dateLit } from './asof.ts';
 import { ensureCustomerDays } from './customer-days.ts';
 import { periodIndexSql, periodLabelSql, periodStartSql, PERIOD_UNITS, type PeriodUnit } from './periods.ts';
@@ -131,4 +133,72 @@ function averages(cells: CohortCell[]): CohortAverage[] {
     a.revenue_per_customer += cell.revenue;
   }
   return out.map((a) => ({ ...a, retention: a.retention / a.customers, revenue_per_customer: a.revenue_per_customer / a.customers }));
+}
+
+/**
+ * A cohort in a report: its label, its size, and its retention in each period from 1 on, in percent at the precision
+ * of the cell's matrix (0 decimals, 1 below 10 %); period 0 is 100 % by definition. A cohort of fewer than
+ * `minGroup` customers shows "< minGroup" and hides its retention (null), as its counts would show.
+ */
+export type CohortShareRow = [cohort: string, size: ReportCount, ...retention_pct: (number | null)[]];
+
+/** The cohorts cell in a report (src/report/views/cohorts.ts draws it). */
+export interface CohortsShare {
+  as_of: string;
+  unit: PeriodUnit;
+  /** How many cohorts there are (the matrix holds the latest `SHARE_COHORTS`). */
+  cohorts: number;
+  customers: ReportCount;
+  /** Weighted retention in period 1 and 3 (3 decimals) and how many cohorts reached it; null: none, or too few customers. */
+  p1: [retention: number, cohorts: number] | null;
+  p3: [retention: number, cohorts: number] | null;
+  /** Mean cumulative revenue per customer by period 3 (2 decimals) over the cohorts that reached it. */
+  cumulative3: [revenue_per_customer: number, cohorts: number] | null;
+  /** The matrix of customer retention, the latest cohorts, oldest first. */
+  rows: CohortShareRow[];
+}
+
+/** The cohorts a report's matrix holds: the latest, as many as the cell's matrix shows (COHORTS_SHOWN in src/charts/cohorts.ts). */
+export const SHARE_COHORTS = 36;
+
+/** A retention (0–1) as the matrix writes it: percent with 0 decimals, 1 below 10 %. */
+export function retentionPct(v: number): number {
+  return round(v * 100, v > 0 && v < 0.1 ? 1 : 0);
+}
+
+/**
+ * The cell's result as a report holds it (MODELS.md §10): a pure function of the result. The groups of the rule are
+ * the cohorts: a cohort under the threshold hides its size and its whole row; a larger cohort keeps every retention
+ * value, as a share of its cohort (src/models/README.md, "Reports"). The KPIs are the cell's, over all cohorts.
+ */
+export function shareCohorts(result: CohortResult, minGroup: number): CohortsShare {
+  const byCohort = new Map<string, CohortCell[]>();
+  for (const c of result.cells) {
+    let list = byCohort.get(c.cohort);
+    if (!list) byCohort.set(c.cohort, (list = []));
+    list[c.period] = c;
+  }
+  const rows = result.cohorts.slice(-SHARE_COHORTS).map((c): CohortShareRow => {
+    const cells = byCohort.get(c.cohort) ?? [];
+    const small = isSmall(c.size, minGroup);
+    const retention = Array.from({ length: Math.max(0, c.periods - 1) }, (_, i) => {
+      const cell = cells[i + 1];
+      return small || !cell ? null : retentionPct(cell.retention);
+    });
+    return [c.cohort, reportCount(c.size, minGroup), ...retention];
+  });
+  const kpi = (a: CohortAverage | undefined): [number, number] | null => (a && !isSmall(a.customers, minGroup) ? [round(a.retention, 3), a.cohorts] : null);
+  const third = result.cells.filter((c) => c.period === 3);
+  const size = third.reduce((s, c) => s + c.size, 0);
+  const customers = result.cohorts.reduce((s, c) => s + c.size, 0);
+  return {
+    as_of: result.as_of,
+    unit: result.unit,
+    cohorts: result.cohorts.length,
+    customers: reportCount(customers, minGroup),
+    p1: kpi(result.average[1]),
+    p3: kpi(result.average[3]),
+    cumulative3: size && !isSmall(size, minGroup) ? [round(third.reduce((s, c) => s + c.cumulative_revenue_per_customer * c.size, 0) / size, 2), third.length] : null,
+    rows,
+  };
 }

@@ -13,6 +13,8 @@
  *   (the recency on the day of return, counted like recency_days), counted once per customer in the
  *   month of the return.
  */
+import { round } from '../report/format.ts';
+import { isSmall, reportCount, type ReportCount } from '../report/privacy.ts';
 import { rows, type Db } from '../db/db.ts';
 import { dateLit } from './asof.ts';
 import { slippingSql, type CadenceSettings } from './cadence.ts';
@@ -379,4 +381,102 @@ export async function lifecycleCustomers(
 ): Promise<LifecycleCustomer[]> {
   const page = opts.limit !== undefined ? `LIMIT ${Math.floor(opts.limit)} OFFSET ${Math.floor(opts.offset ?? 0)}` : '';
   return rows<LifecycleCustomer>(db, lifecycleListSql(opts, page));
+}
+
+/** A stage in a report: stage, customers, share of customers and of revenue (3 decimals); a small stage "< n" and null shares. */
+export type LifecycleShareStage = [stage: Stage, customers: ReportCount, share: number | null, revenue_share: number | null];
+
+/** A month end in a report: month, customers in each stage (STAGES' order), reactivated customers. */
+export type LifecycleShareMonth = [month: string, new_: ReportCount, active: ReportCount, at_risk: ReportCount, dormant: ReportCount, churned: ReportCount, reactivated: ReportCount];
+
+/** A funnel stage in a report: stage, reached, furthest, conversion (3 decimals), median days (1), people timed. */
+export type LifecycleShareFunnelStage = [stage: FunnelResult['stages'][number]['stage'], reached: ReportCount, furthest: ReportCount, conversion: number | null, median_days: number | null, timed: ReportCount];
+
+/** The lifecycle cell in a report (src/report/views/lifecycle.ts draws it). */
+export interface LifecycleShare {
+  as_of: string;
+  windows: LifecycleWindows;
+  reactivation_days: number;
+  customers: ReportCount;
+  slipping: ReportCount;
+  stages: LifecycleShareStage[];
+  months: LifecycleShareMonth[];
+  /** Reactivations over all months (what the cell's note counts). */
+  reactivated: number;
+  /** The latest month's transitions (the month the cell's flow shows first) and its summary. */
+  flow: {
+    month: string;
+    acquired: ReportCount;
+    down: ReportCount;
+    up: ReportCount;
+    flows: [from: Stage | 'none', to: Stage, customers: ReportCount][];
+  } | null;
+  funnel: { events: boolean; loyal_purchases: number; people: ReportCount; stages: LifecycleShareFunnelStage[] } | null;
+  /** Opted-in list `stages` only: [customer id, stage, slipping (1) or not (0)], by customer id. */
+  list?: [customer_id: string, stage: Stage, slipping: 0 | 1][];
+}
+
+/** The customer lists a lifecycle report part may hold when opted in. */
+export const LIFECYCLE_SHARE_LISTS = ['stages'] as const;
+
+const rank = (s: Stage | 'none') => (s === 'none' ? -1 : STAGES.indexOf(s));
+
+/** The cell's result as a report holds it (MODELS.md §10): a pure function of the result. */
+export function shareLifecycle(result: LifecycleResult, minGroup: number): LifecycleShare {
+  const n = (v: number) => reportCount(v, minGroup);
+  const totalRevenue = result.stages.reduce((s, r) => s + r.revenue, 0);
+  const stages = result.stages.map((s): LifecycleShareStage =>
+    isSmall(s.customers, minGroup) ? [s.stage, n(s.customers), null, null] : [s.stage, s.customers, round(s.share, 3), round(totalRevenue ? s.revenue / totalRevenue : 0, 3)],
+  );
+  const months = result.months.map((m): LifecycleShareMonth => [m.month, n(m.new), n(m.active), n(m.at_risk), n(m.dormant), n(m.churned), n(m.reactivated)]);
+  const last = result.transitions.at(-1)?.month;
+  let flow: LifecycleShare['flow'] = null;
+  if (last) {
+    const flows = result.transitions.filter((f) => f.month === last);
+    const sum = (keep: (f: Transition) => boolean) => flows.filter(keep).reduce((s, f) => s + f.customers, 0);
+    flow = {
+      month: last,
+      acquired: n(sum((f) => f.from === 'none')),
+      down: n(sum((f) => f.from !== 'none' && rank(f.to) > Math.max(rank(f.from), 1))),
+      up: n(sum((f) => f.to === 'active' && rank(f.from) >= 2)),
+      flows: flows.map((f) => [f.from, f.to, n(f.customers)]),
+    };
+  }
+  const f = result.funnel;
+  const funnelPart: LifecycleShare['funnel'] = f
+    ? {
+        events: f.sources.events,
+        loyal_purchases: f.loyal_purchases,
+        people: n(f.people),
+        stages: f.stages.map((s): LifecycleShareFunnelStage => {
+          const small = isSmall(s.reached, minGroup);
+          return [
+            s.stage,
+            n(s.reached),
+            n(s.furthest),
+            small || s.conversion === null ? null : round(s.conversion, 3),
+            isSmall(s.timed, minGroup) || s.median_days === null ? null : round(s.median_days, 1),
+            n(s.timed),
+          ];
+        }),
+      }
+    : null;
+  return {
+    as_of: result.as_of,
+    windows: result.windows,
+    reactivation_days: result.reactivation_days,
+    customers: n(result.total_customers),
+    slipping: n(result.slipping),
+    stages,
+    months,
+    reactivated: result.months.reduce((s, m) => s + m.reactivated, 0),
+    flow,
+    funnel: funnelPart,
+  };
+}
+
+/** The opted-in list `stages`: every staged customer of the last run with their stage and slipping flag, by id. */
+export async function lifecycleStageList(db: Db): Promise<[string, Stage, 0 | 1][]> {
+  const list = await rows<{ customer_id: string; stage: Stage; slipping: boolean }>(db, 'SELECT customer_id, stage, slipping FROM lifecycle ORDER BY customer_id');
+  return list.map((c) => [c.customer_id, c.stage, c.slipping ? 1 : 0]);
 }

@@ -4,7 +4,7 @@
  * API, the headless command and the notebook's cell kinds all derive from `MODELS`.
  */
 import { rows, withBom, type Db } from '../db/db.ts';
-import { abc, abcCustomers, abcExportSql, type AbcClass } from './abc.ts';
+import { abc, abcClassList, abcCustomers, abcExportSql, ABC_SHARE_LISTS, shareAbc, type AbcClass } from './abc.ts';
 import { hasBasketData } from './basket/data.ts';
 import { basket } from './basket/model.ts';
 import { crossSellPage, exportCrossSell, runBasket, type RuleRef } from './basket/runs.ts';
@@ -13,13 +13,13 @@ import { clusterCustomers, clusterElbow, clusterListSql, clusters, clusterSample
 import { clvCustomers } from './clv/model.ts';
 import type { CompareRunner, ScoreRunner } from './clv/pipeline.ts';
 import { exportChurn, reportClv, runChurn, runClv } from './clv/runs.ts';
-import { cohorts } from './cohorts.ts';
+import { cohorts, shareCohorts } from './cohorts.ts';
 import type { CustomerSection } from './customer360.ts';
 import type { FunnelSources } from './funnel.ts';
-import { DEFAULT_WINDOWS, lifecycle, lifecycleCustomers, lifecycleListSql, type Stage } from './lifecycle.ts';
+import { DEFAULT_WINDOWS, lifecycle, lifecycleCustomers, lifecycleListSql, lifecycleStageList, LIFECYCLE_SHARE_LISTS, shareLifecycle, type Stage } from './lifecycle.ts';
 import { overview, shareOverview } from './overview.ts';
 import type { Prepared } from './prepared.ts';
-import { rfm, rfmCustomers, type RfmColumns } from './rfm.ts';
+import { rfm, rfmCustomers, rfmSchemeOf, rfmSegmentList, RFM_SHARE_LISTS, shareRfm, type RfmColumns } from './rfm.ts';
 import type { ModelSettings } from './settings.ts';
 import type { SegmentSource } from './filter.ts';
 
@@ -97,6 +97,8 @@ export interface ShareOptions {
   /** The lists opted in (a subset of the entry's `shareLists`). */
   lists: readonly string[];
   settings: ModelSettings;
+  /** The language the report is made in (ReportRequest.lang; absent: zh): defaults that follow the language follow it. */
+  lang?: 'zh' | 'en';
 }
 
 /** Declares a model (keeps its types for the worker's API). */
@@ -146,6 +148,11 @@ export const MODELS = {
     lane: 'sql',
     reads: ['orders'],
     writes: ['rfm_base', 'rfm_scores', 'rfm'],
+    // The scheme a report shows is a display setting (both schemes are scored on every run): not part of the key.
+    key: (settings) => {
+      const { scheme: _, ...rfmSettings } = settings.rfm ?? {};
+      return [asOf(settings), Object.keys(rfmSettings).length ? rfmSettings : null];
+    },
     run: (db, settings, ctx) => rfm(db, { ...settings.rfm, asOf: settings.asOf }, ctx.prepared, ctx.state<RfmColumns>('rfm.columns', () => ({}))),
     list: (db, opts: Parameters<typeof rfmCustomers>[1]) => rfmCustomers(db, opts),
     /** One segment of a scheme (or every customer), by monetary. */
@@ -164,6 +171,14 @@ export const MODELS = {
     },
     segments: { table: 'rfm', columns: ['segment_cn', 'segment_en'] },
     customer360: { key: 'rfm', table: 'rfm', columns: ['recency_days', 'frequency', 'monetary', 'r', 'f', 'm', 'segment_cn', 'segment_en'] },
+    /** The segments of the scheme the notebook shows (the cell's `settings.scheme`, else the report's language). */
+    async share(db, result, { minGroup, lists, settings, lang }) {
+      const scheme = rfmSchemeOf(settings.rfm?.scheme, lang);
+      const part = shareRfm(result, { minGroup, scheme, high: settings.rfm?.highRule });
+      if (lists.includes('segments')) part.list = await rfmSegmentList(db, scheme);
+      return part;
+    },
+    shareLists: RFM_SHARE_LISTS,
   }),
   abc: defineModel({
     settingsKey: 'abc',
@@ -182,6 +197,12 @@ export const MODELS = {
     },
     segments: { table: 'abc', columns: ['class'] },
     customer360: { key: 'abc', table: 'abc', columns: ['class', 'rank', 'cum_share', 'monetary'] },
+    async share(db, result, { minGroup, lists }) {
+      const part = shareAbc(result, minGroup);
+      if (lists.includes('classes')) part.list = await abcClassList(db);
+      return part;
+    },
+    shareLists: ABC_SHARE_LISTS,
   }),
   cohorts: defineModel({
     settingsKey: 'cohorts',
@@ -191,6 +212,7 @@ export const MODELS = {
     writes: ['cohort_cells_month', 'cohort_cells_week', 'cohort_cells_quarter'],
     run: (db, settings, ctx) => cohorts(db, { ...settings.cohorts, asOf: settings.asOf }, ctx.prepared),
     report: (db, settings, ctx) => cohorts(db, { ...settings.cohorts, asOf: asOf(settings) }, ctx.prepared),
+    share: (_db, result, { minGroup }) => shareCohorts(result, minGroup),
   }),
   lifecycle: defineModel({
     settingsKey: 'lifecycle',
@@ -216,6 +238,12 @@ export const MODELS = {
     },
     segments: { table: 'lifecycle', columns: ['stage'] },
     customer360: { key: 'lifecycle', table: 'lifecycle', columns: ['stage', 'slipping'] },
+    async share(db, result, { minGroup, lists }) {
+      const part = shareLifecycle(result, minGroup);
+      if (lists.includes('stages')) part.list = await lifecycleStageList(db);
+      return part;
+    },
+    shareLists: LIFECYCLE_SHARE_LISTS,
   }),
   clv: defineModel({
     settingsKey: 'clv',

@@ -1,6 +1,8 @@
 /** RFM: recency, frequency and monetary per customer, 1–5 scores with shared ties, and both segment schemes. */
 import { makeVector, Table, tableToIPC } from 'apache-arrow';
 import { lit, rows, type Db } from '../db/db.ts';
+import { round } from '../report/format.ts';
+import { isSmall, reportCount, type ReportCount } from '../report/privacy.ts';
 import { ensureCustomerSummary } from './customer-days.ts';
 import { asOfDate, ensureTable, type Prepared } from './prepared.ts';
 import { schemeAIndex, schemeBIndex, SEGMENTS_A, SEGMENTS_B } from './segments.ts';
@@ -15,7 +17,16 @@ export interface RfmSettings {
   thresholds?: { recency: number[]; frequency: number[]; monetary: number[] };
   /** Scheme A: a dimension is high when its score ≥ the mean score (default) or its raw value beats the mean. */
   highRule?: 'score' | 'value';
+  /**
+   * Which scheme a report of the cell shows (the notebook's `scheme`, a page-side choice): a display setting only,
+   * as every run scores both schemes, so it is no part of the result's key (registry.ts). A report request's RFM
+   * cell carries it as `settings.scheme`; without it the report follows its language (A for zh, B for en).
+   */
+  scheme?: RfmScheme;
 }
+
+/** The two segment schemes of MODELS.md §2: A, the 8 Chinese value groups ('cn'); B, the 10-group R × F grid ('en'). */
+export type RfmScheme = 'cn' | 'en';
 
 export interface RfmCustomer {
   customer_id: string;
@@ -321,4 +332,83 @@ export async function rfmCustomers(
     `SELECT customer_id, recency_days, frequency, monetary, r, f, m, segment_cn, segment_en FROM rfm ${where}
      ORDER BY ${opts.order === 'id' ? 'customer_id' : 'monetary DESC, customer_id'} ${page}`,
   );
+}
+
+/** The scheme a report shows: the cell's own, else the one the notebook shows in the report's language. */
+export function rfmSchemeOf(scheme: RfmScheme | undefined, lang: 'zh' | 'en' = 'zh'): RfmScheme {
+  return scheme === 'cn' || scheme === 'en' ? scheme : lang === 'en' ? 'en' : 'cn';
+}
+
+/**
+ * A segment in a report, at the precision the cell shows: name, customers, share of customers and of revenue
+ * (3 decimals: percent with one), mean recency (days, 0 decimals), frequency (1) and monetary (2). A segment of
+ * fewer than `minGroup` customers keeps its name, shows "< minGroup" and hides the rest (null).
+ */
+export type RfmShareSegment = [
+  segment: string,
+  customers: ReportCount,
+  share: number | null,
+  revenue_share: number | null,
+  recency_days: number | null,
+  frequency: number | null,
+  monetary: number | null,
+];
+
+/** The RFM cell in a report (src/report/views/rfm.ts draws it). */
+export interface RfmShare {
+  as_of: string;
+  customers: ReportCount;
+  /** The scheme shown, as in the notebook. */
+  scheme: RfmScheme;
+  /** Scheme A's rule ('score': scores against the mean score; 'value': raw values against their mean). */
+  high: 'score' | 'value';
+  /**
+   * The means the rule names (scheme A only; null for B or a population under the threshold): mean R, F, M scores
+   * (2 decimals), or mean recency days (1), frequency (2) and monetary (2) under the 'value' rule.
+   */
+  means: [number, number, number] | null;
+  /** The segments of the scheme shown, most revenue first. */
+  segments: RfmShareSegment[];
+  /** Customers per R score (rows: R 1 to 5) × F score (columns: F 1 to 5); a cell under the threshold "< minGroup". */
+  grid: ReportCount[][];
+  /** Opted-in list `segments` only: [customer id, segment of the scheme shown], by customer id. */
+  list?: [customer_id: string, segment: string][];
+}
+
+/** The customer lists an RFM report part may hold when opted in. */
+export const RFM_SHARE_LISTS = ['segments'] as const;
+
+/** The cell's result as a report holds it (MODELS.md §10): a pure function of the result. */
+export function shareRfm(summary: RfmSummary, opts: { minGroup: number; scheme: RfmScheme; high?: 'score' | 'value' }): RfmShare {
+  const { minGroup, scheme } = opts;
+  const high = opts.high === 'value' ? 'value' : 'score';
+  const m = summary.means;
+  const few = isSmall(summary.customers, minGroup);
+  const means: RfmShare['means'] =
+    scheme === 'en' || few || m.r === null
+      ? null
+      : high === 'value'
+        ? [round(m.recency_days, 1), round(m.frequency, 2), round(m.monetary, 2)]
+        : [round(m.r, 2), round(m.f, 2), round(m.m, 2)];
+  const segments = (scheme === 'cn' ? summary.segments_cn : summary.segments_en).map((s): RfmShareSegment =>
+    isSmall(s.customers, minGroup)
+      ? [s.segment, reportCount(s.customers, minGroup), null, null, null, null, null]
+      : [
+          s.segment,
+          s.customers,
+          round(s.share, 3),
+          s.revenue_share === null ? null : round(s.revenue_share, 3),
+          round(s.recency_days, 0),
+          round(s.frequency, 1),
+          round(s.monetary, 2),
+        ],
+  );
+  const grid = [1, 2, 3, 4, 5].map((r) => [1, 2, 3, 4, 5].map((f) => reportCount(summary.grid.find((g) => g.r === r && g.f === f)?.customers ?? 0, minGroup)));
+  return { as_of: summary.as_of, customers: reportCount(summary.customers, minGroup), scheme, high, means, segments, grid };
+}
+
+/** The opted-in list `segments`: every scored customer of the last run with their segment in `scheme`, by id. */
+export async function rfmSegmentList(db: Db, scheme: RfmScheme): Promise<[string, string][]> {
+  const list = await rows<{ customer_id: string; segment: string }>(db, `SELECT customer_id, segment_${scheme} AS segment FROM rfm ORDER BY customer_id`);
+  return list.map((c) => [c.customer_id, c.segment]);
 }

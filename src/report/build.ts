@@ -51,7 +51,7 @@ export async function buildReport(req: ReportRequest, ctx: BuildContext): Promis
         const settings: ModelSettings = key && cell.settings ? { ...ctx.settings, [key]: { ...(ctx.settings[key] as object), ...cell.settings } } : ctx.settings;
         const result = await ctx.run(cell.kind, settings);
         const lists = (cell.lists ?? []).filter((l) => model.shareLists?.includes(l));
-        out.data = await model.share!(ctx.db, result, { minGroup, lists, settings });
+        out.data = await model.share!(ctx.db, result, { minGroup, lists, settings, lang: req.lang });
         if (lists.length) out.lists = lists;
       }
     } catch (e) {

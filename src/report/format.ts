@@ -51,9 +51,18 @@ export interface Report {
 /** What a report is asked for: the cells chosen (in order) with their titles, notes and opted-in lists. */
 export interface ReportRequest {
   title: string;
+  /**
+   * The language the report is made in: a model part's defaults that depend on it follow it (the RFM scheme a
+   * cell without its own `settings.scheme` shows: A for zh, B for en, as the notebook does). Default: zh.
+   */
+  lang?: 'zh' | 'en';
   minGroup?: number;
   sources: ReportSource[];
   filter?: unknown;
+  /**
+   * `settings`: the cell's own settings, merged over its model's part of the notebook's settings; a model may take
+   * display settings there that do not change its result (the RFM cell's `scheme`, see src/models/rfm.ts).
+   */
   cells: { kind: string; title?: string; note?: string; lists?: string[]; settings?: object }[];
 }
 

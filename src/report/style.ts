@@ -20,7 +20,17 @@ export const REPORT_CSS = `
 .report table { border-collapse: collapse; font-size: 13px; min-width: 60%; }
 .report th, .report td { border-bottom: 1px solid var(--line); padding: 5px 10px; text-align: left; }
 .report th { color: var(--muted); font-weight: 600; }
-.report .num { text-align: right; font-variant-numeric: tabular-nums; }
+.report .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.report td.name { white-space: nowrap; }
+.report .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
+.report table.matrix { min-width: 0; font-size: 12px; }
+.report table.matrix th, .report table.matrix td { padding: 3px 6px; border-bottom: 1px solid #fff; white-space: nowrap; overflow-wrap: normal; }
+.report table.matrix.dense { font-size: 10px; }
+.report table.matrix.dense th, .report table.matrix.dense td { padding: 2px 3px; }
+.report table.matrix td.first { background: #eef1f4; color: var(--muted); }
+.report table.matrix td.size { color: var(--muted); border-right: 1px solid var(--line); }
+.report .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-weight: 500; }
+.report .legend { margin: 4px 0 12px; color: var(--muted); }
 .report figure.chart { margin: 10px 0 16px; }
 .report figure.chart figcaption { color: var(--muted); font-size: 13px; margin-bottom: 4px; }
 .report figure.chart svg { max-width: 100%; height: auto; overflow: visible; }

@@ -4,11 +4,19 @@
  * headless command's report.
  */
 import type { RenderContext } from '../dom.ts';
+import { abcReport } from './abc.ts';
+import { cohortsReport } from './cohorts.ts';
+import { lifecycleReport } from './lifecycle.ts';
 import { overviewReport } from './overview.ts';
+import { rfmReport } from './rfm.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ReportView = (data: any, r: RenderContext) => Node[];
 
 export const REPORT_VIEWS: Record<string, ReportView> = {
   overview: overviewReport,
+  rfm: rfmReport,
+  abc: abcReport,
+  cohorts: cohortsReport,
+  lifecycle: lifecycleReport,
 };
