@@ -23,6 +23,7 @@ import { ensureCustomerSummary } from './customer-days.ts';
 import { DEFAULT_SEED, kmeans, mulberry32, type KMeansFit } from './kmeans.ts';
 import { asOfDate, type Prepared } from './prepared.ts';
 import { ModelDataError } from './data-error.ts';
+import { reportCount, type ReportCount } from '../report/privacy.ts';
 
 export type ClusterFeature = 'recency' | 'frequency' | 'monetary';
 export const CLUSTER_FEATURES: readonly ClusterFeature[] = ['recency', 'frequency', 'monetary'];
@@ -359,4 +360,84 @@ export function clusterListSql(cluster?: number): string {
       round(f.monetary, 2) AS monetary
     FROM clusters c JOIN cluster_features f USING (customer_id) JOIN cluster_profiles p USING (cluster) ${where}
     ORDER BY f.monetary DESC, c.customer_id`;
+}
+
+/** The customer lists a clusters report part may hold when opted in. */
+export const CLUSTER_SHARE_LISTS = ['members'] as const;
+
+/** Members per cluster a report holds when the list is opted in: the cell's first page. */
+export const CLUSTER_SHARE_MEMBERS = 20;
+
+/**
+ * A cluster's profile in a report: number, names, customers, then what a small cluster hides (null): share of
+ * customers, share of revenue, mean recency, frequency and spend, and the F and M levels and the activity.
+ */
+export type ClusterShareProfile = [
+  cluster: number,
+  nameZh: string,
+  nameEn: string,
+  customers: ReportCount,
+  share: number | null,
+  revenueShare: number | null,
+  recency: number | null,
+  frequency: number | null,
+  monetary: number | null,
+  levels: [f: Level, m: Level, activity: Activity] | null,
+];
+
+export interface ClustersShare {
+  as_of: string;
+  k: number;
+  customers: ReportCount;
+  /** The cell's scatter axes: the report draws each cluster's means on them. */
+  axes: [x: ClusterFeature, y: ClusterFeature];
+  profiles: ClusterShareProfile[];
+  /** Inertia for k = 2, 3, …; fitted on `fitted_on` of the customers. */
+  elbow: { fitted_on: number; inertia: number[]; from: number } | null;
+  /** Opted-in list `members`: each cluster's first customers by spend [customer, cluster, recency, frequency, spend]. */
+  members?: [id: string, cluster: number, recency: number, frequency: number, monetary: number][];
+}
+
+const r1 = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
+
+/** The clusters cell's report part: profiles (small clusters masked), the elbow; members only when opted in. */
+export async function shareClusters(
+  db: Db,
+  fit: ClustersResult & { elbow?: ElbowResult | null },
+  opts: { minGroup: number; lists: readonly string[]; axes: [ClusterFeature, ClusterFeature] },
+): Promise<ClustersShare> {
+  const { minGroup } = opts;
+  const points = fit.elbow?.points ?? [];
+  const out: ClustersShare = {
+    as_of: fit.as_of,
+    k: fit.k,
+    customers: reportCount(fit.customers, minGroup),
+    axes: opts.axes,
+    profiles: fit.profiles.map((p) => {
+      const hide = p.size > 0 && p.size < minGroup;
+      return [
+        p.cluster,
+        p.name_zh,
+        p.name_en,
+        reportCount(p.size, minGroup),
+        hide ? null : r1(p.share, 3),
+        hide ? null : r1(p.revenue_share, 3),
+        hide ? null : r1(p.recency_days, 0),
+        hide ? null : r1(p.frequency, 1),
+        hide ? null : r1(p.monetary, 2),
+        hide ? null : [p.levels.f, p.levels.m, p.activity],
+      ];
+    }),
+    elbow: points.length
+      ? { fitted_on: fit.elbow!.fitted_on, from: points[0].k, inertia: points.map((p) => r1(p.inertia, 1)) }
+      : null,
+  };
+  if (opts.lists.includes('members')) {
+    out.members = [];
+    for (const p of fit.profiles) {
+      const page = await clusterCustomers(db, { cluster: p.cluster, limit: CLUSTER_SHARE_MEMBERS });
+      out.members.push(...page.map((m) => [m.customer_id, m.cluster, m.recency_days, m.frequency, m.monetary] as [string, number, number, number, number]));
+    }
+  }
+  return out;
 }

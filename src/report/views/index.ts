@@ -4,6 +4,10 @@
  * headless command's report.
  */
 import type { RenderContext } from '../dom.ts';
+import { basketReport } from './basket.ts';
+import { churnReport } from './churn.ts';
+import { clvReport } from './clv.ts';
+import { clustersReport } from './clusters.ts';
 import { overviewReport } from './overview.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -11,4 +15,8 @@ export type ReportView = (data: any, r: RenderContext) => Node[];
 
 export const REPORT_VIEWS: Record<string, ReportView> = {
   overview: overviewReport,
+  clv: clvReport,
+  churn: churnReport,
+  basket: basketReport,
+  clusters: clustersReport,
 };
