@@ -21,6 +21,8 @@ export const REPORT_CSS = `
 .report th, .report td { border-bottom: 1px solid var(--line); padding: 5px 10px; text-align: left; }
 .report th { color: var(--muted); font-weight: 600; }
 .report .num { text-align: right; font-variant-numeric: tabular-nums; }
+.report td.num { white-space: nowrap; }
+.report th { overflow-wrap: normal; }
 .report figure.chart { margin: 10px 0 16px; }
 .report figure.chart figcaption { color: var(--muted); font-size: 13px; margin-bottom: 4px; }
 .report figure.chart svg { max-width: 100%; height: auto; overflow: visible; }
