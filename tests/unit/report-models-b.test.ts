@@ -141,13 +141,17 @@ describe('the sample data', { timeout: 240_000 }, () => {
     const d = cell<ClustersShare>(report, 'clusters');
     expect(d.k).toBe(clusters.k);
     expect(d.customers).toBe(clusters.customers);
-    expect(d.profiles.map((p) => p[3])).toEqual(clusters.profiles.map((p) => p.size));
-    expect(d.profiles.map((p) => [p[1], p[2]])).toEqual(clusters.profiles.map((p) => [p.name_zh, p.name_en]));
+    expect(d.profiles.map((p) => p[2])).toEqual(clusters.profiles.map((p) => p.size));
     clusters.profiles.forEach((p, i) => {
-      const [, , , , share, revenueShare, recency, frequency, monetary, levels] = d.profiles[i];
+      const [, label, , share, revenueShare, recency, frequency, monetary] = d.profiles[i];
       expect([share, revenueShare, recency, frequency, monetary]).toEqual([round(p.share, 3), round(p.revenue_share, 3), round(p.recency_days, 0), round(p.frequency, 1), round(p.monetary, 2)]);
-      expect(levels).toEqual([p.levels.f, p.levels.m, p.activity]);
+      expect(label).toEqual([p.levels.f, p.levels.m, p.activity, p.one_time]);
     });
+    // The names the report draws are the cell's.
+    for (const locale of ['zh', 'en'] as const) {
+      const rows = [...sections(reportFile(report, lang(locale), doc())).clusters.querySelectorAll('tbody tr')].map((tr) => tr.querySelectorAll('td')[1].textContent);
+      expect(rows).toEqual(clusters.profiles.map((p) => (locale === 'zh' ? p.name_zh : p.name_en)));
+    }
     expect(d.elbow!.inertia).toEqual(clusters.elbow.points.map((p) => round(p.inertia, 1)));
     expect(d.elbow!.from).toBe(clusters.elbow.points[0].k);
     expect(clusters.sample.length).toBeGreaterThan(100);
@@ -173,8 +177,8 @@ describe('the sample data', { timeout: 240_000 }, () => {
     const clustersM = cell<ClustersShare>(masked, 'clusters');
     clusters.profiles.forEach((p, i) => {
       const row = clustersM.profiles[i];
-      if (p.size < 1000) expect(row.slice(3)).toEqual([{ below: 1000 }, null, null, null, null, null, null]);
-      else expect(row[3]).toBe(p.size);
+      if (p.size < 1000) expect(row.slice(2)).toEqual([{ below: 1000 }, null, null, null, null, null]);
+      else expect(row[2]).toBe(p.size);
     });
     expect(clusters.profiles.some((p) => p.size < 1000)).toBe(true);
 

@@ -3,12 +3,16 @@
  * their customers instead of the cell's scatter of customers, the elbow, and the members only when opted in.
  */
 import { clusterCentres, clusterElbow, clusterName, type ClusterCentre } from '../../charts/clusters.ts';
+import { clusterName as nameOf, numberedName } from '../../models/cluster-names.ts';
 import type { ClustersShare } from '../../models/clusters.ts';
 import { chart, count, countValue, h, sub, t, table, value, type RenderContext } from '../dom.ts';
 
 export function clustersReport(d: ClustersShare, r: RenderContext): Node[] {
   const { lang } = r;
-  const names = new Map(d.profiles.map(([cluster, zh, en]) => [cluster, clusterName({ name_zh: zh, name_en: en }, lang)]));
+  // Names as the cell gives them: from the levels, numbered when one repeats.
+  const seen = new Map<string, number>();
+  const both = new Map(d.profiles.map(([cluster, [f, m, activity, oneTime]]) => [cluster, numberedName(seen, nameOf(f, m, activity, oneTime))]));
+  const names = new Map([...both].map(([cluster, n]) => [cluster, clusterName({ name_zh: n.zh, name_en: n.en }, lang)]));
   const out: Node[] = [
     h(r, 'p', { class: 'sub' }, t(r, 'clusters.sub', { n: count(r, d.customers), k: d.k })),
     table(
@@ -24,7 +28,7 @@ export function clustersReport(d: ClustersShare, r: RenderContext): Node[] {
         t(r, 'clusters.monetary'),
         t(r, 'clusters.levels'),
       ],
-      d.profiles.map(([cluster, , , customers, share, revenueShare, recency, frequency, monetary, levels]) => [
+      d.profiles.map(([cluster, [f, m, activity], customers, share, revenueShare, recency, frequency, monetary]) => [
         String(cluster),
         names.get(cluster)!,
         count(r, customers),
@@ -33,17 +37,16 @@ export function clustersReport(d: ClustersShare, r: RenderContext): Node[] {
         value(r, recency, (v) => lang.num(v, 0)),
         value(r, frequency, (v) => lang.num(v, 1)),
         value(r, monetary, (v) => lang.money(v)),
-        levels
-          ? `R ${t(r, `clusters.activity.${levels[2]}`)} · F ${t(r, `clusters.level.${levels[0]}`)} · M ${t(r, `clusters.level.${levels[1]}`)}`
-          : t(r, 'report.hidden'),
+        `R ${t(r, `clusters.activity.${activity}`)} · F ${t(r, `clusters.level.${f}`)} · M ${t(r, `clusters.level.${m}`)}`,
       ]),
       [true, false, true, true, true, true, true, true, false],
     ),
     h(r, 'p', { class: 'sub' }, t(r, 'clusters.levels.note')),
   ];
-  const centres: ClusterCentre[] = d.profiles.flatMap(([cluster, zh, en, customers, , , recency, frequency, monetary]) => {
+  const centres: ClusterCentre[] = d.profiles.flatMap(([cluster, , customers, , , recency, frequency, monetary]) => {
     const size = countValue(customers);
-    return size !== null && recency !== null && frequency !== null && monetary !== null ? [{ cluster, size, name_zh: zh, name_en: en, recency_days: recency, frequency, monetary }] : [];
+    const name = both.get(cluster)!;
+    return size !== null && recency !== null && frequency !== null && monetary !== null ? [{ cluster, size, name_zh: name.zh, name_en: name.en, recency_days: recency, frequency, monetary }] : [];
   });
   out.push(
     chart(r, clusterCentres(centres, { x: d.axes[0], y: d.axes[1] }, r.width, lang), t(r, 'clusters.report.centres')),
