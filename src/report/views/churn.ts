@@ -38,7 +38,8 @@ export function churnReport(d: ChurnShare, r: RenderContext): Node[] {
     ),
   ];
   const groups = REASONS.map((reason, i) => ({ reason, customers: d.reasons[i][0], value: d.reasons[i][1] }));
-  out.push(sub(r, t(r, 'churn.report.by_reason')));
+  const drawn = groups.flatMap((g) => (g.value === null || typeof g.customers !== 'number' || g.customers === 0 ? [] : [{ reason: g.reason, customers: g.customers, value_at_risk: g.value }]));
+  out.push(chart(r, churnReasons(drawn, r.width, lang), t(r, 'churn.report.by_reason')));
   out.push(
     table(
       r,
@@ -47,8 +48,6 @@ export function churnReport(d: ChurnShare, r: RenderContext): Node[] {
       [false, true, true],
     ),
   );
-  const drawn = groups.flatMap((g) => (g.value === null || typeof g.customers !== 'number' || g.customers === 0 ? [] : [{ reason: g.reason, customers: g.customers, value_at_risk: g.value }]));
-  out.push(chart(r, churnReasons(drawn, r.width, lang), t(r, 'churn.report.by_reason')));
   if (d.list) {
     const total = flagged === null ? count(r, d.flagged) : lang.int(flagged);
     out.push(sub(r, t(r, 'churn.report.list', { n: lang.int(d.list.length), total })));

@@ -19,6 +19,11 @@ function param(r: RenderContext, v: number): string {
   return Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : Math.abs(v) >= 100 ? lang.num(v, 1) : Math.abs(v) >= 1 ? lang.num(v, 3) : lang.num(v, 4);
 }
 
+/** A table of label and value rows without a heading, as the cell's parameter tables. */
+function records(r: RenderContext, rows: [symbol: string, value: string, meaning: string][]): HTMLElement {
+  return h(r, 'div', { class: 'table-box' }, h(r, 'table', {}, h(r, 'tbody', {}, rows.map(([k, v, m]) => h(r, 'tr', {}, h(r, 'td', {}, k), h(r, 'td', { class: 'num' }, v), h(r, 'td', { class: 'sub' }, m))))));
+}
+
 /** The advice the report keeps: the one that points at the model switch of the cell is left to the comparison table. */
 const ADVICE_KEPT = new Set(['not_converged', 'unidentified', 'few_repeaters', 'short_calibration', 'spend_fallback', 'spend_correlated', 'short_holdout']);
 
@@ -94,22 +99,18 @@ export function clvReport(d: ClvShare, r: RenderContext): Node[] {
   out.push(sub(r, t(r, 'clv.params.title')));
   out.push(
     h(r, 'p', { class: 'sub' }, `${t(r, 'clv.params.purchase', { model: CLV_MODEL_NAMES[d.model] })} · ${t(r, 'clv.params.ll')} ${d.ll === null ? t(r, 'report.hidden') : lang.num(d.ll, 2)}`),
-    table(
+    records(
       r,
-      ['', '', ''],
       keys.filter((k) => k in d.params).map((k) => [symbol(k), param(r, d.params[k]), t(r, `clv.param.${k}` as MessageKey, { unit })]),
-      [false, true, false],
     ),
   );
   if (d.gamma_gamma) {
     const [p, q, v, customers] = d.gamma_gamma;
     out.push(
       h(r, 'p', { class: 'sub' }, t(r, 'clv.params.spend', { n: count(r, customers) })),
-      table(
+      records(
         r,
-        ['', '', ''],
         ([['p', p], ['q', q], ['v', v]] as const).map(([k, x]) => [k, param(r, x), t(r, `clv.param.${k}`)]),
-        [false, true, false],
       ),
     );
   }
