@@ -109,3 +109,38 @@ export function clusterElbow(points: ElbowResult['points'], k: number, width: nu
     ],
   };
 }
+
+/** A cluster as the centres chart needs it: its number, names, customers and mean recency, frequency and spend. */
+export type ClusterCentre = Pick<ClusterProfile, 'cluster' | 'size' | 'name_zh' | 'name_en' | 'recency_days' | 'frequency' | 'monetary'>;
+
+/**
+ * Each cluster's means on two of R, F and M (log axes, as the scatter), sized by its customers: the clusters
+ * without a single customer's point, for a report.
+ */
+export function clusterCentres(centres: ClusterCentre[], axes: { x: ClusterFeature; y: ClusterFeature }, width: number, lang: Lang): Plot.PlotOptions {
+  const { t } = lang;
+  const labels = centres.map((p) => clusterLabel(p as ClusterProfile, lang));
+  const points = centres
+    .map((p, i) => ({ ...p, label: labels[i], vx: p[FIELD[axes.x] as keyof ClusterCentre] as number, vy: p[FIELD[axes.y] as keyof ClusterCentre] as number }))
+    .filter((p) => p.vx > 0 && p.vy > 0)
+    .map((p) => ({ ...p, px: Math.log10(p.vx), py: Math.log10(p.vy) }));
+  const fmt = (a: ClusterFeature) => (v: number) => (a === 'monetary' ? lang.compact(10 ** v) : lang.int(10 ** v));
+  // A decade of room around the centres, so the axes read as the scatter's do.
+  const span = (key: 'px' | 'py') => [Math.min(...points.map((p) => p[key])) - 0.3, Math.max(...points.map((p) => p[key])) + 0.3];
+  const ticks = (key: 'px' | 'py') => (points.length ? logTicks(10 ** span(key)[0], 10 ** span(key)[1]).map(Math.log10) : []);
+  return {
+    width,
+    height: 340,
+    marginLeft: 60,
+    marginBottom: 44,
+    x: { label: t(`clusters.feature.${axes.x}`), labelAnchor: 'center', tickFormat: fmt(axes.x), ticks: ticks('px'), domain: points.length ? span('px') : undefined, grid: true },
+    y: { label: t(`clusters.feature.${axes.y}`), labelAnchor: 'center', tickFormat: fmt(axes.y), ticks: ticks('py'), domain: points.length ? span('py') : undefined, grid: true },
+    r: { range: [6, 28] },
+    color: { domain: labels, range: CLUSTER_COLORS, legend: true, label: t('clusters.cluster') },
+    style: { fontSize: '12px' },
+    marks: [
+      Plot.dot(points, { x: 'px', y: 'py', r: 'size', fill: 'label', fillOpacity: 0.6, stroke: 'label' }),
+      Plot.text(points, { x: 'px', y: 'py', text: (p: ClusterCentre) => String(p.cluster), fontSize: 11, fontWeight: 'bold', fill: '#1c2430' }),
+    ],
+  };
+}

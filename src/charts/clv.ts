@@ -60,7 +60,7 @@ export function clvDeciles(deciles: ClvResult['clv_deciles'], width: number, lan
 const bucketLabel = (b: number) => (b === 7 ? '7+' : String(b));
 
 /** Holdout purchases per customer by calibration purchase count: actual, and predicted by each fitted model. */
-export function clvBuckets(result: Pick<ClvResult, 'holdout' | 'models'>, width: number, lang: Lang): Plot.PlotOptions {
+export function clvBuckets(result: { holdout: Pick<NonNullable<ClvResult['holdout']>, 'buckets'> | null; models: { model: PurchaseModelKind }[] }, width: number, lang: Lang): Plot.PlotOptions {
   const { t } = lang;
   const buckets = result.holdout?.buckets ?? [];
   const fitted = CLV_MODELS.filter((m) => result.models.some((r) => r.model === m));

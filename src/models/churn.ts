@@ -17,6 +17,7 @@ import { slippingSql, type CadenceSettings } from './cadence.ts';
 import { tableNames } from './clv/sql.ts';
 import { ensureCustomerSummary } from './customer-days.ts';
 import type { Prepared } from './prepared.ts';
+import { isSmall, reportCount, type ReportCount } from '../report/privacy.ts';
 
 export interface ChurnSettings {
   /** Flag customers whose P(alive) is below this (default 0.5). */
@@ -57,6 +58,16 @@ export interface ChurnSummary {
   slipping: number;
   both: number;
   value_at_risk: number;
+  /** Customers and value at risk by reason: P(alive) low only, slipping only, both (each customer in one). */
+  by_reason: ChurnReasonGroup[];
+}
+
+export type ChurnReason = 'low_only' | 'slipping_only' | 'both';
+
+export interface ChurnReasonGroup {
+  reason: ChurnReason;
+  customers: number;
+  value_at_risk: number;
 }
 
 /**
@@ -95,7 +106,7 @@ export async function buildChurn(
       coalesce(if_alive, monetary) AS value_at_risk, CASE WHEN if_alive IS NULL THEN 'historical' ELSE 'predicted' END AS value_basis
     FROM flagged LEFT JOIN p USING (customer_id)
     ORDER BY rank`);
-  const [t] = await rows<Omit<ChurnSummary, 'as_of' | 'threshold' | 'include_slipping' | 'model_error'>>(
+  const [t] = await rows<Omit<ChurnSummary, 'as_of' | 'threshold' | 'include_slipping' | 'model_error' | 'by_reason'>>(
     db,
     `SELECT (SELECT count(*) FROM customer_summary)::DOUBLE AS customers,
       count(*)::DOUBLE AS flagged, count(*) FILTER (WHERE low_p_alive)::DOUBLE AS low_p_alive,
@@ -103,8 +114,17 @@ export async function buildChurn(
       coalesce(sum(value_at_risk), 0)::DOUBLE AS value_at_risk
     FROM churn_list`,
   );
+  const reasons = await rows<{ reason: ChurnReason; customers: number; value_at_risk: number }>(
+    db,
+    `SELECT CASE WHEN low_p_alive AND slipping THEN 'both' WHEN low_p_alive THEN 'low_only' ELSE 'slipping_only' END AS reason,
+      count(*)::DOUBLE AS customers, sum(value_at_risk)::DOUBLE AS value_at_risk
+    FROM churn_list GROUP BY 1`,
+  );
+  const by_reason = (['low_only', 'slipping_only', 'both'] as const).map(
+    (reason) => reasons.find((g) => g.reason === reason) ?? { reason, customers: 0, value_at_risk: 0 },
+  );
   const { customers, flagged, low_p_alive, slipping, both, value_at_risk } = t;
-  return { as_of: opts.asOf, threshold, include_slipping: includeSlipping, model_error: opts.modelError ?? null, customers, flagged, low_p_alive, slipping, both, value_at_risk };
+  return { as_of: opts.asOf, threshold, include_slipping: includeSlipping, model_error: opts.modelError ?? null, customers, flagged, low_p_alive, slipping, both, value_at_risk, by_reason };
 }
 
 /** A page of the churn list, highest value at risk first. */
@@ -125,4 +145,94 @@ export function churnExportSql(): string {
       round(p_alive, 4) AS p_alive, last_day, recency_days, median_gap_days, round(monetary, 2) AS monetary, round(clv, 2) AS clv,
       round(value_at_risk, 2) AS value_at_risk, value_basis
     FROM churn_list ORDER BY rank`;
+}
+
+/** The customer lists a churn report part may hold when opted in. */
+export const CHURN_SHARE_LISTS = ['warning'] as const;
+
+/** Rows of the warning list a report holds when it is opted in: the cell's first page. */
+export const CHURN_SHARE_ROWS = 50;
+
+/**
+ * A warning-list row in a report: rank, customer, name, low P(alive), slipping, P(alive), days since the last
+ * purchase, usual gap, last purchase, historical spend, predicted value, value at risk, basis (p: predicted, h: historical).
+ */
+export type ChurnShareRow = [
+  rank: number,
+  id: string,
+  name: string | null,
+  low: boolean,
+  slipping: boolean,
+  pAlive: number | null,
+  recency: number,
+  gap: number | null,
+  lastDay: string,
+  monetary: number,
+  clv: number | null,
+  valueAtRisk: number,
+  basis: 'p' | 'h',
+];
+
+export interface ChurnShare {
+  as_of: string;
+  threshold: number;
+  include_slipping: boolean;
+  /** The purchase model behind P(alive), and its error when none could be fitted. */
+  model: string;
+  model_error: string | null;
+  horizon_months: number;
+  customers: ReportCount;
+  flagged: ReportCount;
+  low_p_alive: ReportCount;
+  slipping: ReportCount;
+  both: ReportCount;
+  /** Hidden (null) when fewer than `minGroup` customers are flagged. */
+  value_at_risk: number | null;
+  /** Low P(alive) only, slipping only, both: [customers, value at risk (hidden for a small group)]. */
+  reasons: [customers: ReportCount, valueAtRisk: number | null][];
+  /** The opted-in list `warning`: the first rows, highest value at risk first. */
+  list?: ChurnShareRow[];
+}
+
+/** The churn cell's report part: counts and value at risk by reason; the warning list only when opted in. */
+export async function shareChurn(
+  db: Db,
+  s: ChurnSummary & { model: string },
+  opts: { minGroup: number; lists: readonly string[]; horizonMonths: number },
+): Promise<ChurnShare> {
+  const { minGroup } = opts;
+  const money = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
+  const out: ChurnShare = {
+    as_of: s.as_of,
+    threshold: s.threshold,
+    include_slipping: s.include_slipping,
+    model: s.model,
+    model_error: s.model_error,
+    horizon_months: opts.horizonMonths,
+    customers: reportCount(s.customers, minGroup),
+    flagged: reportCount(s.flagged, minGroup),
+    low_p_alive: reportCount(s.low_p_alive, minGroup),
+    slipping: reportCount(s.slipping, minGroup),
+    both: reportCount(s.both, minGroup),
+    value_at_risk: isSmall(s.flagged, minGroup) ? null : money(s.value_at_risk),
+    reasons: s.by_reason.map((g) => [reportCount(g.customers, minGroup), isSmall(g.customers, minGroup) ? null : money(g.value_at_risk)]),
+  };
+  if (opts.lists.includes('warning')) {
+    out.list = (await churnCustomers(db, { limit: CHURN_SHARE_ROWS })).map((c) => [
+      c.rank,
+      c.customer_id,
+      c.name,
+      c.low_p_alive,
+      c.slipping,
+      c.p_alive === null ? null : Math.round(c.p_alive * 10_000) / 10_000,
+      c.recency_days,
+      c.median_gap_days === null ? null : Math.round(c.median_gap_days),
+      c.last_day,
+      money(c.monetary)!,
+      money(c.clv),
+      money(c.value_at_risk)!,
+      c.value_basis === 'predicted' ? 'p' : 'h',
+    ]);
+  }
+  return out;
 }

@@ -23,13 +23,13 @@ import { ensureCustomerSummary } from './customer-days.ts';
 import { DEFAULT_SEED, kmeans, mulberry32, type KMeansFit } from './kmeans.ts';
 import { asOfDate, type Prepared } from './prepared.ts';
 import { ModelDataError } from './data-error.ts';
+import { reportCount, type ReportCount } from '../report/privacy.ts';
+import { clusterName, numberedName, type Activity, type Level } from './cluster-names.ts';
+
+export { clusterName, numberedName, type Activity, type Level };
 
 export type ClusterFeature = 'recency' | 'frequency' | 'monetary';
 export const CLUSTER_FEATURES: readonly ClusterFeature[] = ['recency', 'frequency', 'monetary'];
-/** A cluster's standing on one dimension, from its mean standardized value z: top ≥ 1.5, high ≥ 0.5, low ≤ −0.5. */
-export type Level = 'top' | 'high' | 'mid' | 'low';
-/** How recently a cluster's typical customer bought (MODELS.md §5 windows: 90, 180, 365 days). */
-export type Activity = 'active' | 'cooling' | 'dormant' | 'lapsed';
 
 export interface ClusterSettings {
   asOf?: string | null;
@@ -166,39 +166,6 @@ export function activityOf(recencyDays: number): Activity {
   return recencyDays <= 90 ? 'active' : recencyDays <= 180 ? 'cooling' : recencyDays <= 365 ? 'dormant' : 'lapsed';
 }
 
-const ACTIVITY_NAMES: Record<Activity, [string, string]> = {
-  active: ['活跃', 'active'],
-  cooling: ['降温', 'cooling'],
-  dormant: ['沉睡', 'dormant'],
-  lapsed: ['流失', 'lapsed'],
-};
-
-/**
- * A plain-language name (zh, en) from a cluster's F and M levels and its activity. Value: F and M both
- * top → top-value; both at least high → high-value; M at least high only → big-ticket; F at least high
- * only → frequent; both low → low-value; otherwise mid-value; a cluster whose members all bought once is
- * one-time, and one-time buyers who are active are "new customers".
- */
-export function clusterName(f: Level, m: Level, activity: Activity, oneTime: boolean): { zh: string; en: string } {
-  if (oneTime && activity === 'active') return { zh: '新客户', en: 'new customers' };
-  const atLeastHigh = (l: Level) => l === 'high' || l === 'top';
-  const value: [string, string] = oneTime
-    ? ['一次购买', 'one-time']
-    : f === 'top' && m === 'top'
-      ? ['顶级价值', 'top-value']
-      : atLeastHigh(f) && atLeastHigh(m)
-        ? ['高价值', 'high-value']
-        : atLeastHigh(m)
-          ? ['大额', 'big-ticket']
-          : atLeastHigh(f)
-            ? ['高频', 'frequent']
-            : f === 'low' && m === 'low'
-              ? ['低价值', 'low-value']
-              : ['中等价值', 'mid-value'];
-  const [zh, en] = ACTIVITY_NAMES[activity];
-  return { zh: value[0] + zh, en: `${value[1]} ${en}` };
-}
-
 /** Renumber a fit so that cluster 1 is the largest (ties: more revenue first); returns labels 1..k. */
 function renumber(fit: KMeansFit, monetary: Float64Array): Int32Array {
   const size = new Float64Array(fit.k);
@@ -237,10 +204,7 @@ function profilesOf(f: Features, labels: Int32Array, k: number): ClusterProfile[
     const levels = { r: level(-z.recency), f: level(z.frequency), m: level(z.monetary) };
     const activity = activityOf(typical.recency_days);
     const oneTime = a.maxF === 1;
-    const name = clusterName(levels.f, levels.m, activity, oneTime);
-    const repeat = (seen.get(name.en) ?? 0) + 1;
-    seen.set(name.en, repeat);
-    const suffix = repeat > 1 ? ` ${repeat}` : '';
+    const name = numberedName(seen, clusterName(levels.f, levels.m, activity, oneTime));
     return {
       cluster: c + 1,
       size: a.size,
@@ -255,8 +219,8 @@ function profilesOf(f: Features, labels: Int32Array, k: number): ClusterProfile[
       levels,
       activity,
       one_time: oneTime,
-      name_zh: name.zh + suffix,
-      name_en: name.en + suffix,
+      name_zh: name.zh,
+      name_en: name.en,
     };
   });
 }
@@ -359,4 +323,84 @@ export function clusterListSql(cluster?: number): string {
       round(f.monetary, 2) AS monetary
     FROM clusters c JOIN cluster_features f USING (customer_id) JOIN cluster_profiles p USING (cluster) ${where}
     ORDER BY f.monetary DESC, c.customer_id`;
+}
+
+/** The customer lists a clusters report part may hold when opted in. */
+export const CLUSTER_SHARE_LISTS = ['members'] as const;
+
+/** Members per cluster a report holds when the list is opted in: the cell's first page. */
+export const CLUSTER_SHARE_MEMBERS = 20;
+
+/**
+ * A cluster's profile in a report: number, its F and M levels, activity and whether every member bought once (its
+ * name follows from them: cluster-names.ts), customers, then what a small cluster hides (null): share of customers,
+ * share of revenue, mean recency, frequency and spend.
+ */
+export type ClusterShareProfile = [
+  cluster: number,
+  label: [f: Level, m: Level, activity: Activity, oneTime: boolean],
+  customers: ReportCount,
+  share: number | null,
+  revenueShare: number | null,
+  recency: number | null,
+  frequency: number | null,
+  monetary: number | null,
+];
+
+export interface ClustersShare {
+  as_of: string;
+  k: number;
+  customers: ReportCount;
+  /** The cell's scatter axes: the report draws each cluster's means on them. */
+  axes: [x: ClusterFeature, y: ClusterFeature];
+  profiles: ClusterShareProfile[];
+  /** Inertia for k = 2, 3, …; fitted on `fitted_on` of the customers. */
+  elbow: { fitted_on: number; inertia: number[]; from: number } | null;
+  /** Opted-in list `members`: each cluster's first customers by spend [customer, cluster, recency, frequency, spend]. */
+  members?: [id: string, cluster: number, recency: number, frequency: number, monetary: number][];
+}
+
+const r1 = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
+
+/**
+ * The clusters cell's report part: profiles (small clusters masked; their levels stay, as their names, labels the
+ * cell shows, follow from them), the elbow; members only when opted in.
+ */
+export async function shareClusters(
+  db: Db,
+  fit: ClustersResult & { elbow?: ElbowResult | null },
+  opts: { minGroup: number; lists: readonly string[]; axes: [ClusterFeature, ClusterFeature] },
+): Promise<ClustersShare> {
+  const { minGroup } = opts;
+  const points = fit.elbow?.points ?? [];
+  const out: ClustersShare = {
+    as_of: fit.as_of,
+    k: fit.k,
+    customers: reportCount(fit.customers, minGroup),
+    axes: opts.axes,
+    profiles: fit.profiles.map((p) => {
+      const hide = p.size > 0 && p.size < minGroup;
+      return [
+        p.cluster,
+        [p.levels.f, p.levels.m, p.activity, p.one_time],
+        reportCount(p.size, minGroup),
+        hide ? null : r1(p.share, 3),
+        hide ? null : r1(p.revenue_share, 3),
+        hide ? null : r1(p.recency_days, 0),
+        hide ? null : r1(p.frequency, 1),
+        hide ? null : r1(p.monetary, 2),
+      ];
+    }),
+    elbow: points.length
+      ? { fitted_on: fit.elbow!.fitted_on, from: points[0].k, inertia: points.map((p) => r1(p.inertia, 1)) }
+      : null,
+  };
+  if (opts.lists.includes('members')) {
+    out.members = [];
+    for (const p of fit.profiles) {
+      const page = await clusterCustomers(db, { cluster: p.cluster, limit: CLUSTER_SHARE_MEMBERS });
+      out.members.push(...page.map((m) => [m.customer_id, m.cluster, m.recency_days, m.frequency, m.monetary] as [string, number, number, number, number]));
+    }
+  }
+  return out;
 }

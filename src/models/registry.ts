@@ -8,11 +8,13 @@ import { abc, abcClassList, abcCustomers, abcExportSql, ABC_SHARE_LISTS, shareAb
 import { hasBasketData } from './basket/data.ts';
 import { basket } from './basket/model.ts';
 import { crossSellPage, exportCrossSell, runBasket, type RuleRef } from './basket/runs.ts';
-import { churnCustomers } from './churn.ts';
-import { clusterCustomers, clusterElbow, clusterListSql, clusters, clusterSample, K_DEFAULT, type ElbowResult } from './clusters.ts';
+import { BASKET_SHARE_LISTS, shareBasket } from './basket/share.ts';
+import { CHURN_SHARE_LISTS, churnCustomers, shareChurn } from './churn.ts';
+import { CLUSTER_SHARE_LISTS, clusterCustomers, clusterElbow, clusterListSql, clusters, clusterSample, K_DEFAULT, shareClusters, type ElbowResult } from './clusters.ts';
 import { clvCustomers } from './clv/model.ts';
 import type { CompareRunner, ScoreRunner } from './clv/pipeline.ts';
-import { exportChurn, reportClv, runChurn, runClv } from './clv/runs.ts';
+import { clvKey, compareClv, exportChurn, reportClv, runChurn, runClv } from './clv/runs.ts';
+import { CLV_SHARE_LISTS, shareClv } from './clv/share.ts';
 import { cohorts, shareCohorts } from './cohorts.ts';
 import type { CustomerSection } from './customer360.ts';
 import type { FunnelSources } from './funnel.ts';
@@ -88,6 +90,11 @@ export interface ModelEntry<R = unknown, O = object, LO = never, L = unknown, EO
   segments?: SegmentSource;
   /** The customer lists a report may hold when the consultant opts each in (names; the report view labels them). */
   shareLists?: readonly string[];
+  /**
+   * The result once what fills in after it is done (the CLV with its whole model comparison): what a report made
+   * without a page (the headless command) holds, as `report` waits for it. Default: `run`.
+   */
+  complete?(db: Db, settings: ModelSettings, ctx: RunContext): Promise<R>;
 }
 
 /** What a model's report part is built with. */
@@ -256,6 +263,14 @@ export const MODELS = {
     list: (db, opts: { limit?: number; offset?: number }) => clvCustomers(db, { ...opts, order: 'clv' }),
     /** The result with the whole model comparison (the command waits for it) and every customer's scores. */
     report: (db, settings, ctx) => reportClv(db, { ...settings, asOf: asOf(settings) }, ctx),
+    /** What the cell shows: the comparison as far as it is fitted (`pending` names the rest); `top` when opted in. */
+    share: (_db, result, { minGroup, lists }) => shareClv(result, minGroup, lists),
+    shareLists: CLV_SHARE_LISTS,
+    /** The chosen model's result, then the whole comparison (null from compareClv: the result was the whole one). */
+    async complete(db, settings, ctx) {
+      const first = await runClv(db, settings, ctx);
+      return (await compareClv(await clvKey(db, settings, ctx), ctx)) ?? first;
+    },
     customer360: { key: 'clv', table: 'clv_customers', columns: ['p_alive', 'expected_purchases', 'expected_spend', 'clv'] },
   }),
   churn: defineModel({
@@ -276,6 +291,9 @@ export const MODELS = {
       const { ms: _, ...summary } = await runChurn(db, { ...settings, asOf: asOf(settings) }, ctx);
       return { ...summary, customers: await churnCustomers(db) };
     },
+    /** Counts and value at risk by reason; the warning list's first page only when opted in. */
+    share: (db, result, { minGroup, lists, settings }) => shareChurn(db, result, { minGroup, lists, horizonMonths: settings.clv?.horizonMonths ?? 12 }),
+    shareLists: CHURN_SHARE_LISTS,
   }),
   basket: defineModel({
     settingsKey: 'basket',
@@ -296,6 +314,9 @@ export const MODELS = {
       ctx.basketFile ? basket(db, { ...settings.basket, source: 'baskets' }) : basket(db, { ...settings.basket, source: 'orders', asOf: asOf(settings) }),
     /** Without products there are no baskets: run when asked for, or by default when the orders have products. */
     runsByDefault: async (db, ctx) => Boolean(ctx.basketFile) || hasBasketData(db, 'orders'),
+    /** The run's counts, the first page of rules, the co-occurrence; the first rule's cross-sell list when opted in. */
+    share: (db, result, { minGroup, lists, settings }) => shareBasket(db, result, { minGroup, lists, settings: { ...settings.basket, asOf: settings.asOf ?? null } }),
+    shareLists: BASKET_SHARE_LISTS,
   }),
   clusters: defineModel({
     settingsKey: 'clusters',
@@ -315,6 +336,10 @@ export const MODELS = {
       return { ...result, customers, elbow: elbow.points };
     },
     segments: { table: 'clusters', columns: ['cluster'] },
+    /** Profiles (small clusters masked) and the elbow, never the scatter's customers; members when opted in. */
+    share: (db, fit, { minGroup, lists, settings }) =>
+      shareClusters(db, fit, { minGroup, lists, axes: [settings.clusters?.x ?? 'recency', settings.clusters?.y ?? 'monetary'] }),
+    shareLists: CLUSTER_SHARE_LISTS,
     customer360: { key: 'cluster', table: 'clusters', columns: ['cluster'], names: { table: 'cluster_profiles', using: 'cluster', columns: ['name_zh', 'name_en'] } },
   }),
 };

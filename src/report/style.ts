@@ -31,6 +31,7 @@ export const REPORT_CSS = `
 .report table.matrix td.size { color: var(--muted); border-right: 1px solid var(--line); }
 .report .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-weight: 500; }
 .report .legend { margin: 4px 0 12px; color: var(--muted); }
+.report th { overflow-wrap: normal; }
 .report figure.chart { margin: 10px 0 16px; }
 .report figure.chart figcaption { color: var(--muted); font-size: 13px; margin-bottom: 4px; }
 .report figure.chart svg { max-width: 100%; height: auto; overflow: visible; }

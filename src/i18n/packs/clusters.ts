@@ -41,6 +41,9 @@ export const zh = {
   'clusters.export': '导出 CSV',
   'clusters.showing': '显示 {n} / {total}',
   'clusters.more': '显示更多',
+  'clusters.report.centres': '各组均值（圆的大小表示人数）',
+  'clusters.report.centres.note': '每个圆代表一组客户的平均值，不是某一位客户；少于 {n} 位客户的组不画出。',
+  'clusters.report.members': '各组前 {n} 位客户（按消费金额）',
 };
 
 export const en: Record<keyof typeof zh, string> = {
@@ -85,4 +88,7 @@ export const en: Record<keyof typeof zh, string> = {
   'clusters.export': 'Export CSV',
   'clusters.showing': 'Showing {n} of {total}',
   'clusters.more': 'Show more',
+  'clusters.report.centres': 'Cluster means (circle size is the number of customers)',
+  'clusters.report.centres.note': 'Each circle is the mean of a cluster\'s customers, not any one customer; clusters of fewer than {n} customers are not drawn.',
+  'clusters.report.members': 'First {n} customers of each cluster (by spend)',
 };

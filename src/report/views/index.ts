@@ -7,6 +7,10 @@ import type { RenderContext } from '../dom.ts';
 import { abcReport } from './abc.ts';
 import { cohortsReport } from './cohorts.ts';
 import { lifecycleReport } from './lifecycle.ts';
+import { basketReport } from './basket.ts';
+import { churnReport } from './churn.ts';
+import { clvReport } from './clv.ts';
+import { clustersReport } from './clusters.ts';
 import { overviewReport } from './overview.ts';
 import { rfmReport } from './rfm.ts';
 
@@ -19,4 +23,8 @@ export const REPORT_VIEWS: Record<string, ReportView> = {
   abc: abcReport,
   cohorts: cohortsReport,
   lifecycle: lifecycleReport,
+  clv: clvReport,
+  churn: churnReport,
+  basket: basketReport,
+  clusters: clustersReport,
 };
