@@ -227,8 +227,17 @@ export class Engine {
    * reused), kept to aggregates by the model's `share`.
    */
   async report(req: ReportRequest, settings: ModelSettings, extra?: BuildContext['extra']): Promise<Report> {
-    const asOf = await asOfDate(this.#db, settings.asOf ?? null, this.#prepared).catch(() => settings.asOf ?? null);
-    return buildReport(req, { db: this.#db, models: this.#models, settings, asOf, extra, run: (kind, s) => this.run(kind as ModelName, s) });
+    const filter = req.filter ?? settings.filter;
+    const plain = { ...settings };
+    delete plain.filter;
+    const asOf = await this.asOf(isActive(filter) ? { ...plain, filter } : plain).catch(() => settings.asOf ?? null);
+    return buildReport({ ...req, filter }, { db: this.#db, models: this.#models, settings: plain, asOf, extra, run: (kind, s) => this.run(kind as ModelName, s) });
+  }
+
+  /** The as-of date the models use under these settings (the user's, or the day after the last purchase kept). */
+  asOf(settings: ModelSettings): Promise<string> {
+    if (isActive(settings.filter)) return this.#under(settings, (engine, s) => engine.asOf(s));
+    return asOfDate(this.#db, settings.asOf ?? null, this.#prepared);
   }
 
   /**

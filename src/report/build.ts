@@ -10,6 +10,7 @@ import type { Registry } from '../models/registry.ts';
 import type { ModelSettings } from '../models/settings.ts';
 import { REPORT_VERSION, type Report, type ReportCell, type ReportRequest } from './format.ts';
 import { minGroupOf } from './privacy.ts';
+import { combineFilters, isActive } from '../models/filter.ts';
 
 /** A cell kind that is not a model (a SQL cell): how it goes into a report. */
 export type ExtraCell = (cell: ReportRequest['cells'][number]) => Promise<unknown>;
@@ -23,7 +24,7 @@ export interface BuildContext {
   run(kind: string, settings: ModelSettings): Promise<unknown>;
   /** Kinds that are neither a model nor a note. */
   extra?: Record<string, ExtraCell>;
-  /** The as-of date the models use (the notebook's, or the day after the last purchase when none is set). */
+  /** The as-of date the models use (the notebook's, or the day after the last purchase kept by the report's filter). */
   asOf: string | null;
   /** Today, YYYY-MM-DD (tests fix it). */
   today?: string;
@@ -48,7 +49,12 @@ export async function buildReport(req: ReportRequest, ctx: BuildContext): Promis
       if (extra) out.data = await extra(cell);
       else {
         const key = model.settingsKey;
-        const settings: ModelSettings = key && cell.settings ? { ...ctx.settings, [key]: { ...(ctx.settings[key] as object), ...cell.settings } } : ctx.settings;
+        const settings: ModelSettings = key && cell.settings ? { ...ctx.settings, [key]: { ...(ctx.settings[key] as object), ...cell.settings } } : { ...ctx.settings };
+        // The report's filter and the cell's own (MODELS.md §9).
+        const filter = combineFilters(req.filter, cell.filter);
+        if (isActive(filter)) settings.filter = filter;
+        else delete settings.filter;
+        if (isActive(cell.filter)) out.filter = cell.filter;
         const result = await ctx.run(cell.kind, settings);
         const lists = (cell.lists ?? []).filter((l) => model.shareLists?.includes(l));
         out.data = await model.share!(ctx.db, result, { minGroup, lists, settings, lang: req.lang });
@@ -56,7 +62,8 @@ export async function buildReport(req: ReportRequest, ctx: BuildContext): Promis
       }
     } catch (e) {
       const data = modelDataErrorData(e);
-      if (!data && !(e instanceof ClvInputError || (e as Error)?.name === 'ClvInputError')) throw e;
+      const name = (e as Error)?.name;
+      if (!data && !(e instanceof ClvInputError || name === 'ClvInputError' || name === 'FilterError')) throw e;
       out.error = { message: (e as Error).message, ...(data ?? {}) };
     }
     cells.push(out);
@@ -70,6 +77,6 @@ export async function buildReport(req: ReportRequest, ctx: BuildContext): Promis
     minGroup,
     cells,
   };
-  if (req.filter !== undefined) report.filter = req.filter;
+  if (isActive(req.filter)) report.filter = req.filter;
   return report;
 }

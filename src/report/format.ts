@@ -2,7 +2,8 @@
  * The report format, version 1 (MODELS.md §10): a snapshot of the notebook's results holding aggregates only.
  * One format for the share link, the report file and `analyze --report`. Each model contributes its cell's
  * `data` through its registry entry's `share` (src/models/registry.ts); `src/report/render.ts` draws it.
- */
+*/
+import type { Filter } from '../models/filter.ts';
 
 /** The version a report is written in; a reader refuses another one with its own message. */
 export const REPORT_VERSION = 1;
@@ -29,6 +30,8 @@ export interface ReportCell<D = unknown> {
   data?: D;
   /** Why the model gave no result on these data (shown in the cell's place): the reader's language from `code`. */
   error?: { message: string; code?: string; params?: Record<string, string | number> };
+  /** The cell's own filter, combined with the report's (MODELS.md §9: every cell says which filter it shows). */
+  filter?: Filter;
   /** The customer lists the consultant opted in for this cell (each list's rows are inside `data`). */
   lists?: string[];
 }
@@ -44,7 +47,7 @@ export interface Report {
   /** Groups of fewer customers show their count as "< minGroup" and hide their sums and means. */
   minGroup: number;
   /** The notebook's filter, in the notebook file's shape (absent: none). */
-  filter?: unknown;
+  filter?: Filter;
   cells: ReportCell[];
 }
 
@@ -58,12 +61,13 @@ export interface ReportRequest {
   lang?: 'zh' | 'en';
   minGroup?: number;
   sources: ReportSource[];
-  filter?: unknown;
+  /** The notebook's filter: every cell shows only the rows it keeps (with the cell's own `filter` on top). */
+  filter?: Filter;
   /**
    * `settings`: the cell's own settings, merged over its model's part of the notebook's settings; a model may take
    * display settings there that do not change its result (the RFM cell's `scheme`, see src/models/rfm.ts).
    */
-  cells: { kind: string; title?: string; note?: string; lists?: string[]; settings?: object }[];
+  cells: { kind: string; title?: string; note?: string; lists?: string[]; settings?: object; filter?: Filter }[];
 }
 
 export class ReportFormatError extends Error {

@@ -8,6 +8,7 @@ import type { MessageKey } from '../i18n/zh.ts';
 import { h, t, type RenderContext } from './dom.ts';
 import type { Report, ReportCell } from './format.ts';
 import { REPORT_VIEWS } from './views/index.ts';
+import { filterText } from '../notebook/filter-text.ts';
 
 /** The heading a cell kind has in the notebook. */
 export function cellHeading(kind: string, lang: Lang): string {
@@ -30,6 +31,7 @@ function cellNode(cell: ReportCell, r: RenderContext, index: number): HTMLElemen
   if (cell.kind === 'note') {
     return h(r, 'section', { class: 'cell note-cell', 'data-kind': 'note', id: `cell-${index + 1}` }, cell.title ? h(r, 'h2', {}, cell.title) : null, noteNodes(r, cell.note ?? ''));
   }
+  if (cell.filter) body.push(h(r, 'p', { class: 'meta cell-filter' }, t(r, 'filter.cell_own', { filter: filterText(cell.filter, r.lang) })));
   if (cell.note) body.push(h(r, 'aside', { class: 'note', 'aria-label': t(r, 'report.note') }, noteNodes(r, cell.note)));
   const view = REPORT_VIEWS[cell.kind];
   if (cell.error) body.push(h(r, 'p', { class: 'error' }, t(r, 'report.cell.error', { message: errorText(cell.error, r) })));
@@ -61,6 +63,7 @@ export function renderReport(report: Report, opts: { doc: Document; lang: Lang; 
     { class: 'report-head' },
     h(r, 'h1', {}, report.title),
     h(r, 'p', { class: 'meta' }, meta),
+    report.filter ? h(r, 'p', { class: 'meta filter' }, t(r, 'filter.shown', { filter: filterText(report.filter, lang) })) : null,
     report.sources.length
       ? h(
           r,

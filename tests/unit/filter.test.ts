@@ -121,3 +121,26 @@ describe('filters read as a file holding only the kept rows', () => {
     expect(c.category.find((x) => x.value === '咖啡豆')!.n).toBeGreaterThan(10_000);
   });
 });
+
+describe('reports under a filter', () => {
+  it('hold the filtered numbers, the as-of date the filter implies, and say which filter they show', async () => {
+    const { parseHTML } = await import('linkedom');
+    const { reportFile } = await import('../../src/report/file.ts');
+    const { lang } = await import('../../src/i18n/lang.ts');
+    const filter: Filter = { from: '2024-01-01', to: '2024-12-31', order_channel: ['抖音'] };
+    const report = await full.report(
+      { title: 't', sources: [], filter, cells: [{ kind: 'overview' }, { kind: 'rfm', filter: { region: ['华南'] } }] },
+      { asOf: null },
+    );
+    const overview = (await full.run('overview', { asOf: null, filter })) as { customers: number; as_of: string };
+    expect(report.asOf).toBe('2025-01-01');
+    expect(overview.as_of).toBe('2025-01-01');
+    expect((report.cells[0].data as { customers: number }).customers).toBe(overview.customers);
+    const rfm = (await full.run('rfm', { asOf: null, filter: { ...filter, region: ['华南'] } })) as { customers: number };
+    expect(report.cells[1].filter).toEqual({ region: ['华南'] });
+    expect((report.cells[1].data as { customers: number }).customers).toBe(rfm.customers);
+    const html = reportFile(report, lang('zh'), parseHTML('<!doctype html><html><body></body></html>').document as unknown as Document);
+    expect(html).toContain('筛选：2024年1月1日 至 2024年12月31日；下单渠道：抖音');
+    expect(html).toContain('本单元另加筛选：地区：华南');
+  }, 120_000);
+});
