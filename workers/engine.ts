@@ -24,6 +24,7 @@ import { clvKey, compareClv } from '../src/models/clv/runs.ts';
 import { RequestManager } from './requests.ts';
 import { buildReport, type BuildContext } from '../src/report/build.ts';
 import type { Report, ReportRequest } from '../src/report/format.ts';
+import { answerSql, queryableTables, type QueryableTable, type SqlFailure, type SqlResult } from '../src/notebook/sql-cell.ts';
 
 /** What the notebook shows of a loaded source. */
 export interface SourceView {
@@ -215,6 +216,19 @@ export class Engine {
   async report(req: ReportRequest, settings: ModelSettings, extra?: BuildContext['extra']): Promise<Report> {
     const asOf = await asOfDate(this.#db, settings.asOf ?? null, this.#prepared).catch(() => settings.asOf ?? null);
     return buildReport(req, { db: this.#db, models: this.#models, settings, asOf, extra, run: (kind, s) => this.run(kind as ModelName, s) });
+  }
+
+  /**
+   * A SQL cell's statement (src/notebook/sql-cell.ts): its first `limit` rows, or why it was refused (nothing run) or
+   * DuckDB's error, in the answer rather than thrown.
+   */
+  sql(statement: string, limit?: number): Promise<SqlResult | SqlFailure> {
+    return answerSql(this.#db, statement, this.#models, limit);
+  }
+
+  /** The tables a SQL cell can query now, with their columns. */
+  sqlTables(): Promise<QueryableTable[]> {
+    return queryableTables(this.#db, this.#models);
   }
 
   /** Run read-only SQL for the notebook's own queries (small results only). */

@@ -68,6 +68,14 @@ const api = {
   async searchCustomers(...args: Parameters<Engine['searchCustomers']>) {
     return (await engine).engine.searchCustomers(...args);
   },
+  /** A SQL cell's statement: its rows, or why it was refused, or DuckDB's error. */
+  async sql(...args: Parameters<Engine['sql']>) {
+    return (await engine).engine.sql(...args);
+  },
+  /** The tables a SQL cell can query, with their columns. */
+  async sqlTables() {
+    return (await engine).engine.sqlTables();
+  },
   /** A report of the notebook's cells (aggregates only; see src/report/format.ts). */
   async report(...args: Parameters<Engine['report']>) {
     return (await engine).engine.report(...args);

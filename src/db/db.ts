@@ -15,6 +15,16 @@ export interface Db {
    * spreadsheet would read as a formula get a leading `'` (see csv.ts), typed numbers stay numbers.
    */
   exportCsv(sql: string): Promise<Uint8Array>;
+  /**
+   * Parse and bind `sql` with DuckDB without running it: throws DuckDB's error when it does not parse or bind, or holds
+   * more than one statement (then none of them runs).
+   */
+  prepare(sql: string): Promise<void>;
+  /**
+   * Run one statement in a read-only transaction that is rolled back after it, with no other query in between: a
+   * statement that would write to a table fails, and anything it did to temporary tables is undone.
+   */
+  queryReadOnly(sql: string): Promise<Table>;
 }
 
 /** Quote an identifier for DuckDB. */
