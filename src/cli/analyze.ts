@@ -13,10 +13,12 @@ import type { Prepared } from '../models/prepared.ts';
 import { MODEL_NAMES, MODELS, type ModelName, type Registry, type RunContext } from '../models/registry.ts';
 import type { ModelSettings } from '../models/settings.ts';
 import { withBasketFlags } from './basket-flags.ts';
+import { runSql } from '../notebook/sql-cell.ts';
+import { parseNotebookFile, type NotebookFile, type NotebookFileCell, type ModelCellFile, type NoteCellFile, type SqlCellFile } from '../notebook/template.ts';
 
 const USAGE = `usage: npm run --silent analyze -- --orders FILE [--customers FILE] [--events FILE]
     [--as-of YYYY-MM-DD] [--models ${MODEL_NAMES.join(',')}] [--mapping mapping.json]
-    [--settings settings.json] [--shape orders|baskets] [--out results.json] [--engine wasm|native]
+    [--settings settings.json] [--notebook notebook.json] [--shape orders|baskets] [--out results.json] [--engine wasm|native]
     [--calibration-end YYYY-MM-DD] [--time-unit week|day]
     [--min-support S] [--min-confidence C] [--max-size K] [--basket-by product|category]`;
 
@@ -33,6 +35,17 @@ export interface AnalyzeOptions {
   /** CLV calibration end and time unit; they override settings.clv. */
   calibrationEnd?: string;
   timeUnit?: 'week' | 'day';
+  /** A notebook file (src/notebook/template.ts): its cells run in order instead of one section per model. */
+  notebook?: NotebookFile;
+}
+
+/** A cell of `analyze --notebook`'s output: a model's section, a SQL result, a note's text, or why the cell failed. */
+export interface CellOutput {
+  kind: string;
+  title?: string;
+  text?: string;
+  result?: unknown;
+  error?: string;
 }
 
 /**
@@ -82,6 +95,10 @@ export async function analyze(opts: AnalyzeOptions, db?: Db, models: Registry = 
       return kept.get(name) as T;
     },
   };
+  if (opts.notebook) {
+    out.cells = await runCells(db, opts.notebook, models, settings, ctx, baskets ? orders.raw.file : null);
+    return out;
+  }
   let run = wanted;
   if (baskets) {
     // A basket-per-line file has no customers or dates: only the models that read baskets apply.
@@ -103,6 +120,42 @@ export async function analyze(opts: AnalyzeOptions, db?: Db, models: Registry = 
     }
   }
   return out;
+}
+
+/**
+ * A notebook file's cells, in order: a model cell is that model's section run with the cell's settings over the
+ * command's, a SQL cell its columns and rows (at most 1,000, `truncated` when there were more), a note its text. A cell
+ * that fails or is refused has `error` instead of `result`, and the others still run.
+ */
+async function runCells(db: Db, file: NotebookFile, models: Registry, settings: ModelSettings, ctx: RunContext, basketsOnly: string | null): Promise<CellOutput[]> {
+  const out: CellOutput[] = [];
+  for (const cell of file.cells) {
+    const o: CellOutput = { kind: cell.kind, ...(cell.title !== undefined ? { title: cell.title } : {}) };
+    out.push(o);
+    if (cell.kind === 'note') {
+      o.text = (cell as NoteCellFile).text;
+      continue;
+    }
+    try {
+      o.result = await runCell(db, cell, models, settings, ctx, basketsOnly);
+    } catch (e) {
+      o.error = e instanceof Error ? e.message : String(e);
+    }
+  }
+  return out;
+}
+
+async function runCell(db: Db, cell: NotebookFileCell, models: Registry, settings: ModelSettings, ctx: RunContext, basketsOnly: string | null): Promise<unknown> {
+  if (cell.kind === 'sql') {
+    const r = await runSql(db, (cell as SqlCellFile).sql, models);
+    return { columns: r.columns.map((c) => c.name), types: r.columns.map((c) => c.type), rows: r.rows, truncated: r.truncated };
+  }
+  const model = models[cell.kind];
+  if (basketsOnly && !model.reads.includes('baskets')) throw new Error(`${basketsOnly} holds baskets only (no customers or dates): the ${cell.kind} model does not apply`);
+  const key = model.settingsKey;
+  const own = (cell as ModelCellFile).settings;
+  const merged: ModelSettings = key && own ? { ...settings, [key]: { ...(settings[key] as object), ...own } } : settings;
+  return model.report(db, merged, ctx);
 }
 
 function readJson<T>(file: string | undefined, what: string): T | undefined {
@@ -131,6 +184,7 @@ async function main(argv: string[]): Promise<void> {
       'basket-by': { type: 'string' },
       mapping: { type: 'string' },
       settings: { type: 'string' },
+      notebook: { type: 'string' },
       shape: { type: 'string' },
       engine: { type: 'string' },
       out: { type: 'string' },
@@ -147,6 +201,7 @@ async function main(argv: string[]): Promise<void> {
   if (values.shape && values.shape !== 'orders' && values.shape !== 'baskets') throw new Error('--shape is orders or baskets');
   if (values.engine && values.engine !== 'wasm' && values.engine !== 'native') throw new Error('--engine is wasm or native');
   if (values['time-unit'] && values['time-unit'] !== 'week' && values['time-unit'] !== 'day') throw new Error('--time-unit is week or day');
+  const notebook = values.notebook ? readNotebook(values.notebook) : undefined;
   // Native DuckDB for files too big for a browser tab; the WASM build (the browser's engine) by default.
   const db = values.engine === 'native' ? await (await import('../db/native.ts')).openNativeDb() : undefined;
   const result = await analyze({
@@ -160,15 +215,39 @@ async function main(argv: string[]): Promise<void> {
     shape: values.shape as AnalyzeOptions['shape'],
     calibrationEnd: values['calibration-end'],
     timeUnit: values['time-unit'] as AnalyzeOptions['timeUnit'],
+    notebook,
   }, db);
   const json = JSON.stringify(result, null, 1) + '\n';
   if (values.out) writeFileSync(values.out, json);
   else process.stdout.write(json);
+  if (notebook) {
+    // A cell that failed is said on stderr too; when every cell that runs something failed, the exit status says so.
+    const cells = result.cells as CellOutput[];
+    cells.forEach((c, i) => c.error !== undefined && process.stderr.write(`analyze: cell ${i + 1} (${c.kind}): ${c.error}\n`));
+    const running = cells.filter((c) => c.kind !== 'note');
+    if (running.length > 0 && running.every((c) => c.error !== undefined)) process.exitCode = 1;
+    return;
+  }
   // A model that could not run is said on stderr too; when none could, the exit status says so.
   const ran = MODEL_NAMES.filter((m) => m in result);
   const failed = ran.filter((m) => modelError(result[m]) !== undefined);
   for (const m of failed) process.stderr.write(`analyze: ${m}: ${modelError(result[m])}\n`);
   if (ran.length > 0 && failed.length === ran.length) process.exitCode = 1;
+}
+
+/** A notebook file read and checked against the registry's models (a bad file stops the command, naming the cell and field). */
+function readNotebook(file: string): NotebookFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`notebook ${file}: ${e instanceof Error ? e.message : e}`);
+  }
+  try {
+    return parseNotebookFile(text, Object.fromEntries(Object.entries(MODELS).map(([name, m]) => [name, m.defaults])));
+  } catch (e) {
+    throw new Error(`notebook ${file}: ${e instanceof Error ? e.message : e}`);
+  }
 }
 
 /** The note of a model section that could not run. */

@@ -6,6 +6,7 @@ import type { ModelName } from '../models/registry.ts';
 import type { ModelSettings } from '../models/settings.ts';
 import { i18n } from '../i18n/i18n.svelte.ts';
 import { problemOf, type Problem } from '../i18n/problems.ts';
+import type { SqlChart } from './sql-cell.ts';
 import { SessionStore, type SavedSession, type SavedSource, type WriteOutcome } from './persist.ts';
 
 /** A kind of cell: one per registered model (src/models/registry.ts), a note, or a SQL query. */
@@ -28,6 +29,8 @@ export interface Cell {
   settings?: object;
   /** A SQL cell's statement. */
   sql?: string;
+  /** A SQL cell's chart: its mark and the result's columns on x and y. */
+  chart?: SqlChart;
   /** The cell's own filter, combined with the notebook's (MODELS.md §9). */
   filter?: object;
   /** Customer lists opted into reports (names from the model's `shareLists`). */

@@ -34,6 +34,13 @@ export interface SqlResult {
   limit: number;
 }
 
+/** A SQL cell's chart: a mark and the result's columns it draws on x and y (src/charts/sql.ts). */
+export interface SqlChart {
+  mark: 'bar' | 'line' | 'dot';
+  x: string;
+  y: string;
+}
+
 /** Why a statement is refused (each has a message in both languages: `sql.refused.<code>`). */
 export type RefusalCode =
   | 'empty'
