@@ -32,6 +32,11 @@ export function chartFits(columns: SqlColumn[], chart: SqlChart | null | undefin
   return Boolean(y && columnRole(y.type) === 'number' && columns.some((c) => c.name === chart.x));
 }
 
+/** A number as a SQL cell shows it: whole numbers grouped, others with up to two decimals. */
+export function numberText(lang: Lang, v: number): string {
+  return Number.isInteger(v) ? lang.int(v) : lang.num(v, Math.abs(v) < 1 ? 4 : 2);
+}
+
 const asDate = (v: string, role: ColumnRole) => new Date(role === 'date' ? `${v}T00:00:00Z` : `${v.replace(' ', 'T')}Z`);
 
 /** The Plot options of `chart` over the result's rows (rows without a y value are left out). */
@@ -43,9 +48,9 @@ export function sqlChart(result: Pick<SqlResult, 'columns' | 'rows'>, chart: Sql
   const points = result.rows
     .filter((r) => typeof r[yi] === 'number' && r[xi] !== null)
     .map((r) => ({ x: timeAxis ? asDate(String(r[xi]), role) : role === 'number' ? (r[xi] as number) : String(r[xi]), y: r[yi] as number }));
-  const label = (v: unknown) => (role === 'date' && typeof v === 'string' ? lang.day(v) : role === 'number' && typeof v === 'number' ? lang.num(v) : String(v));
+  const label = (v: unknown) => (role === 'date' && typeof v === 'string' ? lang.day(v) : role === 'number' && typeof v === 'number' ? numberText(lang, v) : String(v));
   const y = { grid: true, label: chart.y, tickFormat: (d: number) => lang.compact(d) };
-  const tipFormat = { x: timeAxis ? (d: Date) => (role === 'date' ? lang.day(d.toISOString().slice(0, 10)) : d.toISOString().slice(0, 19).replace('T', ' ')) : label, y: (v: number) => lang.num(v) };
+  const tipFormat = { x: timeAxis ? (d: Date) => (role === 'date' ? lang.day(d.toISOString().slice(0, 10)) : d.toISOString().slice(0, 19).replace('T', ' ')) : label, y: (v: number) => numberText(lang, v) };
   if (chart.mark === 'bar') {
     // Bars keep the result's order (the query's ORDER BY); many labels are turned to fit.
     const domain = [...new Set(points.map((p) => p.x as string | number))];
