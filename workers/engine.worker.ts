@@ -36,6 +36,10 @@ const api = {
   cellKinds() {
     return cellKinds(MODELS);
   },
+  /** Each model's default settings and the key of its settings (what a notebook file is checked against). */
+  modelDefaults() {
+    return Object.fromEntries(Object.entries(MODELS).map(([name, m]) => [name, { defaults: m.defaults, settingsKey: m.settingsKey }]));
+  },
   async ready() {
     const { version, ms } = await engine;
     return { version, ms };
