@@ -54,7 +54,17 @@ export interface ReportRequest {
   minGroup?: number;
   sources: ReportSource[];
   filter?: unknown;
-  cells: { kind: string; title?: string; note?: string; lists?: string[]; settings?: object }[];
+  cells: {
+    kind: string;
+    title?: string;
+    note?: string;
+    lists?: string[];
+    settings?: object;
+    /** A SQL cell's statement and chart; a SQL cell goes into the report only when `inReport` (MODELS.md §10). */
+    sql?: string;
+    chart?: { mark: 'bar' | 'line' | 'dot'; x: string; y: string };
+    inReport?: boolean;
+  }[];
 }
 
 export class ReportFormatError extends Error {

@@ -5,10 +5,12 @@
  */
 import type { RenderContext } from '../dom.ts';
 import { overviewReport } from './overview.ts';
+import { sqlReport } from './sql.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ReportView = (data: any, r: RenderContext) => Node[];
 
 export const REPORT_VIEWS: Record<string, ReportView> = {
   overview: overviewReport,
+  sql: sqlReport,
 };
