@@ -215,7 +215,9 @@ function planParts(nodes: PlanNode[]): { tables: Set<string>; writes: string[]; 
     const name = node.name.trim();
     const info = node.extra_info ?? {};
     if (WRITING_OPERATORS.test(name)) out.writes.push(name);
-    if (typeof info.Table === 'string') out.tables.add(info.Table);
+    // Native DuckDB names the table with its database and schema (memory.main.orders); the app attaches no database
+    // of another kind, and a cell cannot attach one.
+    if (typeof info.Table === 'string') out.tables.add(info.Table.split('.').at(-1)!);
     else if (typeof info.Function === 'string') out.functions.push(info.Function.toUpperCase());
     else if (!node.children?.length) out.leaves.push(name);
     node.children?.forEach(walk);

@@ -158,3 +158,23 @@ describe('the lexer', () => {
     expect(parts[0].at(-1)?.text).toBe('t');
   });
 });
+
+describe('on native DuckDB (the headless command with --engine native)', () => {
+  it('gives the same result and refuses the same statements, changing nothing', async () => {
+    const { openNativeDb } = await import('../../src/db/native.ts');
+    const native = new Engine(await openNativeDb({ threads: 1 }));
+    const data = readFileSync(sample('orders.csv'));
+    const view = await native.load({ name: 'orders.csv', size: data.length, data });
+    await native.apply(view.id, view.mapping);
+    const sql = 'SELECT channel, count(*) AS lines, sum(amount) AS amount FROM orders GROUP BY channel ORDER BY lines DESC';
+    expect(ok(await native.sql(sql))).toEqual(ok(await engine.sql(sql)));
+    expect(ok(await native.sql('SELECT order_day FROM purchases ORDER BY 1 LIMIT 1')).rows).toEqual([['2024-01-01']]);
+    for (const [statement, code] of [['DELETE FROM orders', 'writes'], ["SELECT * FROM read_csv('orders.csv')", 'reads_files'], ["SELECT * FROM orders, 'orders.csv'", undefined], ['SELECT 1; SELECT 2', 'multiple']] as const) {
+      const a = await native.sql(statement);
+      // A quoted name among the tables: DuckDB's "no such file", or the plan's file scan refused.
+      if (code === undefined) expect('error' in a && (a.error.code ?? 'duckdb')).toMatch(/^(duckdb|reads_files)$/);
+      else expect('error' in a && a.error.code).toBe(code);
+    }
+    expect(ok(await native.sql('SELECT count(*) FROM orders')).rows).toEqual([[38719]]);
+  }, 120_000);
+});
