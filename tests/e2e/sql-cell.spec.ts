@@ -40,7 +40,10 @@ test('a SQL cell from a template runs, draws its table and chart, and refuses a 
 
   const refused = cells.nth(1).getByTestId('sql-error');
   await expect(refused).toHaveText('DELETE 会修改数据：SQL 单元只能读取（SELECT、WITH、FROM、VALUES、TABLE、DESCRIBE、SUMMARIZE、SHOW、EXPLAIN）。未运行任何语句。');
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/sql-zh.png`, fullPage: false, clip: (await first.boundingBox())! });
+  if (SHOTS) {
+    await first.screenshot({ path: `${SHOTS}/sql-zh.png` });
+    await cells.nth(1).screenshot({ path: `${SHOTS}/sql-refused-zh.png` });
+  }
 
   // A write typed into the cell is refused too, and the store lines are all still there.
   const editor = cells.nth(1).getByTestId('sql-editor');
@@ -65,8 +68,8 @@ test('a SQL cell from a template runs, draws its table and chart, and refuses a 
   await expect(first.getByTestId('sql-tables').locator('li').first()).toContainText('orders');
   if (SHOTS) {
     await first.getByTestId('sql-chart-mark').selectOption('dot');
-    await page.screenshot({ path: `${SHOTS}/sql-en.png`, clip: (await first.boundingBox())! });
-    await page.screenshot({ path: `${SHOTS}/sql-refused-en.png`, clip: (await cells.nth(1).boundingBox())! });
+    await first.screenshot({ path: `${SHOTS}/sql-en.png` });
+    await cells.nth(1).screenshot({ path: `${SHOTS}/sql-refused-en.png` });
     await first.getByTestId('sql-chart-mark').selectOption('bar');
   }
 
