@@ -43,6 +43,7 @@ test('a SQL cell from a template runs, draws its table and chart, and refuses a 
   if (SHOTS) {
     await first.screenshot({ path: `${SHOTS}/sql-zh.png` });
     await cells.nth(1).screenshot({ path: `${SHOTS}/sql-refused-zh.png` });
+    await page.locator('header.top').screenshot({ path: `${SHOTS}/toolbar-zh.png` });
   }
 
   // A write typed into the cell is refused too, and the store lines are all still there.
@@ -70,6 +71,7 @@ test('a SQL cell from a template runs, draws its table and chart, and refuses a 
     await first.getByTestId('sql-chart-mark').selectOption('dot');
     await first.screenshot({ path: `${SHOTS}/sql-en.png` });
     await cells.nth(1).screenshot({ path: `${SHOTS}/sql-refused-en.png` });
+    await page.locator('header.top').screenshot({ path: `${SHOTS}/toolbar-en.png` });
     await first.getByTestId('sql-chart-mark').selectOption('bar');
   }
 
