@@ -178,3 +178,18 @@ describe('on native DuckDB (the headless command with --engine native)', () => {
     expect(ok(await native.sql('SELECT count(*) FROM orders')).rows).toEqual([[38719]]);
   }, 120_000);
 });
+
+describe('the read-only transaction and the parser check of both engines', () => {
+  it.each(['wasm', 'native'] as const)('%s: a write inside fails, a temporary table made inside is gone, two statements are not prepared', async (kind) => {
+    const target: Db = kind === 'wasm' ? await openNodeDb() : await (await import('../../src/db/native.ts')).openNativeDb({ threads: 1 });
+    await target.query('CREATE TABLE t AS SELECT range AS a FROM range(3)');
+    await expect(target.queryReadOnly('INSERT INTO t VALUES (7)')).rejects.toThrow(/read-only/);
+    await target.queryReadOnly('CREATE TEMP TABLE scratch AS SELECT 1 AS x');
+    expect(await rows(target, "SELECT count(*)::DOUBLE AS n FROM duckdb_tables() WHERE table_name = 'scratch'")).toEqual([{ n: 0 }]);
+    await expect(target.prepare('SELECT 1; INSERT INTO t VALUES (8)')).rejects.toThrow(/multiple statements/);
+    expect(await rows(target, 'SELECT count(*)::DOUBLE AS n, max(a)::DOUBLE AS top FROM t')).toEqual([{ n: 3, top: 2 }]);
+    // After the rolled-back transaction, writing works again as before.
+    await target.query('INSERT INTO t VALUES (9)');
+    expect(await rows(target, 'SELECT count(*)::DOUBLE AS n FROM t')).toEqual([{ n: 4 }]);
+  }, 60_000);
+});
