@@ -25,6 +25,7 @@ import { RequestManager } from './requests.ts';
 import { filterChoices, filteredAsOf, filterKey, isActive, openFiltered, type Filter } from '../src/models/filter.ts';
 import { buildReport, type BuildContext } from '../src/report/build.ts';
 import type { Report, ReportRequest } from '../src/report/format.ts';
+import { answerSql, queryableTables, type QueryableTable, type SqlFailure, type SqlResult } from '../src/notebook/sql-cell.ts';
 
 /** What the notebook shows of a loaded source. */
 export interface SourceView {
@@ -286,6 +287,22 @@ export class Engine {
   /** What a filter can keep: the days with orders and the values of regions, channels and categories. */
   filterChoices() {
     return this.#requests.inLane('sql', () => filterChoices(this.#db));
+  }
+
+  /**
+   * A SQL cell's statement (src/notebook/sql-cell.ts): its first `limit` rows, or why it was refused (nothing run) or
+   * DuckDB's error, in the answer rather than thrown.
+   */
+  sql(statement: string, limit?: number, settings?: ModelSettings): Promise<SqlResult | SqlFailure> {
+    // Under a filter, the canonical tables are the kept rows (MODELS.md §9), and the models' tables are those of the
+    // filtered runs.
+    if (settings && isActive(settings.filter)) return this.#under(settings, (engine) => engine.sql(statement, limit));
+    return answerSql(this.#db, statement, this.#models, limit);
+  }
+
+  /** The tables a SQL cell can query now, with their columns. */
+  sqlTables(): Promise<QueryableTable[]> {
+    return queryableTables(this.#db, this.#models);
   }
 
   /** Run read-only SQL for the notebook's own queries (small results only). */

@@ -36,6 +36,10 @@ const api = {
   cellKinds() {
     return cellKinds(MODELS);
   },
+  /** Each model's default settings and the key of its settings (what a notebook file is checked against). */
+  modelDefaults() {
+    return Object.fromEntries(Object.entries(MODELS).map(([name, m]) => [name, { defaults: m.defaults, settingsKey: m.settingsKey }]));
+  },
   async ready() {
     const { version, ms } = await engine;
     return { version, ms };
@@ -71,6 +75,14 @@ const api = {
   /** What the filter bar offers (days, regions, channels, categories). */
   async filterChoices() {
     return (await engine).engine.filterChoices();
+  },
+  /** A SQL cell's statement: its rows, or why it was refused, or DuckDB's error. */
+  async sql(...args: Parameters<Engine['sql']>) {
+    return (await engine).engine.sql(...args);
+  },
+  /** The tables a SQL cell can query, with their columns. */
+  async sqlTables() {
+    return (await engine).engine.sqlTables();
   },
   /** A report of the notebook's cells (aggregates only; see src/report/format.ts). */
   async report(...args: Parameters<Engine['report']>) {

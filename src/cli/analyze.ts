@@ -13,11 +13,13 @@ import type { Prepared } from '../models/prepared.ts';
 import { MODEL_NAMES, MODELS, type ModelName, type Registry, type RunContext } from '../models/registry.ts';
 import type { ModelSettings } from '../models/settings.ts';
 import { withBasketFlags } from './basket-flags.ts';
-import { filteredAsOf, isActive, openFiltered, parseFilter, type Filter } from '../models/filter.ts';
+import { combineFilters, filteredAsOf, filterKey, isActive, openFiltered, parseFilter, type Filter } from '../models/filter.ts';
+import { runSql } from '../notebook/sql-cell.ts';
+import { parseNotebookFile, type NotebookFile, type NotebookFileCell, type ModelCellFile, type NoteCellFile, type SqlCellFile } from '../notebook/template.ts';
 
 const USAGE = `usage: npm run --silent analyze -- --orders FILE [--customers FILE] [--events FILE]
     [--as-of YYYY-MM-DD] [--models ${MODEL_NAMES.join(',')}] [--mapping mapping.json]
-    [--settings settings.json] [--filter filter.json] [--shape orders|baskets] [--out results.json] [--engine wasm|native]
+    [--settings settings.json] [--notebook notebook.json] [--shape orders|baskets] [--out results.json] [--engine wasm|native]
     [--calibration-end YYYY-MM-DD] [--time-unit week|day]
     [--min-support S] [--min-confidence C] [--max-size K] [--basket-by product|category]`;
 
@@ -36,6 +38,19 @@ export interface AnalyzeOptions {
   /** CLV calibration end and time unit; they override settings.clv. */
   calibrationEnd?: string;
   timeUnit?: 'week' | 'day';
+  /** A notebook file (src/notebook/template.ts): its cells run in order instead of one section per model. */
+  notebook?: NotebookFile;
+}
+
+/** A cell of `analyze --notebook`'s output: a model's section, a SQL result, a note's text, or why the cell failed. */
+export interface CellOutput {
+  kind: string;
+  title?: string;
+  text?: string;
+  /** The filter the cell's result is under: the notebook's combined with its own (absent: all the data). */
+  filter?: Filter;
+  result?: unknown;
+  error?: string;
 }
 
 /**
@@ -87,6 +102,11 @@ export async function analyze(opts: AnalyzeOptions, db?: Db, models: Registry = 
       return kept.get(name) as T;
     },
   };
+  if (opts.notebook) {
+    if (baskets && (isActive(filter) || isActive(opts.notebook.filter))) throw new Error(`${orders.raw.file} holds baskets only (no customers or dates): filters apply to order files`);
+    out.cells = await runCells(db, opts.notebook, models, settings, ctx, baskets ? orders.raw.file : null, combineFilters(filter, opts.notebook.filter));
+    return out;
+  }
   let runCtx = ctx;
   let runDb = db;
   if (isActive(filter)) {
@@ -143,6 +163,54 @@ export async function filtered(db: Db, ctx: RunContext, settings: ModelSettings,
   return { db: f.db, ctx: runCtx, settings: { ...settings, asOf: filteredAsOf(settings.asOf, filter) }, close: f.close };
 }
 
+/**
+ * A notebook file's cells, in order: a model cell is that model's section run with the cell's settings over the
+ * command's, a SQL cell its columns and rows (at most 1,000, `truncated` when there were more), a note its text. A cell
+ * that fails or is refused has `error` instead of `result`, and the others still run.
+ */
+async function runCells(
+  db: Db, file: NotebookFile, models: Registry, settings: ModelSettings, ctx: RunContext, basketsOnly: string | null, filter: Filter,
+): Promise<CellOutput[]> {
+  const out: CellOutput[] = [];
+  // One filtered copy per distinct filter (the notebook's combined with a cell's own), shared by the cells that have it.
+  const views = new Map<string, Promise<Awaited<ReturnType<typeof filtered>>>>();
+  for (const cell of file.cells) {
+    const o: CellOutput = { kind: cell.kind, ...(cell.title !== undefined ? { title: cell.title } : {}) };
+    out.push(o);
+    if (cell.kind === 'note') {
+      o.text = (cell as NoteCellFile).text;
+      continue;
+    }
+    try {
+      const own = combineFilters(filter, cell.filter);
+      if (isActive(own)) {
+        o.filter = own;
+        const key = filterKey(own) + JSON.stringify(settings);
+        if (!views.has(key)) views.set(key, filtered(db, ctx, settings, own, models));
+        const view = await views.get(key)!;
+        o.result = await runCell(view.db, cell, models, view.settings, view.ctx, basketsOnly);
+      } else o.result = await runCell(db, cell, models, settings, ctx, basketsOnly);
+    } catch (e) {
+      o.error = e instanceof Error ? e.message : String(e);
+    }
+  }
+  for (const view of views.values()) await view.then((v) => v.close(), () => undefined);
+  return out;
+}
+
+async function runCell(db: Db, cell: NotebookFileCell, models: Registry, settings: ModelSettings, ctx: RunContext, basketsOnly: string | null): Promise<unknown> {
+  if (cell.kind === 'sql') {
+    const r = await runSql(db, (cell as SqlCellFile).sql, models);
+    return { columns: r.columns.map((c) => c.name), types: r.columns.map((c) => c.type), rows: r.rows, truncated: r.truncated };
+  }
+  const model = models[cell.kind];
+  if (basketsOnly && !model.reads.includes('baskets')) throw new Error(`${basketsOnly} holds baskets only (no customers or dates): the ${cell.kind} model does not apply`);
+  const key = model.settingsKey;
+  const own = (cell as ModelCellFile).settings;
+  const merged: ModelSettings = key && own ? { ...settings, [key]: { ...(settings[key] as object), ...own } } : settings;
+  return model.report(db, merged, ctx);
+}
+
 function readJson<T>(file: string | undefined, what: string): T | undefined {
   if (!file) return undefined;
   try {
@@ -170,6 +238,7 @@ async function main(argv: string[]): Promise<void> {
       mapping: { type: 'string' },
       settings: { type: 'string' },
       filter: { type: 'string' },
+      notebook: { type: 'string' },
       shape: { type: 'string' },
       engine: { type: 'string' },
       out: { type: 'string' },
@@ -186,6 +255,7 @@ async function main(argv: string[]): Promise<void> {
   if (values.shape && values.shape !== 'orders' && values.shape !== 'baskets') throw new Error('--shape is orders or baskets');
   if (values.engine && values.engine !== 'wasm' && values.engine !== 'native') throw new Error('--engine is wasm or native');
   if (values['time-unit'] && values['time-unit'] !== 'week' && values['time-unit'] !== 'day') throw new Error('--time-unit is week or day');
+  const notebook = values.notebook ? readNotebook(values.notebook) : undefined;
   // Native DuckDB for files too big for a browser tab; the WASM build (the browser's engine) by default.
   const db = values.engine === 'native' ? await (await import('../db/native.ts')).openNativeDb() : undefined;
   const result = await analyze({
@@ -200,15 +270,39 @@ async function main(argv: string[]): Promise<void> {
     shape: values.shape as AnalyzeOptions['shape'],
     calibrationEnd: values['calibration-end'],
     timeUnit: values['time-unit'] as AnalyzeOptions['timeUnit'],
+    notebook,
   }, db);
   const json = JSON.stringify(result, null, 1) + '\n';
   if (values.out) writeFileSync(values.out, json);
   else process.stdout.write(json);
+  if (notebook) {
+    // A cell that failed is said on stderr too; when every cell that runs something failed, the exit status says so.
+    const cells = result.cells as CellOutput[];
+    cells.forEach((c, i) => c.error !== undefined && process.stderr.write(`analyze: cell ${i + 1} (${c.kind}): ${c.error}\n`));
+    const running = cells.filter((c) => c.kind !== 'note');
+    if (running.length > 0 && running.every((c) => c.error !== undefined)) process.exitCode = 1;
+    return;
+  }
   // A model that could not run is said on stderr too; when none could, the exit status says so.
   const ran = MODEL_NAMES.filter((m) => m in result);
   const failed = ran.filter((m) => modelError(result[m]) !== undefined);
   for (const m of failed) process.stderr.write(`analyze: ${m}: ${modelError(result[m])}\n`);
   if (ran.length > 0 && failed.length === ran.length) process.exitCode = 1;
+}
+
+/** A notebook file read and checked against the registry's models (a bad file stops the command, naming the cell and field). */
+function readNotebook(file: string): NotebookFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`notebook ${file}: ${e instanceof Error ? e.message : e}`);
+  }
+  try {
+    return parseNotebookFile(text, Object.fromEntries(Object.entries(MODELS).map(([name, m]) => [name, m.defaults])));
+  } catch (e) {
+    throw new Error(`notebook ${file}: ${e instanceof Error ? e.message : e}`);
+  }
 }
 
 /** The note of a model section that could not run. */

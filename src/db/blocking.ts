@@ -13,6 +13,7 @@ export interface BlockingBindings {
 }
 interface BlockingConnection {
   query(text: string): Table;
+  prepare(text: string): { close(): void };
   insertArrowFromIPCStream(buffer: Uint8Array, options: { name: string; create?: boolean }): void;
 }
 
@@ -40,6 +41,18 @@ function connectionDb(bindings: BlockingBindings, scratch: string, exported: { n
     },
     async insertArrow(table, ipc, create = true) {
       conn.insertArrowFromIPCStream(ipc, { name: table, create });
+    },
+    async prepare(sql) {
+      conn.prepare(sql).close();
+    },
+    // The bindings run each query to its end before returning, so nothing else runs inside this transaction.
+    async queryReadOnly(sql) {
+      conn.query('BEGIN TRANSACTION READ ONLY');
+      try {
+        return conn.query(sql);
+      } finally {
+        conn.query('ROLLBACK');
+      }
     },
     async exportCsv(sql) {
       const name = `${scratch}export_${++exported.n}.csv`;

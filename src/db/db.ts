@@ -20,6 +20,16 @@ export interface Db {
    * attached databases. A filtered view of the data runs its models on one (src/models/filter.ts).
    */
   connect(): Promise<Db>;
+  /**
+   * Parse and bind `sql` with DuckDB without running it: throws DuckDB's error when it does not parse or bind, or holds
+   * more than one statement (then none of them runs).
+   */
+  prepare(sql: string): Promise<void>;
+  /**
+   * Run one statement in a read-only transaction that is rolled back after it, with no other query in between: a
+   * statement that would write to a table fails, and anything it did to temporary tables is undone.
+   */
+  queryReadOnly(sql: string): Promise<Table>;
 }
 
 /** Quote an identifier for DuckDB. */

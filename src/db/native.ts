@@ -47,9 +47,27 @@ export async function openNativeDb(options: NativeOptions = {}): Promise<Db> {
 async function nativeConnection(instance: DuckDBInstance, dir: string, seq: { n: number }): Promise<Db> {
   const conn = await instance.connect();
   await conn.run(`SET file_search_path = ${lit(dir)}; SET autoinstall_known_extensions = false`);
+  // A read-only statement runs in a transaction of its own: the queries issued meanwhile wait for it to end.
+  let readOnly: Promise<unknown> = Promise.resolve();
+  const after = <T>(task: () => Promise<T>): Promise<T> => readOnly.then(task, task);
   const db: Db = {
     async query(sql) {
-      return toArrow(conn, sql);
+      return after(() => toArrow(conn, sql));
+    },
+    async prepare(sql) {
+      (await conn.prepare(sql)).destroySync();
+    },
+    queryReadOnly(sql) {
+      const run = after(async () => {
+        await conn.run('BEGIN TRANSACTION READ ONLY');
+        try {
+          return await toArrow(conn, sql);
+        } finally {
+          await conn.run('ROLLBACK');
+        }
+      });
+      readOnly = run.catch(() => undefined);
+      return run;
     },
     async registerFile(name, bytes) {
       writeFileSync(join(dir, name), bytes);

@@ -11,9 +11,10 @@ import { en as errorsEn } from './packs/errors.ts';
 import { en as ingestEn } from './packs/ingest.ts';
 import { en as reportEn } from './packs/report.ts';
 import { en as filterEn } from './packs/filter.ts';
+import { en as sqlEn } from './packs/sql.ts';
 
 export const en: Messages = {
-  ...clvEn, ...basketEn, ...cohortsEn, ...lifecycleEn, ...abcEn, ...clustersEn, ...customerEn, ...errorsEn, ...ingestEn, ...reportEn, ...filterEn,
+  ...clvEn, ...basketEn, ...cohortsEn, ...lifecycleEn, ...abcEn, ...clustersEn, ...customerEn, ...errorsEn, ...ingestEn, ...reportEn, ...sqlEn, ...filterEn,
   'app.title': 'CRM Notebook',
   'app.tagline': 'Customer analytics that never leaves this browser',
   'app.privacy': 'Your data stays on this device: nothing is uploaded, every calculation runs in this page.',

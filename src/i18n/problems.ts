@@ -7,6 +7,8 @@ import type { MessageKey } from './zh.ts';
 export interface Problem {
   text: string;
   input?: InputErrorData;
+  /** A notebook file that could not be read: its name, and the reason's code and params (template.ts). */
+  template?: { file: string; code: string; params: Record<string, string | number> };
 }
 
 /** Keep an error thrown by the engine (an InputError rebuilt by comlink carries `code` and `params`). */
@@ -18,6 +20,10 @@ export function problemOf(e: unknown): Problem {
 
 /** The error's sentence in the current language: file, sheet, line and column first, then the reason. */
 export function problemText(p: Problem): string {
+  if (p.template) {
+    const { file, code, params } = p.template;
+    return i18n.t('template.file_error', { file, message: i18n.t(`template.error.${code}` as MessageKey, params) });
+  }
   if (!p.input) return p.text;
   return formatInputError((key) => i18n.t(key as MessageKey), p.input.code, p.input.params, (f) => i18n.t(`field.${f}` as MessageKey));
 }

@@ -64,7 +64,10 @@ export function parseFilter(value: unknown, where: string): Filter {
   const out: Filter = {};
   for (const k of ['from', 'to'] as const) {
     if (v[k] === undefined) continue;
-    if (typeof v[k] !== 'string' || !ISO_DAY.test(v[k] as string) || Number.isNaN(Date.parse(v[k] as string))) {
+    const day = v[k];
+    // A calendar day that exists (2024-02-30 does not).
+    const parsed = typeof day === 'string' && ISO_DAY.test(day) ? new Date(`${day}T00:00:00Z`) : null;
+    if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== day) {
       throw new FilterError(`${where}: "${k}" must be a date YYYY-MM-DD, got ${JSON.stringify(v[k])}`);
     }
     out[k] = v[k] as string;

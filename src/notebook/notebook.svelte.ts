@@ -7,6 +7,8 @@ import type { ModelSettings } from '../models/settings.ts';
 import { combineFilters, isActive, type Filter } from '../models/filter.ts';
 import { i18n } from '../i18n/i18n.svelte.ts';
 import { problemOf, type Problem } from '../i18n/problems.ts';
+import type { SqlChart } from './sql-cell.ts';
+import { cellsOf, notebookFile, parseNotebookFile, TemplateError, type NotebookFile } from './template.ts';
 import { SessionStore, type SavedSession, type SavedSource, type WriteOutcome } from './persist.ts';
 
 /** A kind of cell: one per registered model (src/models/registry.ts), a note, or a SQL query. */
@@ -29,6 +31,8 @@ export interface Cell {
   settings?: object;
   /** A SQL cell's statement. */
   sql?: string;
+  /** A SQL cell's chart: its mark and the result's columns on x and y. */
+  chart?: SqlChart;
   /** The cell's own filter, combined with the notebook's (MODELS.md §9). */
   filter?: object;
   /** Customer lists opted into reports (names from the model's `shareLists`). */
@@ -342,6 +346,48 @@ class Notebook {
       urls.map(async ({ name, url }) => new File([await (await fetch(url)).blob()], name, { type: 'text/csv' })),
     );
     await this.addFiles(files);
+  }
+
+  /** The notebook file (template) of this notebook: its cells with their settings, notes and SQL, no data. */
+  async templateFile(): Promise<NotebookFile> {
+    const models = await engine.modelDefaults();
+    const keys = Object.fromEntries(Object.entries(models).map(([name, m]) => [name, m.settingsKey]));
+    const file = notebookFile($state.snapshot(this.cells) as Cell[], $state.snapshot(this.settings) as Record<string, unknown>, keys);
+    if (isActive(this.filter)) file.filter = $state.snapshot(this.filter) as Filter;
+    return file;
+  }
+
+  #templates = 0;
+
+  /**
+   * Open a notebook file: its cells replace the notebook's (each drawn afresh, so every model and SQL cell runs again
+   * on the loaded data) and each model's settings become those of its first cell in the file (defaults when it sets
+   * none). A file that cannot be read changes nothing and is reported, naming the cell and field.
+   */
+  async openTemplate(file: File): Promise<void> {
+    const models = await engine.modelDefaults();
+    let parsed: NotebookFile;
+    try {
+      parsed = parseNotebookFile(await file.text(), Object.fromEntries(Object.entries(models).map(([name, m]) => [name, m.defaults])));
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      this.errors = [...this.errors, { text: `${file.name}: ${e.message}`, template: { file: file.name, code: e.code, params: e.params } }];
+      return;
+    }
+    const load = ++this.#templates;
+    const cells = cellsOf(parsed, (kind, i) => `t${load}-${i + 1}-${kind}`);
+    const settings: ModelSettings = { ...$state.snapshot(this.settings) };
+    const set = new Set<string>();
+    for (const c of cells) {
+      const key = models[c.kind]?.settingsKey as keyof ModelSettings | null | undefined;
+      if (!key || set.has(key)) continue;
+      set.add(key);
+      (settings as Record<string, unknown>)[key] = { ...(c.settings ?? {}) };
+    }
+    this.settings = settings;
+    this.filter = parsed.filter ?? {};
+    this.cells = cells;
+    this.save();
   }
 
   doc(): NotebookDoc {

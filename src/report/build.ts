@@ -11,6 +11,7 @@ import type { ModelSettings } from '../models/settings.ts';
 import { REPORT_VERSION, type Report, type ReportCell, type ReportRequest } from './format.ts';
 import { minGroupOf } from './privacy.ts';
 import { combineFilters, isActive } from '../models/filter.ts';
+import { shareSql } from './sql.ts';
 
 /** A cell kind that is not a model (a SQL cell): how it goes into a report. */
 export type ExtraCell = (cell: ReportRequest['cells'][number]) => Promise<unknown>;
@@ -42,8 +43,10 @@ export async function buildReport(req: ReportRequest, ctx: BuildContext): Promis
       cells.push(out);
       continue;
     }
+    // A SQL cell goes in only when the consultant ticked it in (its rows may name customers).
+    if (cell.kind === 'sql' && !cell.inReport) continue;
     const model = ctx.models[cell.kind];
-    const extra = ctx.extra?.[cell.kind];
+    const extra = ctx.extra?.[cell.kind] ?? (cell.kind === 'sql' ? (c: ReportRequest['cells'][number]) => shareSql(ctx.db, ctx.models, c) : undefined);
     if (!model?.share && !extra) continue;
     try {
       if (extra) out.data = await extra(cell);
@@ -62,6 +65,11 @@ export async function buildReport(req: ReportRequest, ctx: BuildContext): Promis
       }
     } catch (e) {
       const data = modelDataErrorData(e);
+      if (cell.kind === 'sql') {
+        out.error = { message: (e as Error).message };
+        cells.push(out);
+        continue;
+      }
       const name = (e as Error)?.name;
       if (!data && !(e instanceof ClvInputError || name === 'ClvInputError' || name === 'FilterError')) throw e;
       out.error = { message: (e as Error).message, ...(data ?? {}) };

@@ -67,7 +67,18 @@ export interface ReportRequest {
    * `settings`: the cell's own settings, merged over its model's part of the notebook's settings; a model may take
    * display settings there that do not change its result (the RFM cell's `scheme`, see src/models/rfm.ts).
    */
-  cells: { kind: string; title?: string; note?: string; lists?: string[]; settings?: object; filter?: Filter }[];
+  cells: {
+    kind: string;
+    title?: string;
+    note?: string;
+    lists?: string[];
+    settings?: object;
+    filter?: Filter;
+    /** A SQL cell's statement and chart; a SQL cell goes into the report only when `inReport` (MODELS.md §10). */
+    sql?: string;
+    chart?: { mark: 'bar' | 'line' | 'dot'; x: string; y: string };
+    inReport?: boolean;
+  }[];
 }
 
 export class ReportFormatError extends Error {

@@ -3,7 +3,7 @@
  * draw charts, loaded apart from the page's first script (see App.svelte).
  */
 import type { Component } from 'svelte';
-import type { CellKind } from '../notebook/notebook.svelte.ts';
+import type { Cell, CellKind } from '../notebook/notebook.svelte.ts';
 import AbcCell from './AbcCell.svelte';
 import BasketCell from './BasketCell.svelte';
 import ChurnCell from './ChurnCell.svelte';
@@ -13,11 +13,14 @@ import CohortsCell from './CohortsCell.svelte';
 import LifecycleCell from './LifecycleCell.svelte';
 import OverviewCell from './OverviewCell.svelte';
 import RfmCell from './RfmCell.svelte';
+import SqlCell from './SqlCell.svelte';
 import { warmUpCharts } from '../charts/warmup.ts';
 
 export { default as Customer360 } from './Customer360.svelte';
 
-export const CELL_VIEWS: Partial<Record<CellKind, Component>> = {
+/** Each view is given its cell (a SQL cell reads its statement and chart from it; the model views take no props yet). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const CELL_VIEWS: Partial<Record<CellKind, Component<{ cell: Cell }> | Component<any>>> = {
   overview: OverviewCell,
   rfm: RfmCell,
   abc: AbcCell,
@@ -27,6 +30,7 @@ export const CELL_VIEWS: Partial<Record<CellKind, Component>> = {
   lifecycle: LifecycleCell,
   clv: ClvCell,
   churn: ChurnCell,
+  sql: SqlCell,
 };
 
 warmUpCharts();

@@ -13,6 +13,7 @@ import { clvReport } from './clv.ts';
 import { clustersReport } from './clusters.ts';
 import { overviewReport } from './overview.ts';
 import { rfmReport } from './rfm.ts';
+import { sqlReport } from './sql.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ReportView = (data: any, r: RenderContext) => Node[];
@@ -27,4 +28,5 @@ export const REPORT_VIEWS: Record<string, ReportView> = {
   churn: churnReport,
   basket: basketReport,
   clusters: clustersReport,
+  sql: sqlReport,
 };
