@@ -10,6 +10,7 @@ import { carryInputErrors } from '../src/ingest/errors.ts';
 import { carryModelDataErrors } from '../src/models/data-error.ts';
 import { cellKinds, MODELS, type ExportOptions, type ListOptions, type ModelName, type RunOptions } from '../src/models/registry.ts';
 import type { ModelSettings } from '../src/models/settings.ts';
+import { shareKinds } from '../src/report/request.ts';
 import { Engine, type Progress, type FileLike } from './engine.ts';
 import { workerCompareRunner, workerScoreRunner } from './fit-client.ts';
 
@@ -35,6 +36,10 @@ const api = {
   /** The notebook's cell kinds, from the registry (answers before DuckDB is up). */
   cellKinds() {
     return cellKinds(MODELS);
+  },
+  /** The cell kinds a report can hold, each with the customer lists a consultant may opt in (from the registry). */
+  shareKinds() {
+    return shareKinds(MODELS);
   },
   async ready() {
     const { version, ms } = await engine;
