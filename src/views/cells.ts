@@ -16,6 +16,7 @@ import RfmCell from './RfmCell.svelte';
 import { warmUpCharts } from '../charts/warmup.ts';
 
 export { default as Customer360 } from './Customer360.svelte';
+export { default as ReportPanel } from './ReportPanel.svelte';
 
 export const CELL_VIEWS: Partial<Record<CellKind, Component>> = {
   overview: OverviewCell,
