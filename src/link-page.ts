@@ -2,4 +2,5 @@
 import { mount } from 'svelte';
 import LinkView from './views/LinkView.svelte';
 
+performance.mark('report-link:script');
 mount(LinkView, { target: document.getElementById('app')! });
