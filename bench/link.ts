@@ -36,6 +36,8 @@ export interface LinkBench {
   medianMs: number;
   /** Bytes the page fetched (its scripts, stylesheet and icon), first run. */
   transferBytes: number;
+  /** Medians of the link view's marks (ms after navigation start): its script running, the fragment opened, the report drawn. */
+  marks: { script: number; opened: number; drawn: number };
 }
 
 // Notes when the report's article first exists and the frame after it (a MutationObserver installed before the app's
@@ -77,6 +79,7 @@ export async function linkBench(appUrl: string, log: (msg: string) => void): Pro
   log(`  report of ${report.cells.map((c) => c.kind).join(', ')}: link ${link.length} characters (sealed ${sealed.length})`);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   const openMs: number[] = [];
+  const marks: Record<string, number[]> = { script: [], opened: [], drawn: [] };
   let transferBytes = 0;
   try {
     for (let i = 0; i < RUNS; i++) {
@@ -86,13 +89,15 @@ export async function linkBench(appUrl: string, log: (msg: string) => void): Pro
       await page.goto(link);
       const shown = (await (await page.waitForFunction(() => (window as unknown as { __reportShown?: { painted: number } }).__reportShown, null, { timeout: 60_000 })).jsonValue()) as { painted: number };
       openMs.push(Math.round(shown.painted));
+      const seen = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name.replace('report-link:', ''), m.startTime])));
+      for (const k of Object.keys(marks)) marks[k].push(Math.round(seen[k] ?? NaN));
       if (i === 0) transferBytes = await page.evaluate(() => performance.getEntriesByType('resource').reduce((n, e) => n + (e as PerformanceResourceTiming).transferSize, 0) + (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).transferSize);
       await context.close();
     }
   } finally {
     await browser.close();
   }
-  const sorted = [...openMs].sort((a, b) => a - b);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return {
     cells: report.cells.map((c) => c.kind),
     jsonBytes: new TextEncoder().encode(JSON.stringify(report)).length,
@@ -100,7 +105,8 @@ export async function linkBench(appUrl: string, log: (msg: string) => void): Pro
     fragmentLength: link.length - base.length - 1,
     sealedLength: sealed.length,
     openMs,
-    medianMs: sorted[Math.floor(sorted.length / 2)],
+    medianMs: median(openMs),
     transferBytes,
+    marks: { script: median(marks.script), opened: median(marks.opened), drawn: median(marks.drawn) },
   };
 }

@@ -110,6 +110,7 @@ export function renderResults(results: Results): string {
       ['link (on the preview address)', `${link.length.toLocaleString('en-US')} characters; after \`#\`: ${link.fragmentLength.toLocaleString('en-US')}`],
       ['sealed with a password', `${link.sealedLength.toLocaleString('en-US')} characters`],
       ['opened in a fresh browser → report on screen', `median ${ms(link.medianMs)}; runs ${link.openMs.map((x) => ms(x)).join(', ')}`],
+      ['where the time goes (medians, ms after navigation start)', link.marks ? `scripts loaded and run ${ms(link.marks.script)}; fragment opened ${ms(link.marks.opened)}; report drawn ${ms(link.marks.drawn)}` : '–'],
       ['fetched by the link view', `${Math.round(link.transferBytes / 1024).toLocaleString('en-US')} KiB (no engine, no DuckDB)`],
       ['measured (load average)', `${link.at.slice(0, 10)} (${link.load.join(' / ')})`],
     ]));
