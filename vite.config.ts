@@ -23,6 +23,42 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * main.ts imports the notebook or the share link's view (src/notebook-page.ts, src/link-page.ts) only once it knows
+ * which the address asks for. Both scripts and what they import are preloaded from index.html, so that they load
+ * beside the entry script rather than after it: preloading fetches a script without running it, so a link's reader
+ * still never starts the engine.
+ */
+function preloadPages(pages: string[]): Plugin {
+  let base = '/';
+  return {
+    name: 'crm-notebook:preload-pages',
+    apply: 'build',
+    configResolved(config) {
+      base = config.base;
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const chunks = Object.values(ctx.bundle ?? {}).filter((c) => c.type === 'chunk');
+        const byName = new Map(chunks.map((c) => [c.fileName, c]));
+        const files = new Set<string>();
+        const add = (name: string) => {
+          const chunk = byName.get(name);
+          if (!chunk || chunk.isEntry || files.has(name)) return;
+          files.add(name);
+          chunk.imports.forEach(add);
+        };
+        for (const page of pages) {
+          const chunk = chunks.find((c) => c.facadeModuleId?.endsWith(`/src/${page}`));
+          if (chunk) add(chunk.fileName);
+        }
+        return [...files].map((f) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: base + f }, injectTo: 'head' as const }));
+      },
+    },
+  };
+}
+
 // The same policy as a header: unlike the <meta> tag, a header also reaches workers loaded from their own URL.
 const headers = { 'Content-Security-Policy': CSP };
 
@@ -30,6 +66,7 @@ export default defineConfig({
   plugins: [
     svelte(),
     contentSecurityPolicy(),
+    preloadPages(['link-page.ts', 'notebook-page.ts']),
     // Offline after one visit: the service worker precaches the app, the sample data and the DuckDB bundle that
     // browsers with WebAssembly exceptions use (34 MB, hence the raised size limit); the older MVP bundle is
     // cached when a browser first needs it. A new version waits until the user reloads (one version's files

@@ -2,6 +2,7 @@
 import type { ClvBench } from './clv.ts';
 import type { machine } from './machine.ts';
 import type { EngineRun } from './node.ts';
+import type { LinkBench } from './link.ts';
 import type { Memory, UiRun } from './run.ts';
 
 type Stamp = { at: string; load: number[] };
@@ -97,6 +98,22 @@ export function renderResults(results: Results): string {
         out.push(`  - frame of ${ms(f.duration)} at ${ms(f.start)}${scripts ? `: ${scripts}` : ''}`);
       }
     }
+    out.push('');
+  }
+
+  const link = get<LinkBench>('link');
+  if (link && 'length' in link) {
+    out.push("## Share link of the sample data's default report (issue 11)", '');
+    out.push(table(['', ''], [
+      ['cells', link.cells.join(', ')],
+      ['report JSON', `${link.jsonBytes.toLocaleString('en-US')} bytes`],
+      ['link (on the preview address)', `${link.length.toLocaleString('en-US')} characters; after \`#\`: ${link.fragmentLength.toLocaleString('en-US')}`],
+      ['sealed with a password', `${link.sealedLength.toLocaleString('en-US')} characters`],
+      ['opened in a fresh browser → report on screen', `median ${ms(link.medianMs)}; runs ${link.openMs.map((x) => ms(x)).join(', ')}`],
+      ['where the time goes (medians, ms after navigation start)', link.marks ? `scripts loaded and run ${ms(link.marks.script)}; fragment opened ${ms(link.marks.opened)}; report drawn ${ms(link.marks.drawn)}` : '–'],
+      ['fetched by the link view', `${Math.round(link.transferBytes / 1024).toLocaleString('en-US')} KiB (no engine, no DuckDB)`],
+      ['measured (load average)', `${link.at.slice(0, 10)} (${link.load.join(' / ')})`],
+    ]));
     out.push('');
   }
 
@@ -292,6 +309,18 @@ function aims(results: Results): string[][] {
     hc.map((r) => `${r.models}: clv ${ms(r.clvMs)}${r.clvCpuMs === undefined ? '' : ` (CPU ${ms(r.clvCpuMs)})`}, ${Object.values(r.fits ?? {}).every((f) => f.converged) ? 'all converged' : 'not all converged'} (load ${r.load[0]})`).join('; ') || '–',
     verdict(hc.length ? hc.every((r) => r.clvMs! <= 1500 && Object.values(r.fits ?? {}).every((f) => f.converged)) : null),
   ]);
+  const ln = m.link as unknown as (LinkBench & Stamp) | undefined;
+  const lnOk = ln && 'length' in ln;
+  rows.push([
+    "share link of the sample data's default report ≤ 2,000 characters (#11)",
+    lnOk ? `${ln.length.toLocaleString('en-US')} characters (${ln.cells.length} cells: ${ln.cells.join(', ')})` : '–',
+    verdict(lnOk ? ln.length <= 2000 : null),
+  ]);
+  rows.push([
+    'share link opened → report on screen ≤ 1 s (#11)',
+    lnOk ? `median ${ms(ln.medianMs)} of ${ln.openMs.length} fresh opens (load ${ln.load[0]})` : '–',
+    verdict(lnOk ? ln.medianMs <= 1000 : null),
+  ]);
   const g = m.groceries as unknown as { page: EngineRun } | undefined;
   const gm = g && 'models' in g.page ? Object.values(g.page.models) : [];
   rows.push([
@@ -355,6 +384,11 @@ const METHOD = `## How each number is measured
   BG/NBD + Gamma-Gamma + scoring of every customer (\`scoreCustomers\`, no model comparison), run in Node and in a blank
   Chromium page on the same code bundled into one script. Synthetic customers come from
   src/models/clv/synthetic.ts (seed 7); "fit + score" excludes drawing them.
+- **Share link**: the sample data's default report built by the Engine in Node as the page's report panel builds it
+  in Chinese (its file names, every model cell with a report part, default privacy), encoded as the page encodes it,
+  on the preview's address. Each of 7 runs opens the link in a fresh browser context (no cache, no storage) at
+  1360 × 900; the time runs from navigation start to the frame after the report's \`article\` first exists (a
+  MutationObserver installed before the app's scripts, then \`requestAnimationFrame\` + a task).
 - **Groceries**: groceries.csv loaded in the page as baskets, the basket model called at arules' two reference settings
   (max size 10); and the same in Node on native DuckDB.
 - **Headless command, CLV**: measured by hand, not by \`npm run bench\`: bench/data.ts's 1M-line file (orders-1m.csv),

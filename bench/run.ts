@@ -4,7 +4,7 @@
  * runs by measurement) and bench/RESULTS.md (the machine, each measurement and the issues' aims, met or not).
  *
  *   npm run bench                                  everything (1m and 5m as CSV and Parquet, 10m Parquet, …)
- *   npm run bench -- --sizes 1m --formats csv      a subset; --parts ui,engine,native,groceries,clv
+ *   npm run bench -- --sizes 1m --formats csv      a subset; --parts ui,engine,native,groceries,clv,link
  *   npm run bench -- --no-build --profile          reuse bench/out/dist; list slow SQL of ingest (native and WASM in Node)
  *   --port N                                       serve the app on N (default: a free port)
  *   --trace                                        also profile the main thread during each ui run (unminified build)
@@ -20,6 +20,7 @@ import { orderFiles, SIZES } from './data.ts';
 import { machine } from './machine.ts';
 import { modelCalls, nodeEngineRun, type EngineRun } from './node.ts';
 import { renderResults } from './report.ts';
+import { linkBench } from './link.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = fileURLToPath(new URL('./out/', import.meta.url));
@@ -27,7 +28,7 @@ const DIST = OUT + 'dist';
 const RESULTS_JSON = fileURLToPath(new URL('./results.json', import.meta.url));
 const RESULTS_MD = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const SHARED = fileURLToPath(new URL('../../shared/data/', import.meta.url));
-const PARTS = ['ui', 'engine', 'native', 'groceries', 'clv'] as const;
+const PARTS = ['ui', 'engine', 'native', 'groceries', 'clv', 'link'] as const;
 type Part = (typeof PARTS)[number];
 /** Generous: a large file on a loaded machine may take minutes; a run that passes it is reported as a timeout. */
 const STEP_TIMEOUT_MS = 30 * 60_000;
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
     return r;
   };
 
-  const needsBrowser = parts.has('ui') || parts.has('engine') || parts.has('groceries') || parts.has('clv');
+  const needsBrowser = parts.has('ui') || parts.has('engine') || parts.has('groceries') || parts.has('clv') || parts.has('link');
   if (needsBrowser && !values['no-build']) {
     log(`building the app → ${DIST}`);
     const b = spawnSync('npx', ['vite', 'build', '--outDir', DIST, '--emptyOutDir'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -128,7 +129,9 @@ async function main(): Promise<void> {
   log(`models timed: ${calls.map((c) => c.name).join(', ')}`);
 
   try {
-    for (const size of sizes) {
+    // Only these parts run on the generated order files (generating them takes minutes).
+    const bySize = parts.has('ui') || parts.has('engine') || parts.has('native');
+    for (const size of bySize ? sizes : []) {
       // 10M lines: only the Parquet load check in the browser (its CSV is over a gigabyte), and native DuckDB.
       const big = size === '10m';
       const fmts = big ? formats.filter((f) => f === 'parquet') : formats;
@@ -180,6 +183,11 @@ async function main(): Promise<void> {
             native: await safe(() => nodeEngineRun('native', SHARED + name, cell)),
           }), (r) => `page ${engineLine(r.page)}`);
       }
+    }
+
+    if (parts.has('link')) {
+      await measure('link', "link: the sample data's default report as a share link, its length and the time to open it", () => linkBench(server!.url, log),
+        (r) => `${r.length} characters; on screen in ${r.medianMs} ms (median of ${r.openMs.length} fresh opens)`);
     }
   } finally {
     server?.stop();

@@ -1,12 +1,10 @@
-/** Entry point: starts the engine worker (via the client module) and mounts the notebook. */
-import { mount } from 'svelte';
-import './db/client.ts';
+/**
+ * Entry point: a share link (`#r=…`) opens the read-only report view, which needs only the report's code and Plot;
+ * anything else starts the notebook (the engine worker, DuckDB and the cells). Each comes as a script of its own, so
+ * a link's reader never loads or starts the engine.
+ */
 import './app.css';
-import App from './App.svelte';
-import { appUpdate } from './notebook/app-update.svelte.ts';
+import { isReportFragment } from './notebook/share-codec.ts';
 
-// The notebook mounts in a task of its own: evaluating the page's script and mounting it in one task made that
-// task the longest of a page load (about 200 ms here); the worker has already started loading DuckDB.
-setTimeout(() => mount(App, { target: document.getElementById('app')! }), 0);
-// The service worker is registered after the page has loaded, so that precaching does not compete with it.
-addEventListener('load', () => appUpdate.start());
+if (isReportFragment(location.hash)) void import('./link-page.ts');
+else void import('./notebook-page.ts');

@@ -10,6 +10,7 @@ import { carryInputErrors } from '../src/ingest/errors.ts';
 import { carryModelDataErrors } from '../src/models/data-error.ts';
 import { cellKinds, MODELS, type ExportOptions, type ListOptions, type ModelName, type RunOptions } from '../src/models/registry.ts';
 import type { ModelSettings } from '../src/models/settings.ts';
+import { shareKinds } from '../src/report/request.ts';
 import { Engine, type Progress, type FileLike } from './engine.ts';
 import { workerCompareRunner, workerScoreRunner } from './fit-client.ts';
 
@@ -39,6 +40,10 @@ const api = {
   /** Each model's default settings and the key of its settings (what a notebook file is checked against). */
   modelDefaults() {
     return Object.fromEntries(Object.entries(MODELS).map(([name, m]) => [name, { defaults: m.defaults, settingsKey: m.settingsKey }]));
+  },
+  /** The cell kinds a report can hold, each with the customer lists a consultant may opt in (from the registry). */
+  shareKinds() {
+    return shareKinds(MODELS);
   },
   async ready() {
     const { version, ms } = await engine;

@@ -1,5 +1,6 @@
 /** The headless `analyze` command: the notebook's models on DuckDB in Node, one JSON document out. */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { parseHTML } from 'linkedom';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Db } from '../db/db.ts';
@@ -15,13 +16,28 @@ import type { ModelSettings } from '../models/settings.ts';
 import { withBasketFlags } from './basket-flags.ts';
 import { combineFilters, filteredAsOf, filterKey, isActive, openFiltered, parseFilter, type Filter } from '../models/filter.ts';
 import { runSql } from '../notebook/sql-cell.ts';
+import { asOfDate } from '../models/prepared.ts';
+import { lang as langOf, type Locale } from '../i18n/lang.ts';
+import { buildReport } from '../report/build.ts';
+import { reportFile } from '../report/file.ts';
+import { encodeFragment } from '../notebook/share-codec.ts';
+import type { Report, ReportSource } from '../report/format.ts';
+import { defaultTitle, reportRequest, reportSource, shareKinds } from '../report/request.ts';
 import { parseNotebookFile, type NotebookFile, type NotebookFileCell, type ModelCellFile, type NoteCellFile, type SqlCellFile } from '../notebook/template.ts';
 
 const USAGE = `usage: npm run --silent analyze -- --orders FILE [--customers FILE] [--events FILE]
     [--as-of YYYY-MM-DD] [--models ${MODEL_NAMES.join(',')}] [--mapping mapping.json]
     [--settings settings.json] [--notebook notebook.json] [--shape orders|baskets] [--out results.json] [--engine wasm|native]
     [--calibration-end YYYY-MM-DD] [--time-unit week|day]
-    [--min-support S] [--min-confidence C] [--max-size K] [--basket-by product|category]`;
+    [--min-support S] [--min-confidence C] [--max-size K] [--basket-by product|category]
+    [--report report.html] [--report-link BASE_URL] [--lang en|zh]
+
+  --report FILE.html      also write the report file: one self-contained HTML page (charts as inline SVG,
+                          aggregates only, no request when opened) of every model section the command ran
+  --report-link BASE_URL  add "report_link" to the JSON: BASE_URL#r=… opens the same report in the app
+  --lang en|zh            the report's language (default en)
+  --filter filter.json    only the rows a filter keeps (MODELS.md §9), as a notebook file's "filter"
+  --notebook FILE.json    run a notebook file's cells in order (see the README)`;
 
 export interface AnalyzeOptions {
   orders: string;
@@ -58,6 +74,27 @@ export interface CellOutput {
  * model of `models` (default: the registry), in the registry's order, each the model's own `report`.
  */
 export async function analyze(opts: AnalyzeOptions, db?: Db, models: Registry = MODELS): Promise<Record<string, unknown>> {
+  return (await run(opts, db, models)).out;
+}
+
+/** What the report of a run is made with. */
+export interface ReportOptions {
+  /** The language of its title (the report file is drawn in it too). */
+  lang: Locale;
+  /** Today, YYYY-MM-DD (tests fix it). */
+  today?: string;
+}
+
+/**
+ * The result document and the report of the same run (src/report/format.ts): every model section the run wrote, in
+ * the registry's order, under the default privacy rule, titled with the orders file's name and the as-of date.
+ */
+export async function analyzeReport(opts: AnalyzeOptions, reportOpts: ReportOptions, db?: Db, models: Registry = MODELS): Promise<{ out: Record<string, unknown>; report: Report }> {
+  const { out, report } = await run(opts, db, models, reportOpts);
+  return { out, report: report! };
+}
+
+async function run(opts: AnalyzeOptions, db: Db | undefined, models: Registry, reportOpts?: ReportOptions): Promise<{ out: Record<string, unknown>; report?: Report }> {
   const names = Object.keys(models);
   const unknown = opts.models?.filter((m) => !names.includes(m));
   if (unknown?.length) throw new Error(`unknown model ${unknown.join(', ')} (models: ${names.join(', ')})`);
@@ -83,11 +120,14 @@ export async function analyze(opts: AnalyzeOptions, db?: Db, models: Registry = 
   if (notes.length) out.mapping_notes = notes.map((n) => ({ ...n, message: mappingNoteText((key) => en[key as keyof typeof en] ?? key, n) }));
   const applied = await applyMapping(db, orders, mapping, settings.cleaning);
   if (applied.report) out.cleaning = applied.report;
+  const sources: ReportSource[] = [reportSource(orders.raw.file, orders.role, applied.report?.rows_read ?? orders.raw.rows, applied.report?.rows_loaded)];
   for (const [file, role] of [[opts.customers, 'customers'], [opts.events, 'events']] as const) {
     if (!file) continue;
     const src = await loadFile(db, basename(file), readFileSync(file), `raw_${role}`, { role });
     // What the file gave and what was left out (blank ids, unreadable times), like the orders cleaning report.
-    out[`cleaning_${role}`] = (await applyMapping(db, src, src.mapping, settings.cleaning)).table;
+    const table = (await applyMapping(db, src, src.mapping, settings.cleaning)).table;
+    out[`cleaning_${role}`] = table;
+    sources.push(reportSource(src.raw.file, role, table?.rows_read ?? src.raw.rows, table?.rows_loaded));
   }
   const baskets = orders.role === 'baskets';
   // The customer days and summary the models share are built once for the whole run, and so is what they keep.
@@ -105,7 +145,7 @@ export async function analyze(opts: AnalyzeOptions, db?: Db, models: Registry = 
   if (opts.notebook) {
     if (baskets && (isActive(filter) || isActive(opts.notebook.filter))) throw new Error(`${orders.raw.file} holds baskets only (no customers or dates): filters apply to order files`);
     out.cells = await runCells(db, opts.notebook, models, settings, ctx, baskets ? orders.raw.file : null, combineFilters(filter, opts.notebook.filter));
-    return out;
+    return { out };
   }
   let runCtx = ctx;
   let runDb = db;
@@ -114,14 +154,14 @@ export async function analyze(opts: AnalyzeOptions, db?: Db, models: Registry = 
     ({ db: runDb, ctx: runCtx, settings } = await filtered(db, ctx, settings, filter, models));
     out.filter = filter;
   }
-  let run = wanted;
+  let toRun = wanted;
   if (baskets) {
     // A basket-per-line file has no customers or dates: only the models that read baskets apply.
-    run = wanted.filter((m) => models[m].reads.includes('baskets'));
-    const others = wanted.filter((m) => !run.includes(m));
-    if (others.length && opts.models) throw new Error(`${orders.raw.file} holds baskets only (no customers or dates): only the ${run.join(', ') || 'basket'} model applies`);
+    toRun = wanted.filter((m) => models[m].reads.includes('baskets'));
+    const others = wanted.filter((m) => !toRun.includes(m));
+    if (others.length && opts.models) throw new Error(`${orders.raw.file} holds baskets only (no customers or dates): only the ${toRun.join(', ') || 'basket'} model applies`);
   }
-  for (const name of run) {
+  for (const name of toRun) {
     const model = models[name];
     if (!opts.models && model.runsByDefault && !(await model.runsByDefault(runDb, runCtx))) continue;
     // Each model in its own section: one that cannot run on these data (an as-of date before the first purchase, too
@@ -134,7 +174,31 @@ export async function analyze(opts: AnalyzeOptions, db?: Db, models: Registry = 
       out[name] = { error: e.message };
     }
   }
-  return out;
+  if (!reportOpts) return { out };
+  // The report's cells hold what the notebook's cells show: each model's cell result (its `run`, or `complete` where
+  // the page fills the result in later, as the CLV comparison), kept to aggregates by the model's `share`; under the
+  // same filter as the sections above.
+  const lang = langOf(reportOpts.lang);
+  const usedAsOf = await asOfDate(runDb, settings.asOf ?? null, runCtx.prepared).catch(() => settings.asOf ?? null);
+  const cells = names.filter((m) => m in out).map((kind) => ({ id: kind, kind }));
+  const request = reportRequest({ title: defaultTitle(orders.raw.file, usedAsOf, lang), sources, cells, kinds: shareKinds(models) });
+  const runs = new Map<string, Promise<unknown>>();
+  const report = await buildReport(
+    { ...request, lang: reportOpts.lang, ...(isActive(filter) ? { filter } : {}) },
+    {
+      db: runDb,
+      models,
+      settings,
+      asOf: usedAsOf,
+      today: reportOpts.today,
+      run: (kind, s) => {
+        const model = models[kind];
+        if (!runs.has(kind)) runs.set(kind, (model.complete ?? model.run)(runDb, s, runCtx));
+        return runs.get(kind)!;
+      },
+    },
+  );
+  return { out, report };
 }
 
 /**
@@ -242,6 +306,9 @@ async function main(argv: string[]): Promise<void> {
       shape: { type: 'string' },
       engine: { type: 'string' },
       out: { type: 'string' },
+      report: { type: 'string' },
+      'report-link': { type: 'string' },
+      lang: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -256,9 +323,15 @@ async function main(argv: string[]): Promise<void> {
   if (values.engine && values.engine !== 'wasm' && values.engine !== 'native') throw new Error('--engine is wasm or native');
   if (values['time-unit'] && values['time-unit'] !== 'week' && values['time-unit'] !== 'day') throw new Error('--time-unit is week or day');
   const notebook = values.notebook ? readNotebook(values.notebook) : undefined;
+  if (values.lang && values.lang !== 'en' && values.lang !== 'zh') throw new Error('--lang is en or zh');
+  if (values['report-link'] !== undefined && !/^https?:\/\/[^\s#]+$/i.test(values['report-link'])) {
+    throw new Error(`--report-link takes the app's address, such as https://example.org/crm/ (got ${JSON.stringify(values['report-link'])})`);
+  }
+  const wantsReport = values.report !== undefined || values['report-link'] !== undefined;
+  if (wantsReport && notebook) throw new Error('--report and --report-link write the report of the model sections; they do not apply with --notebook');
   // Native DuckDB for files too big for a browser tab; the WASM build (the browser's engine) by default.
   const db = values.engine === 'native' ? await (await import('../db/native.ts')).openNativeDb() : undefined;
-  const result = await analyze({
+  const analyzeOpts: AnalyzeOptions = {
     orders: values.orders,
     customers: values.customers,
     events: values.events,
@@ -271,7 +344,11 @@ async function main(argv: string[]): Promise<void> {
     calibrationEnd: values['calibration-end'],
     timeUnit: values['time-unit'] as AnalyzeOptions['timeUnit'],
     notebook,
-  }, db);
+  };
+  const locale = (values.lang ?? 'en') as Locale;
+  const { out: result, report } = wantsReport ? await analyzeReport(analyzeOpts, { lang: locale }, db) : { out: await analyze(analyzeOpts, db), report: undefined };
+  if (report && values.report) writeFileSync(values.report, reportFile(report, langOf(locale), blankDocument()));
+  if (report && values['report-link'] !== undefined) result.report_link = `${values['report-link']}#${await encodeFragment(report)}`;
   const json = JSON.stringify(result, null, 1) + '\n';
   if (values.out) writeFileSync(values.out, json);
   else process.stdout.write(json);
@@ -303,6 +380,11 @@ function readNotebook(file: string): NotebookFile {
   } catch (e) {
     throw new Error(`notebook ${file}: ${e instanceof Error ? e.message : e}`);
   }
+}
+
+/** An empty document to draw the report on (Plot draws in Node given one). */
+function blankDocument(): Document {
+  return parseHTML('<!doctype html><html><head></head><body></body></html>').document as unknown as Document;
 }
 
 /** The note of a model section that could not run. */

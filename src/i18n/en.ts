@@ -12,9 +12,10 @@ import { en as ingestEn } from './packs/ingest.ts';
 import { en as reportEn } from './packs/report.ts';
 import { en as filterEn } from './packs/filter.ts';
 import { en as sqlEn } from './packs/sql.ts';
+import { en as shareEn } from './packs/share.ts';
 
 export const en: Messages = {
-  ...clvEn, ...basketEn, ...cohortsEn, ...lifecycleEn, ...abcEn, ...clustersEn, ...customerEn, ...errorsEn, ...ingestEn, ...reportEn, ...sqlEn, ...filterEn,
+  ...clvEn, ...basketEn, ...cohortsEn, ...lifecycleEn, ...abcEn, ...clustersEn, ...customerEn, ...errorsEn, ...ingestEn, ...reportEn, ...sqlEn, ...filterEn, ...shareEn,
   'app.title': 'CRM Notebook',
   'app.tagline': 'Customer analytics that never leaves this browser',
   'app.privacy': 'Your data stays on this device: nothing is uploaded, every calculation runs in this page.',

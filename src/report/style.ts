@@ -37,6 +37,13 @@ export const REPORT_CSS = `
 .report figure.chart figcaption { color: var(--muted); font-size: 13px; margin-bottom: 4px; }
 .report figure.chart svg { max-width: 100%; height: auto; overflow: visible; }
 .report .report-foot { color: var(--muted); font-size: 12px; margin-top: 24px; }
+@media (max-width: 600px) {
+  .report { padding: 14px 10px 32px; }
+  .report h1 { font-size: 20px; }
+  .report .cell { padding: 14px 12px; margin: 12px 0; }
+  .report .kpis { grid-template-columns: repeat(auto-fit, minmax(130px, 1fr)); }
+  .report .kpi .value { font-size: 19px; }
+}
 @media print {
   .report { max-width: none; padding: 0; }
   .report .cell { break-inside: avoid; border: none; padding: 0; margin: 0 0 18px; }

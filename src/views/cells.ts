@@ -17,6 +17,7 @@ import SqlCell from './SqlCell.svelte';
 import { warmUpCharts } from '../charts/warmup.ts';
 
 export { default as Customer360 } from './Customer360.svelte';
+export { default as ReportPanel } from './ReportPanel.svelte';
 
 /** Each view is given its cell (a SQL cell reads its statement and chart from it; the model views take no props yet). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
