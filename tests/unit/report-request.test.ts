@@ -37,7 +37,7 @@ describe('report request', () => {
       cells: [
         { kind: 'overview' },
         { kind: 'note', title: 'Summary', note: 'Q4 was strong' },
-        { kind: 'sql', sql: 'SELECT 2' },
+        { kind: 'sql', sql: 'SELECT 2', inReport: true },
         { kind: 'rfm', note: 'Mean spend', settings: { monetary: 'mean' }, lists: ['segment_customers'] },
       ],
     });
