@@ -55,11 +55,11 @@ const api = {
   async run<N extends ModelName>(name: N, settings: ModelSettings, options?: RunOptions<N>, onProgress?: Progress) {
     return (await engine).engine.run(name, settings, options, onProgress);
   },
-  async list<N extends ModelName>(name: N, opts: ListOptions<N>) {
-    return (await engine).engine.list(name, opts);
+  async list<N extends ModelName>(name: N, opts: ListOptions<N>, settings?: ModelSettings) {
+    return (await engine).engine.list(name, opts, settings);
   },
-  async export<N extends ModelName>(name: N, opts: ExportOptions<N>) {
-    const bytes = await (await engine).engine.export(name, opts);
+  async export<N extends ModelName>(name: N, opts: ExportOptions<N>, settings?: ModelSettings) {
+    const bytes = await (await engine).engine.export(name, opts, settings);
     return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
   },
   async customer360(...args: Parameters<Engine['customer360']>) {
