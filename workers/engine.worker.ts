@@ -36,6 +36,10 @@ const api = {
   cellKinds() {
     return cellKinds(MODELS);
   },
+  /** The cell kinds with each model's settings key (which part of the settings a cell of its own may hold). */
+  cellModels() {
+    return cellKinds(MODELS).map((kind) => ({ kind, settingsKey: MODELS[kind].settingsKey }));
+  },
   async ready() {
     const { version, ms } = await engine;
     return { version, ms };

@@ -26,7 +26,8 @@ const listOpts = { scheme: 'cn' as const, order: 'id' as const };
 const bySegment = (rows: { segment_cn: string }[]) => rows.reduce<Record<string, number>>((o, r) => ((o[r.segment_cn] = (o[r.segment_cn] ?? 0) + 1), o), {});
 
 describe('cells of one model with their own settings', { timeout: 300_000 }, () => {
-  let alone: { score: Awaited<ReturnType<Engine['list']>>; value: Awaited<ReturnType<Engine['list']>> };
+  type Row = { customer_id: string; segment_cn: string };
+  let alone: { score: Row[]; value: Row[] };
 
   beforeAll(async () => {
     // What each setting gives on an engine that runs nothing else.
@@ -35,8 +36,9 @@ describe('cells of one model with their own settings', { timeout: 300_000 }, () 
     const b = await engineOnSample();
     await b.run('rfm', value);
     alone = { score: await a.list('rfm', listOpts), value: await b.list('rfm', listOpts) };
+    expect(alone.score.length).toBeGreaterThan(1000);
     // The two settings put customers in different segments, so a list from the wrong run would show.
-    expect(bySegment(alone.score as { segment_cn: string }[])).not.toEqual(bySegment(alone.value as { segment_cn: string }[]));
+    expect(bySegment(alone.score)).not.toEqual(bySegment(alone.value));
   }, 300_000);
 
   it('alternating two RFM settings, each list is its own', async () => {
@@ -69,9 +71,9 @@ describe('cells of one model with their own settings', { timeout: 300_000 }, () 
     expect(lines(scoreCsv)).toBe(alone.score.length);
     expect(scoreCsv).not.toBe(valueCsv);
     // The CSV's segments are the list's: count one segment in both.
-    const seg = (alone.score as { segment_cn: string }[])[0].segment_cn;
+    const seg = alone.score[0].segment_cn;
     const inCsv = (text: string) => text.split('\n').filter((l) => l.includes(`,${seg},`)).length;
-    expect(inCsv(scoreCsv)).toBe(bySegment(alone.score as { segment_cn: string }[])[seg]);
-    expect(inCsv(valueCsv)).toBe(bySegment(alone.value as { segment_cn: string }[])[seg] ?? 0);
+    expect(inCsv(scoreCsv)).toBe(bySegment(alone.score)[seg]);
+    expect(inCsv(valueCsv)).toBe(bySegment(alone.value)[seg] ?? 0);
   });
 });
