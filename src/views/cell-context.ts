@@ -43,3 +43,16 @@ export function cellLabel(cell: Cell): string {
   }
   return kindLabel(cell.kind);
 }
+
+/** Each cell's name in the contents strip: as `cellLabel`, with " (2)", " (3)" … after a name an earlier cell has. */
+export function cellLabels(cells: Cell[]): Map<string, string> {
+  const seen = new Map<string, number>();
+  const out = new Map<string, string>();
+  for (const cell of cells) {
+    const label = cellLabel(cell);
+    const n = (seen.get(label) ?? 0) + 1;
+    seen.set(label, n);
+    out.set(cell.id, n > 1 ? `${label} (${n})` : label);
+  }
+  return out;
+}
