@@ -178,22 +178,37 @@ export class Engine {
   run<N extends ModelName>(name: N, settings: ModelSettings, options?: RunOptions<N>, onProgress?: Progress): Promise<ModelResult<N>> {
     if (isActive(settings.filter)) return this.#under(settings, (engine, s) => engine.run(name, s, options, onProgress));
     const model = this.#model(name);
-    const key = [resultKey(model, settings), options ?? null];
-    return this.#requests.result(name, key, model.lane, () => model.run(this.#db, settings, this.#context(onProgress), options));
+    const tables = resultKey(model, settings);
+    const key = [tables, options ?? null];
+    return this.#requests.result(name, key, model.lane, () => model.run(this.#db, settings, this.#context(onProgress), options), tables);
   }
 
-  /** A page of model `name`'s customer list, from the tables of its last run (in the model's lane). */
-  list<N extends ModelName>(name: N, opts: ListOptions<N>): Promise<ListPage<N>> {
+  /**
+   * A page of model `name`'s customer list, from its tables. `settings`: those of the cell asking; when the model's
+   * last run was for other settings (another cell of the same model), it runs again with these first, so each cell
+   * lists its own customers. Without them, the tables as the last run left them.
+   */
+  list<N extends ModelName>(name: N, opts: ListOptions<N>, settings?: ModelSettings): Promise<ListPage<N>> {
     const model = this.#model(name);
     if (!model.list) throw new Error(`the ${name} model has no customer list`);
-    return this.#requests.inLane(model.lane, () => model.list!(this.#db, opts));
+    return this.#onTables(name, settings, () => model.list!(this.#db, opts));
   }
 
-  /** Model `name`'s customer list as file bytes: CSV (UTF-8 with BOM, so Excel opens Chinese correctly) or XLSX. */
-  export<N extends ModelName>(name: N, opts: ExportOptions<N>): Promise<Uint8Array> {
+  /**
+   * Model `name`'s customer list as file bytes: CSV (UTF-8 with BOM, so Excel opens Chinese correctly) or XLSX;
+   * `settings` as for `list`.
+   */
+  export<N extends ModelName>(name: N, opts: ExportOptions<N>, settings?: ModelSettings): Promise<Uint8Array> {
     const model = this.#model(name);
     if (!model.export) throw new Error(`the ${name} model has no export`);
-    return this.#requests.inLane(model.lane, () => model.export!(this.#db, opts));
+    return this.#onTables(name, settings, () => model.export!(this.#db, opts));
+  }
+
+  /** `task` on model `name`'s tables as its run under `settings` leaves them (rerun first when they hold another run's). */
+  #onTables<T>(name: ModelName, settings: ModelSettings | undefined, task: () => Promise<T>): Promise<T> {
+    const model = this.#model(name);
+    const rerun = settings ? () => model.run(this.#db, settings, this.#context()) : null;
+    return this.#requests.withTables(name, settings ? resultKey(model, settings) : null, model.lane, rerun, task);
   }
 
   /** The notebook's cell kinds: one per model it runs, in the registry's order. */

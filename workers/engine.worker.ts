@@ -45,6 +45,10 @@ const api = {
   shareKinds() {
     return shareKinds(MODELS);
   },
+  /** The cell kinds with each model's settings key (which part of the settings a cell of its own may hold). */
+  cellModels() {
+    return cellKinds(MODELS).map((kind) => ({ kind, settingsKey: MODELS[kind].settingsKey }));
+  },
   async ready() {
     const { version, ms } = await engine;
     return { version, ms };
@@ -64,11 +68,11 @@ const api = {
   async run<N extends ModelName>(name: N, settings: ModelSettings, options?: RunOptions<N>, onProgress?: Progress) {
     return (await engine).engine.run(name, settings, options, onProgress);
   },
-  async list<N extends ModelName>(name: N, opts: ListOptions<N>) {
-    return (await engine).engine.list(name, opts);
+  async list<N extends ModelName>(name: N, opts: ListOptions<N>, settings?: ModelSettings) {
+    return (await engine).engine.list(name, opts, settings);
   },
-  async export<N extends ModelName>(name: N, opts: ExportOptions<N>) {
-    const bytes = await (await engine).engine.export(name, opts);
+  async export<N extends ModelName>(name: N, opts: ExportOptions<N>, settings?: ModelSettings) {
+    const bytes = await (await engine).engine.export(name, opts, settings);
     return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
   },
   async customer360(...args: Parameters<Engine['customer360']>) {

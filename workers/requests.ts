@@ -10,6 +10,10 @@ export class RequestManager {
   /** Each model's last result with the key it answered: the model's tables hold that result too, so one a model. */
   #results = new Map<string, { key: string; value: Promise<unknown>; settled?: { value: unknown } }>();
   #lanes = new Map<Lane, Promise<unknown>>();
+  /** Each model's requests that touch its tables (its runs, lists and exports), one after another. */
+  #models = new Map<string, Promise<unknown>>();
+  /** Which settings each model's tables were last written for (`version|key`); absent when unknown (a run failed). */
+  #tables = new Map<string, string>();
   /** State a model keeps for the current data (fits, transactions, columns read): replaced when the data change. */
   #state = new Map<string, unknown>();
 
@@ -27,13 +31,16 @@ export class RequestManager {
 
   /**
    * The result of `model` for `args` on the current data: the one kept when it was the model's last (even while it
-   * is still running), else a new run in the model's lane that becomes the last. A failed run is not kept.
+   * is still running), else a new run in the model's lane that becomes the last. A failed run is not kept. `tables`
+   * says which settings the run writes the model's tables for (default `args`; the lifecycle run's `args` hold its
+   * first list page too). Runs of one model never overlap: the second waits for the first to finish writing.
    */
-  result<T>(model: string, args: unknown, lane: Lane, run: () => Promise<T>): Promise<T> {
-    const key = `${this.#version}|${JSON.stringify(args ?? null)}`;
+  result<T>(model: string, args: unknown, lane: Lane, run: () => Promise<T>, tables: unknown = args): Promise<T> {
+    const key = this.#key(args);
     const last = this.#results.get(model);
     if (last?.key === key) return last.value as Promise<T>;
-    const value = this.inLane(lane, run);
+    const tablesKey = this.#key(tables);
+    const value = this.#serial(model, () => this.inLane(lane, () => this.#write(model, tablesKey, run)));
     const entry: { key: string; value: Promise<unknown>; settled?: { value: unknown } } = { key, value };
     this.#results.set(model, entry);
     value.then((v) => (entry.settled = { value: v }), () => {});
@@ -41,6 +48,43 @@ export class RequestManager {
       if (this.#results.get(model)?.value === value) this.#results.delete(model);
     });
     return value;
+  }
+
+  /**
+   * Run `task` on the model's tables as a run for the settings `tables` leaves them (a customer list, an export):
+   * when the model's last run was for other settings (another cell of the same model), `rerun` rewrites them first.
+   * Nothing else of the model runs in between. Without `rerun`, `task` reads the tables as the last run left them.
+   */
+  withTables<T>(model: string, tables: unknown, lane: Lane, rerun: (() => Promise<unknown>) | null, task: () => Promise<T>): Promise<T> {
+    const tablesKey = this.#key(tables);
+    return this.#serial(model, () =>
+      this.inLane(lane, async () => {
+        if (rerun && this.#tables.get(model) !== tablesKey) await this.#write(model, tablesKey, rerun);
+        return task();
+      }),
+    );
+  }
+
+  #key(args: unknown): string {
+    return `${this.#version}|${JSON.stringify(args ?? null)}`;
+  }
+
+  /** A run that (re)writes the model's tables for `tablesKey`; a failed one leaves them unknown. */
+  async #write<T>(model: string, tablesKey: string, run: () => Promise<T>): Promise<T> {
+    this.#tables.set(model, tablesKey);
+    try {
+      return await run();
+    } catch (e) {
+      if (this.#tables.get(model) === tablesKey) this.#tables.delete(model);
+      throw e;
+    }
+  }
+
+  /** Run `task` after the model's earlier requests have settled. */
+  #serial<T>(model: string, task: () => Promise<T>): Promise<T> {
+    const next = (this.#models.get(model) ?? Promise.resolve()).then(task, task);
+    this.#models.set(model, next.catch(() => undefined));
+    return next;
   }
 
   /**

@@ -13,10 +13,10 @@ import { startWorker } from '../../workers/start.ts';
 export type EngineClient = Omit<Comlink.Remote<EngineApi>, 'run' | 'list' | 'export'> & {
   /** Model `name`'s result under the settings (kept by the engine while nothing it depends on changes). */
   run<N extends ModelName>(name: N, settings: ModelSettings, options?: RunOptions<N>, onProgress?: Progress): Promise<ModelResult<N>>;
-  /** A page of model `name`'s customer list. */
-  list<N extends ModelName>(name: N, opts: ListOptions<N>): Promise<ListPage<N>>;
-  /** Model `name`'s customer list as file bytes. */
-  export<N extends ModelName>(name: N, opts: ExportOptions<N>): Promise<Uint8Array>;
+  /** A page of model `name`'s customer list; `settings`: the asking cell's (its model runs again with them when needed). */
+  list<N extends ModelName>(name: N, opts: ListOptions<N>, settings?: ModelSettings): Promise<ListPage<N>>;
+  /** Model `name`'s customer list as file bytes; `settings` as for `list`. */
+  export<N extends ModelName>(name: N, opts: ExportOptions<N>, settings?: ModelSettings): Promise<Uint8Array>;
 };
 
 // Started from a blob: URL, so that the worker holding the data runs under the page's Content-Security-Policy.

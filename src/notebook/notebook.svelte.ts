@@ -41,6 +41,44 @@ export interface Cell {
   inReport?: boolean;
 }
 
+/** The key of a model's own settings in the notebook's settings (`rfm`, `abc`, …). */
+export type SettingsKey = Exclude<keyof ModelSettings, 'asOf' | 'cleaning'>;
+
+/** A cell removed a moment ago, which "Undo" puts back where it was. */
+export interface RemovedCell {
+  cell: Cell;
+  index: number;
+}
+
+/** How long "Undo" is offered after a cell is removed. */
+export const UNDO_MS = 8000;
+
+/** A new cell's id: short, unique in the notebook (the default cells' ids are their kinds). */
+function newCellId(taken: Cell[]): string {
+  for (;;) {
+    const id = `c${Math.random().toString(36).slice(2, 8)}`;
+    if (!taken.some((c) => c.id === id)) return id;
+  }
+}
+
+/** A saved cell as the notebook can use it: a known shape, or null. */
+function cellOf(value: unknown): Cell | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const c = value as Record<string, unknown>;
+  if (typeof c.id !== 'string' || typeof c.kind !== 'string') return null;
+  const cell: Cell = { id: c.id, kind: c.kind as CellKind };
+  if (typeof c.title === 'string') cell.title = c.title;
+  if (typeof c.note === 'string') cell.note = c.note;
+  if (c.hidden === true) cell.hidden = true;
+  if (c.collapsed === true) cell.collapsed = true;
+  if (typeof c.settings === 'object' && c.settings !== null) cell.settings = c.settings;
+  if (typeof c.sql === 'string') cell.sql = c.sql;
+  if (typeof c.filter === 'object' && c.filter !== null) cell.filter = c.filter;
+  if (Array.isArray(c.reportLists)) cell.reportLists = c.reportLists.filter((l): l is string => typeof l === 'string');
+  if (typeof c.inReport === 'boolean') cell.inReport = c.inReport;
+  return cell;
+}
+
 export interface SourceState {
   view: SourceView;
   mapping: Mapping;
@@ -85,6 +123,97 @@ class Notebook {
   filter = $state<Filter>({});
   /** Bumped whenever the canonical orders change, so cells recompute. */
   dataVersion = $state(0);
+  /** The cell removed last, while "Undo" is offered. */
+  removed = $state<RemovedCell | null>(null);
+  #undoTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The registry's cell kinds (the default notebook: one cell each) and each model's settings key. */
+  kinds = $state<{ kind: CellKind; settingsKey: SettingsKey | null }[]>([]);
+
+  /** The default notebook: one cell per registered model, in the registry's order. */
+  defaultCells(): Cell[] {
+    return this.kinds.map(({ kind }) => ({ id: kind, kind }));
+  }
+
+  /** The settings key of a model cell's kind (null for notes, SQL and models with no settings of their own). */
+  settingsKey(kind: CellKind): SettingsKey | null {
+    return this.kinds.find((k) => k.kind === kind)?.settingsKey ?? null;
+  }
+
+  /** Model settings `key` as `cell` uses them: its own when it has them, else the notebook's. */
+  settingsOf<K extends SettingsKey>(cell: Cell, key: K): ModelSettings[K] {
+    return (cell.settings as ModelSettings[K] | undefined) ?? this.settings[key];
+  }
+
+  /** Change model settings `key` for `cell`: its own when it has them (a duplicate), else the notebook's. */
+  setSettings<K extends SettingsKey>(cell: Cell, key: K, value: ModelSettings[K]): void {
+    if (cell.settings) cell.settings = value as object;
+    else this.settings[key] = value;
+  }
+
+  /** The settings a model cell runs with: the notebook's, with the cell's own for its model over them. */
+  cellSettings(cell: Cell): ModelSettings {
+    const key = this.settingsKey(cell.kind);
+    const all = $state.snapshot(this.settings) as ModelSettings;
+    if (key && cell.settings) return { ...all, [key]: $state.snapshot(cell.settings) };
+    return all;
+  }
+
+  /**
+   * Add a cell of `kind` after the cell at `after` (at the end when absent). A model cell of a kind the notebook
+   * already has starts with its own copy of the notebook's settings for that model, so both can differ.
+   */
+  addCell(kind: CellKind, after?: number): Cell {
+    const cell: Cell = { id: newCellId(this.cells), kind };
+    const key = this.settingsKey(kind);
+    if (key && this.cells.some((c) => c.kind === kind)) cell.settings = structuredClone($state.snapshot(this.settings[key]) ?? {});
+    if (kind === 'note') cell.note = '';
+    const at = after === undefined ? this.cells.length : after + 1;
+    this.cells = [...this.cells.slice(0, at), cell, ...this.cells.slice(at)];
+    return cell;
+  }
+
+  /** A copy of a cell right after it, with its own copy of the settings it uses (so the two can differ). */
+  duplicateCell(id: string): Cell | null {
+    const i = this.cells.findIndex((c) => c.id === id);
+    if (i < 0) return null;
+    const source = $state.snapshot(this.cells[i]) as Cell;
+    const copy: Cell = { ...structuredClone(source), id: newCellId(this.cells) };
+    const key = this.settingsKey(source.kind);
+    if (key) copy.settings = structuredClone(source.settings ?? ($state.snapshot(this.settings[key]) as object | undefined) ?? {});
+    this.cells = [...this.cells.slice(0, i + 1), copy, ...this.cells.slice(i + 1)];
+    return copy;
+  }
+
+  /** Move a cell up (-1) or down (+1). */
+  moveCell(id: string, by: -1 | 1): void {
+    const i = this.cells.findIndex((c) => c.id === id);
+    const j = i + by;
+    if (i < 0 || j < 0 || j >= this.cells.length) return;
+    const cells = [...this.cells];
+    [cells[i], cells[j]] = [cells[j], cells[i]];
+    this.cells = cells;
+  }
+
+  /** Remove a cell; "Undo" can put it back for a few seconds. */
+  removeCell(id: string): void {
+    const index = this.cells.findIndex((c) => c.id === id);
+    if (index < 0) return;
+    this.removed = { cell: $state.snapshot(this.cells[index]) as Cell, index };
+    this.cells = this.cells.filter((c) => c.id !== id);
+    clearTimeout(this.#undoTimer);
+    this.#undoTimer = setTimeout(() => (this.removed = null), UNDO_MS);
+  }
+
+  /** Put the cell removed last back where it was. */
+  undoRemove(): void {
+    const r = this.removed;
+    if (!r) return;
+    clearTimeout(this.#undoTimer);
+    this.removed = null;
+    const cell = this.cells.some((c) => c.id === r.cell.id) ? { ...r.cell, id: newCellId(this.cells) } : r.cell;
+    const at = Math.min(r.index, this.cells.length);
+    this.cells = [...this.cells.slice(0, at), cell, ...this.cells.slice(at)];
+  }
 
   get orders(): SourceState | undefined {
     return this.sources.find((s) => s.role === 'orders' && s.applied);
@@ -276,6 +405,8 @@ class Notebook {
       this.settings = session.doc.settings;
       this.rfmScheme = session.doc.rfmScheme;
       this.filter = session.doc.filter ?? {};
+      const cells = Array.isArray(session.doc.cells) ? session.doc.cells.map(cellOf).filter((c): c is Cell => c !== null) : [];
+      if (cells.length) this.cells = cells;
       await this.addFiles(
         session.sources.map((s) => s.file),
         session.sources,
@@ -298,6 +429,9 @@ class Notebook {
     this.settings = { asOf: null, rfm: {}, abc: {} };
     this.filter = {};
     this.rfmScheme = null;
+    this.cells = this.defaultCells();
+    clearTimeout(this.#undoTimer);
+    this.removed = null;
     this.customer = null;
     this.errors = [];
     this.dataVersion++;
@@ -398,6 +532,7 @@ class Notebook {
 export const notebook = new Notebook();
 
 // The registry lives with the models in the worker; the page asks it for the cell kinds rather than bundling it.
-engine.cellKinds().then((kinds) => {
-  if (notebook.cells.length === 0) notebook.cells = kinds.map((kind) => ({ id: kind, kind: kind as CellKind }));
+engine.cellModels().then((kinds) => {
+  notebook.kinds = kinds as { kind: CellKind; settingsKey: SettingsKey | null }[];
+  if (notebook.cells.length === 0) notebook.cells = notebook.defaultCells();
 });

@@ -5,6 +5,7 @@
  */
 import type { Lang } from '../i18n/lang.ts';
 import type { MessageKey } from '../i18n/zh.ts';
+import { markdownNodes } from '../notebook/markdown.ts';
 import { h, t, type RenderContext } from './dom.ts';
 import type { Report, ReportCell } from './format.ts';
 import { REPORT_VIEWS } from './views/index.ts';
@@ -17,13 +18,9 @@ export function cellHeading(kind: string, lang: Lang): string {
   return text === key ? kind : text;
 }
 
-/** A note as paragraphs of text (blank lines part them); never markup. */
-export function noteNodes(r: RenderContext, text: string): HTMLElement[] {
-  return text
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map((p) => h(r, 'p', {}, ...p.split('\n').flatMap((line, i) => (i ? [r.doc.createElement('br'), line] : [line]))));
+/** A note as Markdown drawn safely (src/notebook/markdown.ts): DOM nodes only, raw HTML as text, links shown. */
+export function noteNodes(r: RenderContext, text: string): Node[] {
+  return markdownNodes(r.doc, text);
 }
 
 function cellNode(cell: ReportCell, r: RenderContext, index: number): HTMLElement {

@@ -12,6 +12,9 @@ export const REPORT_CSS = `
 .report .note { border-left: 3px solid var(--accent); background: var(--accent-soft); padding: 6px 12px; margin: 0 0 12px; border-radius: 0 8px 8px 0; }
 .report .note p, .report .note-cell p { margin: 4px 0; white-space: pre-wrap; }
 .report pre.sql { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; background: var(--bg); border-radius: 6px; padding: 8px 10px; margin: 0 0 8px; white-space: pre-wrap; }
+.report .md-url { color: var(--muted); font-size: 12px; overflow-wrap: anywhere; }
+.report .note pre, .report .note-cell pre { background: var(--bg); padding: 8px 10px; border-radius: 6px; overflow-x: auto; white-space: pre-wrap; }
+.report .note blockquote, .report .note-cell blockquote { margin: 6px 0; padding-left: 10px; border-left: 3px solid var(--line); color: var(--muted); }
 .report .error { color: var(--bad); }
 .report .kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 10px; margin: 12px 0 16px; }
 .report .kpi { border: 1px solid var(--line); border-radius: 10px; padding: 10px 14px; }

@@ -1,5 +1,6 @@
 /**
- * Which view renders each kind of notebook cell (one per registered model), and the customer panel: the views that
+ * Which view renders each kind of notebook cell (one per registered model, and notes), each given its cell as `cell`,
+ * the cell's frame with its toolbar (CellShell), and the customer panel: the views that
  * draw charts, loaded apart from the page's first script (see App.svelte).
  */
 import type { Component } from 'svelte';
@@ -11,6 +12,7 @@ import ClustersCell from './ClustersCell.svelte';
 import ClvCell from './ClvCell.svelte';
 import CohortsCell from './CohortsCell.svelte';
 import LifecycleCell from './LifecycleCell.svelte';
+import NoteCell from './NoteCell.svelte';
 import OverviewCell from './OverviewCell.svelte';
 import RfmCell from './RfmCell.svelte';
 import SqlCell from './SqlCell.svelte';
@@ -18,10 +20,9 @@ import { warmUpCharts } from '../charts/warmup.ts';
 
 export { default as Customer360 } from './Customer360.svelte';
 export { default as ReportPanel } from './ReportPanel.svelte';
+export { default as CellShell } from './CellShell.svelte';
 
-/** Each view is given its cell (a SQL cell reads its statement and chart from it; the model views take no props yet). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const CELL_VIEWS: Partial<Record<CellKind, Component<{ cell: Cell }> | Component<any>>> = {
+export const CELL_VIEWS: Partial<Record<CellKind, Component<{ cell: Cell }>>> = {
   overview: OverviewCell,
   rfm: RfmCell,
   abc: AbcCell,
@@ -32,6 +33,7 @@ export const CELL_VIEWS: Partial<Record<CellKind, Component<{ cell: Cell }> | Co
   clv: ClvCell,
   churn: ChurnCell,
   sql: SqlCell,
+  note: NoteCell,
 };
 
 warmUpCharts();
