@@ -2,6 +2,7 @@
 import { mount } from 'svelte';
 import './db/client.ts';
 import './app.css';
+import './print.css';
 import App from './App.svelte';
 import { appUpdate } from './notebook/app-update.svelte.ts';
 
