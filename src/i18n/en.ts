@@ -10,9 +10,10 @@ import { en as customerEn } from './packs/customer.ts';
 import { en as errorsEn } from './packs/errors.ts';
 import { en as ingestEn } from './packs/ingest.ts';
 import { en as reportEn } from './packs/report.ts';
+import { en as presentEn } from './packs/present.ts';
 
 export const en: Messages = {
-  ...clvEn, ...basketEn, ...cohortsEn, ...lifecycleEn, ...abcEn, ...clustersEn, ...customerEn, ...errorsEn, ...ingestEn, ...reportEn,
+  ...clvEn, ...basketEn, ...cohortsEn, ...lifecycleEn, ...abcEn, ...clustersEn, ...customerEn, ...errorsEn, ...ingestEn, ...reportEn, ...presentEn,
   'app.title': 'CRM Notebook',
   'app.tagline': 'Customer analytics that never leaves this browser',
   'app.privacy': 'Your data stays on this device: nothing is uploaded, every calculation runs in this page.',

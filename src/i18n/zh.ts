@@ -8,10 +8,11 @@ import { zh as customerZh } from './packs/customer.ts';
 import { zh as errorsZh } from './packs/errors.ts';
 import { zh as ingestZh } from './packs/ingest.ts';
 import { zh as reportZh } from './packs/report.ts';
+import { zh as presentZh } from './packs/present.ts';
 
 /** 简体中文 messages: the reference set of keys (each cell's own messages live in packs/). */
 export const zh = {
-  ...clvZh, ...basketZh, ...cohortsZh, ...lifecycleZh, ...abcZh, ...clustersZh, ...customerZh, ...errorsZh, ...ingestZh, ...reportZh,
+  ...clvZh, ...basketZh, ...cohortsZh, ...lifecycleZh, ...abcZh, ...clustersZh, ...customerZh, ...errorsZh, ...ingestZh, ...reportZh, ...presentZh,
   'app.title': '客户分析笔记本',
   'app.tagline': '客户分析，数据不出浏览器',
   'app.privacy': '数据只在本机：不上传任何内容，所有计算都在本页面内完成。',
