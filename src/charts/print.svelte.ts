@@ -4,16 +4,16 @@
  *
  * Charts draw when an observer reports their width, in tasks of their own (schedule.ts), and cells out of view are
  * not laid out at all (content-visibility in App.svelte); printing is synchronous, so none of that would happen in
- * time. Chromium first dispatches `beforeprint`, then lays the page out for print and, while doing so, reports the
- * print media query as matching: the layout is then the printed one and what changes in the page is printed (this
- * is also how its "print to PDF" behaves). So:
+ * time. Chromium (its print to PDF included, as the browser test checks) first dispatches `beforeprint`, then lays
+ * the page out for print and, while doing so, reports the print media query as matching: the layout is then the
+ * printed one, and what changes in the page then is printed. So:
  * - `beforeprint`: cells not yet mounted mount now (App.svelte reads `printing.active`), content-visibility is
- *   lifted (the `printing` class on <html>), and every chart not drawn yet draws at its width on screen, at most
- *   `PRINT_WIDTH` (what a browser that prints the page as it was after `beforeprint` gets);
- * - the print media query matching: every chart whose printed width differs from the one it was drawn at draws
- *   again at its printed width, and tables wider than the printed page are scaled down to fit it;
- * - `afterprint` (or the media query no longer matching): tables get their size back, and charts drawn at the
- *   print width draw again at their width on screen, each in a task of its own.
+ *   lifted (the `printing` class on <html>), tables too wide for a printed page are scaled down (a page wider than
+ *   the paper is laid out wider and shrunk as a whole), and every chart not drawn yet draws at its width on screen,
+ *   at most `PRINT_WIDTH` (what a browser that prints the page as it was after `beforeprint` gets);
+ * - the print media query matching: every chart draws again at its printed width;
+ * - `afterprint` (or the media query no longer matching after it matched): tables get their size back, and charts
+ *   drawn at another width draw again at their width on screen, each in a task of its own.
  * The media query alone (a browser without `beforeprint`, or print media emulated) does both steps.
  */
 import { flushSync } from 'svelte';
