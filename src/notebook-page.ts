@@ -1,6 +1,7 @@
 /** The notebook page: starts the engine worker (via the client module) and mounts the notebook. */
 import { mount } from 'svelte';
 import './db/client.ts';
+import './print.css';
 import App from './App.svelte';
 import { appUpdate } from './notebook/app-update.svelte.ts';
 import { isReportFragment } from './notebook/share-codec.ts';
