@@ -191,6 +191,7 @@ export class Engine {
   list<N extends ModelName>(name: N, opts: ListOptions<N>, settings?: ModelSettings): Promise<ListPage<N>> {
     const model = this.#model(name);
     if (!model.list) throw new Error(`the ${name} model has no customer list`);
+    if (settings && isActive(settings.filter)) return this.#under(settings, (engine, s) => engine.list(name, opts, s));
     return this.#onTables(name, settings, () => model.list!(this.#db, opts));
   }
 
@@ -201,6 +202,7 @@ export class Engine {
   export<N extends ModelName>(name: N, opts: ExportOptions<N>, settings?: ModelSettings): Promise<Uint8Array> {
     const model = this.#model(name);
     if (!model.export) throw new Error(`the ${name} model has no export`);
+    if (settings && isActive(settings.filter)) return this.#under(settings, (engine, s) => engine.export(name, opts, s));
     return this.#onTables(name, settings, () => model.export!(this.#db, opts));
   }
 
@@ -217,12 +219,15 @@ export class Engine {
   }
 
   /** Everything known about one customer; model tables not built yet are left out. */
-  customer360(id: string, asOf?: string | null) {
+  customer360(id: string, asOf?: string | null, filter?: Filter): Promise<Awaited<ReturnType<typeof customer360>>> {
+    // Under a filter: the kept rows and the models' tables of the filtered runs (MODELS.md §9).
+    if (isActive(filter)) return this.#under({ asOf, filter }, (engine, s) => engine.customer360(id, s.asOf));
     return customer360(this.#db, id, customerSections(this.#models), { asOf });
   }
 
-  /** Customers whose id or name contains the query. */
-  searchCustomers(query: string, limit?: number) {
+  /** Customers whose id or name contains the query (among those the filter keeps). */
+  searchCustomers(query: string, limit?: number, filter?: Filter): Promise<Awaited<ReturnType<typeof searchCustomers>>> {
+    if (isActive(filter)) return this.#under({ filter }, (engine) => engine.searchCustomers(query, limit));
     return searchCustomers(this.#db, query, limit);
   }
 
@@ -230,7 +235,8 @@ export class Engine {
    * The CLV answer with the whole model comparison, once the models the clv run left pending are fitted (null: the
    * last answer was for other settings or data). Waits in the clv lane for the run under way; the fits run outside it.
    */
-  async clvCompare(settings: ModelSettings) {
+  async clvCompare(settings: ModelSettings): Promise<Awaited<ReturnType<typeof compareClv>>> {
+    if (isActive(settings.filter)) return this.#under(settings, (engine, s) => engine.clvCompare(s));
     const model = this.#model('clv');
     const ctx = this.#context();
     const key = await this.#requests.inLane(model.lane, () => clvKey(this.#db, settings, ctx));

@@ -11,7 +11,7 @@ export function segmentValueText(model: string, value: string | number, lang: La
   if (model === 'rfm') return segmentName(String(value), lang.locale);
   if (model === 'abc') return lang.t(`abc.class.${value}` as MessageKey);
   if (model === 'lifecycle') return lang.t(`lifecycle.stage.${value}` as MessageKey);
-  if (model === 'clusters') return lang.t('filter.cluster', { n: Number(value) + 1 });
+  if (model === 'clusters') return lang.t('filter.cluster', { n: Number(value) });
   return String(value);
 }
 

@@ -454,15 +454,17 @@ class Notebook {
     this.filter = next;
   }
 
-  /**
-   * The settings a cell's model runs with: the notebook's, its own over its model's part, and the notebook's filter
-   * combined with its own (none when both keep everything).
-   */
-  settingsFor(cell?: Cell): ModelSettings {
-    const settings = $state.snapshot(this.settings) as ModelSettings;
-    const filter = combineFilters($state.snapshot(this.filter) as Filter, cell?.filter as Filter | undefined);
-    if (isActive(filter)) settings.filter = filter;
-    return settings;
+  /** The filter a cell shows (the notebook's with its own on top) as settings to spread into its request: none when it keeps all. */
+  filterOf(cell?: Cell): { filter?: Filter } {
+    const outer = $state.snapshot(this.filter) as Filter;
+    let filter: Filter;
+    try {
+      filter = combineFilters(outer, $state.snapshot(cell?.filter) as Filter | undefined);
+    } catch {
+      // Segments of two models cannot combine yet: the notebook's filter holds.
+      filter = outer;
+    }
+    return isActive(filter) ? { filter } : {};
   }
 
   /** Open the customer 360 panel on one customer. */

@@ -21,6 +21,7 @@ import { warmUpCharts } from '../charts/warmup.ts';
 export { default as Customer360 } from './Customer360.svelte';
 export { default as ReportPanel } from './ReportPanel.svelte';
 export { default as CellShell } from './CellShell.svelte';
+export { default as FilterBar } from './FilterBar.svelte';
 
 export const CELL_VIEWS: Partial<Record<CellKind, Component<{ cell: Cell }>>> = {
   overview: OverviewCell,

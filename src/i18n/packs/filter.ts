@@ -32,6 +32,9 @@ export const zh = {
   'filter.click_hint': '点击可只看这一群客户（设为笔记本筛选）',
   'filter.asof': '分析基准日默认取结束日期的次日（{date}）。',
   'filter.updating': '正在按新的筛选重新计算…',
+  'filter.cell': '筛选',
+  'filter.cell.on': '本单元已筛选',
+  'filter.cell.hint': '只让本单元另加筛选（在笔记本筛选之上），例如另一个只看某渠道的 RFM 单元',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -67,4 +70,7 @@ export const en: Record<keyof typeof zh, string> = {
   'filter.click_hint': 'Click to see only these customers (sets the notebook filter)',
   'filter.asof': 'The as-of date defaults to the day after the last day ({date}).',
   'filter.updating': 'Recomputing for the new filter…',
+  'filter.cell': 'Filter',
+  'filter.cell.on': 'Filtered',
+  'filter.cell.hint': 'A filter of this cell only, on top of the notebook\'s (e.g. a second RFM cell for one channel)',
 };
