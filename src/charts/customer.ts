@@ -2,22 +2,11 @@
 import * as Plot from '@observablehq/plot';
 import type { Lang } from '../i18n/lang.ts';
 import type { Customer360, CustomerOrder } from '../models/customer360.ts';
+import { timeTick } from './time.ts';
 
 const KIND_COLOR: Record<CustomerOrder['kind'], string> = { purchase: '#1f5f8b', refunded: '#9aa5b1', refund: '#b3261e' };
 const date = (ts: string) => new Date(ts.replace(' ', 'T') + ':00Z');
 const minute = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
-/**
- * Axis ticks in the reader's language: month starts as months (the year under January and the first tick), other ticks
- * (weeks on a short history) as month and day, the year under the first.
- */
-const timeTick = (lang: Lang) => {
-  const monthDay = new Intl.DateTimeFormat(lang.tag, { month: 'short', day: 'numeric', timeZone: 'UTC' });
-  return (d: Date, i: number) => {
-    if (d.getUTCDate() === 1) return lang.monthTick(d, i);
-    const md = monthDay.format(d);
-    return i === 0 ? `${md}\n${d.getUTCFullYear()}` : md;
-  };
-};
 
 /** An order's kind as the user reads it. */
 export const orderKindName = (o: CustomerOrder, lang: Lang) => lang.t(o.partly_refunded ? 'customer.kind.partly' : `customer.kind.${o.kind}`);
