@@ -7,7 +7,29 @@ import type { Cooccurrence } from '../models/basket/model.ts';
 /** A rule as one line of text: {a, b} → {c}. */
 export const ruleText = (r: BasketRule) => `{${r.antecedent.join(', ')}} → {${r.consequent[0]}}`;
 
-const short = (s: string, n = 14) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
+/** `s` cut in the middle to `n` characters: the start and the end stay, where product variants usually differ. */
+const cutMiddle = (s: string, n: number) => {
+  const chars = [...s];
+  if (chars.length <= n) return s;
+  const head = Math.ceil((n - 1) / 2);
+  return chars.slice(0, head).join('') + '…' + chars.slice(chars.length - (n - 1 - head)).join('');
+};
+
+/**
+ * Axis labels for the heat map's items, each at most `n` characters, cut in the middle and lengthened until no two
+ * labels read the same ("PLASTERS IN T…" three times said nothing). The full name is in the tip.
+ */
+export function itemLabels(names: string[], n = 14): Map<string, string> {
+  const labels = new Map(names.map((name) => [name, cutMiddle(name, n)]));
+  for (let width = n + 2; width <= 80; width += 2) {
+    const seen = new Map<string, number>();
+    for (const l of labels.values()) seen.set(l, (seen.get(l) ?? 0) + 1);
+    const clash = names.filter((name) => (seen.get(labels.get(name)!) ?? 0) > 1);
+    if (!clash.length) break;
+    for (const name of clash) labels.set(name, cutMiddle(name, width));
+  }
+  return labels;
+}
 
 /** Rules (the first 5,000 given) as dots by support and confidence, coloured by lift on a log scale; the selected rule ringed. */
 export function basketScatter(rules: BasketRule[], selected: BasketRule | null, width: number, lang: Lang): Plot.PlotOptions {
@@ -43,6 +65,7 @@ export function basketScatter(rules: BasketRule[], selected: BasketRule | null, 
 export function basketHeatmap(co: Cooccurrence, width: number, lang: Lang): Plot.PlotOptions {
   const { t } = lang;
   const names = co.items.map((i) => i.item);
+  const labels = itemLabels(names);
   const size = Math.max(1, names.length);
   const marginLeft = 120;
   const cell = Math.max(18, Math.min(40, (Math.min(width, 560) - marginLeft - 10) / size));
@@ -53,8 +76,8 @@ export function basketHeatmap(co: Cooccurrence, width: number, lang: Lang): Plot
     marginLeft,
     marginBottom: 100,
     marginTop: 10,
-    x: { domain: names, label: null, tickRotate: -45, tickFormat: (d: string) => short(d) },
-    y: { domain: names, label: null, tickFormat: (d: string) => short(d) },
+    x: { domain: names, label: null, tickRotate: -45, tickFormat: (d: string) => labels.get(d) ?? d },
+    y: { domain: names, label: null, tickFormat: (d: string) => labels.get(d) ?? d },
     // Lift on a log scale around 1, clamped at 1/8 and 8.
     color: {
       type: 'diverging-log',

@@ -4,6 +4,7 @@ import type { Lang } from '../i18n/lang.ts';
 import type { PurchaseModelKind } from '../models/clv/index.ts';
 import type { ClvGroup, ClvResult } from '../models/clv/model.ts';
 import { CLV_MODEL_COLORS } from './palette.ts';
+import { timeTick } from './time.ts';
 
 export const CLV_MODELS: PurchaseModelKind[] = ['bgnbd', 'mbgnbd', 'paretonbd'];
 export const CLV_MODEL_NAMES: Record<PurchaseModelKind, string> = { bgnbd: 'BG/NBD', mbgnbd: 'MBG/NBD', paretonbd: 'Pareto/NBD' };
@@ -110,7 +111,8 @@ export function clvTracking(result: Pick<ClvResult, 'holdout' | 'model' | 'calib
     height: 260,
     marginLeft: 64,
     marginBottom: 36,
-    x: { label: null, type: 'utc', tickFormat: (d: Date) => lang.month(d.toISOString().slice(0, 7)) },
+    // About one tick per 110 px, as months (the year under January and the first): full "2023年1月" labels ran together.
+    x: { label: null, type: 'utc', ticks: Math.max(2, Math.floor(width / 110)), tickFormat: timeTick(lang) },
     y: { label: t('clv.chart.tracking.y'), grid: true, tickFormat: (v: number) => lang.compact(v) },
     color: { legend: true, domain: [actual, predicted], range: ['#1c2430', CLV_MODEL_COLORS[result.model]] },
     style: { fontSize: '12px' },

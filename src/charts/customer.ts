@@ -2,6 +2,7 @@
 import * as Plot from '@observablehq/plot';
 import type { Lang } from '../i18n/lang.ts';
 import type { Customer360, CustomerOrder } from '../models/customer360.ts';
+import { timeTick } from './time.ts';
 
 const KIND_COLOR: Record<CustomerOrder['kind'], string> = { purchase: '#1f5f8b', refunded: '#9aa5b1', refund: '#b3261e' };
 const date = (ts: string) => new Date(ts.replace(' ', 'T') + ':00Z');
@@ -28,7 +29,7 @@ export function customerTimeline(data: Customer360, width: number, lang: Lang): 
     width,
     height: 200,
     marginLeft: 56,
-    x: { type: 'utc', domain: customerTimeDomain(data) ?? undefined, label: null },
+    x: { type: 'utc', domain: customerTimeDomain(data) ?? undefined, label: null, tickFormat: timeTick(lang) },
     y: { label: t('customer.timeline.amount'), grid: true, tickFormat: (v: number) => lang.compact(v) },
     color: { domain: Object.keys(KIND_COLOR), range: Object.values(KIND_COLOR) },
     style: { fontSize: '12px' },

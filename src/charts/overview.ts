@@ -41,8 +41,12 @@ export function overviewRevenue(rows: MonthRow[], width: number, lang: Lang): Pl
         fill: 'var(--accent)',
         insetLeft: 1.5,
         insetRight: 1.5,
-        channels: { purchases: { value: 'purchases', label: t('overview.purchases') } },
-        tip: { format: { x: monthLabel(lang), y: (v: number) => lang.money(v), purchases: (v: number) => lang.int(v) } },
+        // The bar spans its month (x1–x2); the tip names that one month under its own label instead of a two-month range.
+        channels: {
+          month: { value: (d: { month: string }) => lang.month(d.month), label: t('overview.month') },
+          purchases: { value: 'purchases', label: t('overview.purchases') },
+        },
+        tip: { format: { month: true, x: false, y: (v: number) => lang.money(v), purchases: (v: number) => lang.int(v) } },
       }),
       Plot.ruleY([0]),
     ],

@@ -56,7 +56,11 @@ function connectionDb(bindings: BlockingBindings, scratch: string, exported: { n
     },
     async exportCsv(sql) {
       const name = `${scratch}export_${++exported.n}.csv`;
-      conn.query(`COPY (${await spreadsheetSafeSql(db, sql)}) TO '${name}' (FORMAT csv, HEADER true)`);
+      // In the browser the file lives in memory: registered (empty) before COPY writes it, it is a buffer DuckDB-WASM
+      // knows, instead of a missing file it buffers with a console warning ("Buffering missing file: export_N.csv").
+      // USE_TMP_FILE false: COPY writes that file itself (not a tmp_ file, itself unregistered, renamed after).
+      if (!scratch) bindings.registerFileBuffer(name, new Uint8Array(0));
+      conn.query(`COPY (${await spreadsheetSafeSql(db, sql)}) TO '${name}' (FORMAT csv, HEADER true, USE_TMP_FILE false)`);
       try {
         return bindings.copyFileToBuffer(name);
       } finally {

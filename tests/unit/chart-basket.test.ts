@@ -1,5 +1,6 @@
 // The basket cell's chart specs drawn in Node from a small hand-made result, in both languages, against their stored SVG.
-import { basketHeatmap, basketScatter } from '../../src/charts/basket.ts';
+import { describe, expect, it } from 'vitest';
+import { basketHeatmap, basketScatter, itemLabels } from '../../src/charts/basket.ts';
 import type { BasketRule } from '../../src/models/basket/index.ts';
 import type { Cooccurrence } from '../../src/models/basket/model.ts';
 import { snapshotTests } from './chart-snapshot.ts';
@@ -23,4 +24,21 @@ const co: Cooccurrence = {
 snapshotTests({
   'basket-scatter': (w, l) => basketScatter(rules, rules[1], w, l),
   'basket-heatmap': (w, l) => basketHeatmap(co, w, l),
+});
+
+describe('heat-map item labels', () => {
+  it('cuts long names in the middle and keeps every label distinct (the end cut gave "PLASTERS IN T…" three times)', () => {
+    const names = ['PLASTERS IN TIN CIRCUS PARADE', 'PLASTERS IN TIN SKULLS', 'PLASTERS IN TIN WOODLAND ANIMALS', 'PLASTERS IN TIN SPACEBOY', '牛奶'];
+    const labels = itemLabels(names);
+    expect([...labels.values()]).toEqual(['PLASTER…PARADE', 'PLASTER…SKULLS', 'PLASTER…NIMALS', 'PLASTER…ACEBOY', '牛奶']);
+    expect(new Set(labels.values()).size).toBe(names.length);
+    for (const l of labels.values()) expect([...l].length).toBeLessThanOrEqual(14);
+  });
+
+  it('lengthens only the labels that would still read the same', () => {
+    const labels = itemLabels(['SET OF 3 CAKE TINS RED', 'SET OF 3 CAKE TINS RED RETROSPOT', 'SET OF 3 CAKE RETROSPOT', 'TEA']);
+    expect(new Set(labels.values()).size).toBe(4);
+    expect(labels.get('TEA')).toBe('TEA');
+    expect(labels.get('SET OF 3 CAKE TINS RED')).toBe('SET OF …NS RED');
+  });
 });

@@ -29,7 +29,7 @@ describe('RFM charts say what the data says', () => {
   });
 
   it('the segment chart names segments in the page language', () => {
-    expect(render(rfmSegments(segments, 640, lang('en')))).toContain('Important value');
+    expect(render(rfmSegments(segments, 640, lang('en')))).toContain('High-value loyal');
     expect(render(rfmSegments(segments, 640, lang('zh')))).toContain('重要价值客户');
   });
 
