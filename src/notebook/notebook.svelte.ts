@@ -243,6 +243,8 @@ class Notebook {
    */
   async addFiles(files: File[], saved?: SavedSource[]): Promise<void> {
     const epoch = this.#epoch;
+    // New files after "Start over": its "Undo" would mix two notebooks, so it is no longer offered.
+    if (!saved) this.#dropUndo();
     for (const [k, file] of files.entries()) {
       if (epoch !== this.#epoch) return;
       const prior = saved?.[k];
@@ -400,7 +402,17 @@ class Notebook {
     const epoch = this.#epoch;
     const session = await this.#store.load();
     if (!session || epoch !== this.#epoch) return;
+    await this.#bringBack(session);
+  }
+
+  /** The session being brought back (a restore or an undo), so that starting over meanwhile can be undone too. */
+  #bringing: SavedSession | null = null;
+
+  /** Put a session's document in place and load its files with their roles, sheets and mappings. */
+  async #bringBack(session: SavedSession): Promise<void> {
+    const epoch = this.#epoch;
     this.restoring = true;
+    this.#bringing = session;
     try {
       this.settings = session.doc.settings;
       this.rfmScheme = session.doc.rfmScheme;
@@ -412,18 +424,33 @@ class Notebook {
         session.sources,
       );
     } finally {
-      if (epoch === this.#epoch) this.restoring = false;
+      if (epoch === this.#epoch) {
+        this.restoring = false;
+        this.#bringing = null;
+      }
     }
   }
 
-  /** Forget every source, the saved session and the settings: back to the empty page, also for a restore under way. */
+  /** While "Undo" is offered after "Start over": when it lapses (ms since the epoch) and how many files it brings back. */
+  startedOver = $state<{ until: number; files: number } | null>(null);
+  /** What "Start over" removed, kept in memory (the File objects and the document) until its "Undo" lapses. */
+  #undone: SavedSession | null = null;
+  #startOverTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Forget every source, the saved session and the settings: back to the empty page, also for a restore under way.
+   * The files and the document stay in memory for `UNDO_MS`, while "Undo" can bring them back.
+   */
   async startOver(): Promise<void> {
+    const sources = this.#savedSources();
+    const kept = sources.length ? this.#session(sources) : this.#bringing;
     this.#epoch++;
+    this.#bringing = null;
     this.restoring = false;
     this.progress = null;
     this.newerElsewhere = false;
     const cleared = this.#store.clear();
-    const sources = this.sources;
+    const loaded = this.sources;
     this.sources = [];
     this.#files.clear();
     this.settings = { asOf: null, rfm: {}, abc: {} };
@@ -435,8 +462,28 @@ class Notebook {
     this.customer = null;
     this.errors = [];
     this.dataVersion++;
-    for (const s of sources) await engine.remove(s.view.id);
+    clearTimeout(this.#startOverTimer);
+    this.#undone = kept;
+    this.startedOver = kept ? { until: Date.now() + UNDO_MS, files: kept.sources.length } : null;
+    if (kept) this.#startOverTimer = setTimeout(() => this.#dropUndo(), UNDO_MS);
+    for (const s of loaded) await engine.remove(s.view.id);
     await cleared;
+  }
+
+  #dropUndo(): void {
+    clearTimeout(this.#startOverTimer);
+    this.#undone = null;
+    this.startedOver = null;
+  }
+
+  /** Bring back what "Start over" removed a moment ago: the files with their mappings, the settings and the cells. */
+  async undoStartOver(): Promise<void> {
+    const session = this.#undone;
+    this.#dropUndo();
+    if (!session || this.sources.length) return;
+    const epoch = this.#epoch;
+    await this.#bringBack(session);
+    if (epoch === this.#epoch) this.save();
   }
 
   /** Set the notebook's filter (an empty one shows all the data). */

@@ -126,3 +126,41 @@ test('two tabs: start over in one is not undone by the other saving, and the old
   await expect(b.getByTestId('asof')).toHaveValue('2023-07-01');
   await expect(b.getByTestId('report-rows_read')).toHaveText('47');
 });
+
+test('start over is done at once and offers Undo for a few seconds: the files, settings and cells come back and are kept again; once it lapses, nothing comes back', async ({ page }) => {
+  await page.goto('/');
+  await loadOrders(page);
+  await setAsOf(page, '2023-06-01');
+  const customers = await page.getByTestId('kpi-customers').getAttribute('data-value');
+  const cellIds = () => page.locator('main [data-cell-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-cell-id')));
+  // A cell moved, so the cells are not the default ones.
+  await page.locator('[data-cell-id="rfm"] > .tools [data-testid="cell-up"]').click();
+  await expect.poll(cellIds).toContain('rfm');
+  const cells = await cellIds();
+  await expect.poll(async () => (await kept(page)).asOf).toBe('2023-06-01');
+
+  await page.getByTestId('start-over').click();
+  await expect(page.getByTestId('dropzone')).toBeVisible();
+  await expect(page.getByTestId('start-over-undo')).toBeFocused();
+  await expect.poll(async () => (await kept(page)).file).toBeNull();
+
+  await page.getByTestId('start-over-undo').click();
+  await expect(page.getByTestId('start-over-done')).toHaveCount(0);
+  await expect(page.getByTestId('report-rows_read')).toHaveText('47');
+  await expect(page.getByTestId('asof')).toHaveValue('2023-06-01');
+  await expect(page.getByTestId('kpi-customers')).toHaveAttribute('data-value', customers!);
+  await expect.poll(cellIds).toEqual(cells);
+  // Kept again in this browser: a reload brings it back.
+  await expect.poll(async () => kept(page)).toMatchObject({ file: 'from-2023.csv', asOf: '2023-06-01' });
+  await page.reload();
+  await expect(page.getByTestId('report-rows_read')).toHaveText('47');
+  await expect(page.getByTestId('asof')).toHaveValue('2023-06-01');
+
+  // Once the offer lapses, it is gone, and so is the notebook.
+  await page.getByTestId('start-over').click();
+  await expect(page.getByTestId('start-over-done')).toBeVisible();
+  await page.waitForTimeout(8500);
+  await expect(page.getByTestId('start-over-done')).toHaveCount(0);
+  await page.reload();
+  await staysEmpty(page);
+});
