@@ -64,6 +64,27 @@ describe('native DuckDB results as Arrow', () => {
     expect(plain(nr)).toEqual(plain(wr));
   });
 
+  it('read every width of DECIMAL, negative 128-bit values, nulls and text over several chunks as the WASM engine does', async () => {
+    // 5,000 rows: several of DuckDB's 2,048-row chunks, so the vectors are laid end to end with their validity.
+    const sql = `SELECT i, ((i % 1800) * 1.1 - 990)::DECIMAL(4,1) AS d16, (i * -13.37)::DECIMAL(9,2) AS d32,
+        (i * 123456789.1234 - 3e11)::DECIMAL(18,4) AS d64, (i::HUGEINT * -17014118346046923173168730371588410)::DECIMAL(38,0) AS d128,
+        (i - 2500)::HUGEINT * 9223372036854775807 AS huge, CASE WHEN i % 3 = 0 THEN NULL ELSE i * 1.5 END AS f,
+        CASE WHEN i % 5 = 0 THEN NULL ELSE 'x' || i || repeat('中', i % 7) END AS s, i % 2 = 0 AS b,
+        (i * 1000000007)::UBIGINT AS ub, DATE '2024-01-01' + i::INTEGER AS d, TIMESTAMP '2024-01-01' + to_seconds(i * 37) AS ts,
+        CASE WHEN i % 4 = 0 THEN NULL ELSE i::SMALLINT END AS small
+      FROM range(5000) t(i) ORDER BY i`;
+    const [wasmDb, nativeDb] = await Promise.all([openNodeDb(), openNativeDb()]);
+    const [w, n] = await Promise.all([wasmDb.query(sql), nativeDb.query(sql)]);
+    expect(n.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(w.schema.fields.map((f) => `${f.name}:${f.type}`));
+    const plain = (rs: Record<string, unknown>[]) => JSON.parse(JSON.stringify(rs, (_, v) => (typeof v === 'bigint' ? String(v) : v)));
+    const [wr, nr] = [await rows(wasmDb, sql), await rows(nativeDb, sql)];
+    expect(nr.length).toBe(5000);
+    expect(plain(nr)).toEqual(plain(wr));
+    expect(String(nr[4999].d128)).toBe(String(wr[4999].d128));
+    expect(nr[3].f).toBeNull();
+    expect(nr[6].s).toBe('x6' + '中'.repeat(6));
+  });
+
   it('read registered files by name, take Arrow IPC and export CSV', async () => {
     const db = await openNativeDb();
     await db.registerFile('t.src', new TextEncoder().encode('a,b\n1,x\n2,y\n'));
