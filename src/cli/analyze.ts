@@ -186,8 +186,7 @@ async function main(argv: string[]): Promise<void> {
   if (values.shape && values.shape !== 'orders' && values.shape !== 'baskets') throw new Error('--shape is orders or baskets');
   if (values.engine && values.engine !== 'wasm' && values.engine !== 'native') throw new Error('--engine is wasm or native');
   if (values['time-unit'] && values['time-unit'] !== 'week' && values['time-unit'] !== 'day') throw new Error('--time-unit is week or day');
-  // Native DuckDB for files too big for a browser tab; the WASM build (the browser's engine) by default.
-  const db = values.engine === 'native' ? await (await import('../db/native.ts')).openNativeDb() : undefined;
+  const db = await openEngine(values.engine);
   const result = await analyze({
     orders: values.orders,
     customers: values.customers,
@@ -201,14 +200,31 @@ async function main(argv: string[]): Promise<void> {
     calibrationEnd: values['calibration-end'],
     timeUnit: values['time-unit'] as AnalyzeOptions['timeUnit'],
   }, db);
-  const json = JSON.stringify(result, null, 1) + '\n';
-  if (values.out) writeFileSync(values.out, json);
-  else process.stdout.write(json);
+  await writeResult(result, values.out);
   // A model that could not run is said on stderr too; when none could, the exit status says so.
   const ran = MODEL_NAMES.filter((m) => m in result);
   const failed = ran.filter((m) => modelError(result[m]) !== undefined);
   for (const m of failed) process.stderr.write(`analyze: ${m}: ${modelError(result[m])}\n`);
   if (ran.length > 0 && failed.length === ran.length) process.exitCode = 1;
+}
+
+/** The engine the command runs on: `wasm` (the browser's build), `native`, or by default the WASM build. */
+export async function openEngine(engine?: string): Promise<Db> {
+  if (engine && engine !== 'wasm' && engine !== 'native') throw new Error('--engine is wasm or native');
+  // Native DuckDB for files too big for a browser tab; the WASM build (the browser's engine) by default.
+  return engine === 'native' ? (await import('../db/native.ts')).openNativeDb() : openNodeDb();
+}
+
+/**
+ * Write the result document as JSON (one-space indent, a final newline) to `file`, or to standard output.
+ * `onStep` is told when the text is made (`stringify`) and when it is written (`write`).
+ */
+export async function writeResult(result: Record<string, unknown>, file?: string, onStep?: (step: string) => void): Promise<void> {
+  const json = JSON.stringify(result, null, 1) + '\n';
+  onStep?.('stringify');
+  if (file) writeFileSync(file, json);
+  else process.stdout.write(json);
+  onStep?.('write');
 }
 
 /** The note of a model section that could not run. */
