@@ -1,11 +1,13 @@
 // The native DuckDB engine (analyze --engine native) gives the WASM engine's results: same shapes, same numbers.
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Table as ArrowTable, tableFromArrays, tableToIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../src/cli/analyze.ts';
+import { analyze, openEngine } from '../../src/cli/analyze.ts';
 import { rows } from '../../src/db/db.ts';
 import { openNativeDb } from '../../src/db/native.ts';
 import { openNodeDb } from '../../src/db/node.ts';
+import { MODEL_NAMES } from '../../src/models/registry.ts';
 
 const FILES = {
   sample: fileURLToPath(new URL('../../sample-data/orders.csv', import.meta.url)),
@@ -43,6 +45,26 @@ describe.each(Object.entries(FILES))('native and WASM DuckDB on %s', (_, file) =
     expect(serial).toEqual(wasm);
     expect(differences(wasm, parallel, 1e-12)).toEqual([]);
   }, 180_000);
+});
+
+// The command's default engine is native DuckDB on one thread: every model's section, on every reference file and the
+// sample, must be the WASM engine's (the page's) to the last bit, or the same refusal.
+const DATA = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
+const EVERY_FILE = [
+  ['sample', FILES.sample],
+  ...readdirSync(DATA).filter((f) => !/\.(md|json)$/.test(f)).sort().map((f) => [f, DATA + f]),
+];
+
+describe.each(EVERY_FILE)('every model on %s', (_, file) => {
+  const outcome = (db: Promise<Awaited<ReturnType<typeof openNodeDb>>>) =>
+    db.then((d) => analyze({ orders: file }, d)).then((r) => ({ result: r }), (e: unknown) => ({ error: String(e) }));
+
+  it('gives the same document on native DuckDB (one thread, the command\'s default) as on the WASM engine', async () => {
+    const wasm = await outcome(openNodeDb());
+    const native = await outcome(openEngine());
+    expect(native).toEqual(wasm);
+    if ('result' in wasm) expect(MODEL_NAMES.filter((m) => m in wasm.result).length).toBeGreaterThan(0);
+  }, 600_000);
 });
 
 describe('native DuckDB results as Arrow', () => {
