@@ -2,17 +2,17 @@
  * Where the headless command's time goes: `analyze` run in this process exactly as `npm run analyze` runs it, with
  * each step timed in wall clock and in this process's CPU time (user + system, all threads: native DuckDB's too).
  *
- *   npx tsx bench/headless.ts --orders bench/out/orders-1m.csv [--engine native|wasm]
+ *   npx tsx bench/headless.ts --orders bench/out/orders-1m.csv [--engine native|wasm] [--threads N]
  *       [--models overview,rfm,cohorts,clv,basket] [--out FILE] [--json FILE]
  *
  * Steps: start (opening the engine), load + apply (read, parse, clean, purchases: everything before the first
  * model), each model's `report` (its section of the document), `stringify` (the document to JSON text, as the command
- * makes it) and `write`. With --sql, every SQL statement of 100 ms or more is listed under the step it ran in.
+ * makes it) and `write` (the two are one step, `write`, since the command writes the text in pieces). With --sql, every SQL statement of 100 ms or more is listed under the step it ran in.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import os from 'node:os';
-import { analyze, openEngine, writeResult } from '../src/cli/analyze.ts';
+import { analyze, isNativeEngine, openEngine, writeResult } from '../src/cli/analyze.ts';
 import type { Db } from '../src/db/db.ts';
 import { MODELS, type Registry } from '../src/models/registry.ts';
 
@@ -26,10 +26,12 @@ const { values } = parseArgs({
   options: {
     orders: { type: 'string' },
     engine: { type: 'string' },
+    threads: { type: 'string', default: '1' },
     models: { type: 'string', default: 'overview,rfm,cohorts,clv,basket' },
     out: { type: 'string', default: '/dev/null' },
     json: { type: 'string' },
     sql: { type: 'boolean' },
+    'pack-above': { type: 'string' },
   },
 });
 if (!values.orders) throw new Error('--orders FILE is required');
@@ -46,7 +48,7 @@ function stop(step: string): void {
 
 const started = performance.now();
 const load = os.loadavg();
-const base = await openEngine(values.engine);
+const base = await openEngine(values.engine, Number(values.threads));
 const db: Db = values.sql ? timed(base) : base;
 stop('start');
 current = 'load + apply';
@@ -62,12 +64,16 @@ const models: Registry = Object.fromEntries(
     },
   }]),
 );
-const result = await analyze({ orders: values.orders, models: values.models.split(',') }, db, models);
+// As the command: on native DuckDB the orders are stored uncompressed (--pack-above N: compressed above N rows).
+const packAbove = values['pack-above'] !== undefined ? Number(values['pack-above']) : isNativeEngine(base) ? Infinity : undefined;
+const result = await analyze({ orders: values.orders, models: values.models.split(','), packAbove }, db, models);
 await writeResult(result, values.out, (s) => stop(s));
 const total = performance.now() - started;
 const cpu = process.cpuUsage();
 const report = {
-  engine: values.engine ?? 'default',
+  engine: values.engine ?? 'native (default)',
+  threads: values.engine === 'wasm' ? 1 : Number(values.threads),
+  pack_above: packAbove ?? 'default',
   file: values.orders,
   models: values.models,
   load_average: { before: load, after: os.loadavg() },

@@ -67,6 +67,15 @@ describe.each(EVERY_FILE)('every model on %s', (_, file) => {
   }, 600_000);
 });
 
+it('stores the orders compressed or not (the command on native DuckDB: never) with the same document', async () => {
+  // Models named: without --models the basket model is skipped when the orders are compressed (its check for a
+  // product column looks in the session's own database only).
+  const run = async (packAbove: number) => analyze({ orders: FILES.france, packAbove, models: [...MODEL_NAMES] }, await openEngine());
+  const [packed, plain] = [await run(0), await run(Infinity)];
+  expect((plain.rfm as { customers: unknown[] }).customers.length).toBeGreaterThan(80);
+  expect(plain).toEqual(packed);
+}, 300_000);
+
 describe('native DuckDB results as Arrow', () => {
   it('come in the WASM engine shapes: BIGINT as double, HUGEINT and DECIMAL as decimals, dates as epoch ms, nested values', async () => {
     const sql = `SELECT 2::BIGINT AS i64, count(*) AS n, 1.5::DOUBLE AS f, -12.3456::DECIMAL(18,4) AS dec, 3::HUGEINT AS huge,
