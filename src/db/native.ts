@@ -274,12 +274,13 @@ function fastBuild(t: DuckDBType, vectors: DuckDBVector[]): Data | null {
   // Text: DuckDB's 16-byte string records (length, then the bytes inline up to 12, else a pointer) copied as UTF-8
   // bytes, without decoding each string to JS and encoding it again.
   const getStringBytes = stringBytesReader();
+  if (!getStringBytes) return textBuild(vectors, base, length);
   const valueOffsets = new Int32Array(length + 1);
   const isValid = (k: number) => (valid.nullBitmap[k >> 3] & (1 << (k & 7))) !== 0;
   let at = 0;
   for (const v of parts) {
     const dv = v.dataView;
-    if (!dv || !getStringBytes || (v as { itemOffset?: number }).itemOffset) return textBuild(vectors, base, length);
+    if (!dv || (v as { itemOffset?: number }).itemOffset) return textBuild(vectors, base, length);
     for (let i = 0; i < v.itemCount; i++, at++) valueOffsets[at + 1] = valueOffsets[at] + (isValid(at) ? dv.getUint32(i * 16, true) : 0);
   }
   const data = new Uint8Array(valueOffsets[length]);
