@@ -1,4 +1,5 @@
 /** bench/RESULTS.md from bench/results.json: the machine, every measurement, and the issues' aims met or not. */
+import { existsSync, readFileSync } from 'node:fs';
 import type { ClvBench } from './clv.ts';
 import type { machine } from './machine.ts';
 import type { EngineRun } from './node.ts';
@@ -228,6 +229,10 @@ export function renderResults(results: Results): string {
     if (notes.length) out.push(...notes.map((n) => `- ${n}`), '');
   }
 
+  // Measurements made by hand (the headless command's whole-process runs, bench/headless.ts), kept in their own file
+  // so that a new run of the benchmark does not drop them.
+  const hand = new URL('./RESULTS-headless.md', import.meta.url);
+  if (existsSync(hand)) out.push(readFileSync(hand, 'utf8').trimEnd(), '');
   out.push(METHOD);
   return out.join('\n') + '\n';
 }

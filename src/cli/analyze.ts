@@ -16,6 +16,7 @@ import type { ModelSettings } from '../models/settings.ts';
 import { withBasketFlags } from './basket-flags.ts';
 import { combineFilters, filteredAsOf, filterKey, isActive, openFiltered, parseFilter, type Filter } from '../models/filter.ts';
 import { runSql } from '../notebook/sql-cell.ts';
+import { writeJsonFile } from './json-stream.ts';
 import { asOfDate } from '../models/prepared.ts';
 import { lang as langOf, type Locale } from '../i18n/lang.ts';
 import { buildReport } from '../report/build.ts';
@@ -27,7 +28,7 @@ import { parseNotebookFile, type NotebookFile, type NotebookFileCell, type Model
 
 const USAGE = `usage: npm run --silent analyze -- --orders FILE [--customers FILE] [--events FILE]
     [--as-of YYYY-MM-DD] [--models ${MODEL_NAMES.join(',')}] [--mapping mapping.json]
-    [--settings settings.json] [--notebook notebook.json] [--shape orders|baskets] [--out results.json] [--engine wasm|native]
+    [--settings settings.json] [--notebook notebook.json] [--shape orders|baskets] [--out results.json] [--engine native|wasm] [--threads N]
     [--calibration-end YYYY-MM-DD] [--time-unit week|day]
     [--min-support S] [--min-confidence C] [--max-size K] [--basket-by product|category]
     [--report report.html] [--report-link BASE_URL] [--lang en|zh]
@@ -56,6 +57,11 @@ export interface AnalyzeOptions {
   timeUnit?: 'week' | 'day';
   /** A notebook file (src/notebook/template.ts): its cells run in order instead of one section per model. */
   notebook?: NotebookFile;
+  /**
+   * Source rows above which the orders are stored compressed (src/ingest/store.ts; default: the page's threshold,
+   * which keeps millions of lines inside DuckDB-WASM's 3 GiB heap). Storage only: the numbers are the same.
+   */
+  packAbove?: number;
 }
 
 /** A cell of `analyze --notebook`'s output: a model's section, a SQL result, a note's text, or why the cell failed. */
@@ -118,7 +124,7 @@ async function run(opts: AnalyzeOptions, db: Db | undefined, models: Registry, r
   out.mapping = mapping;
   const notes = mappingNotes(orders.raw.columns, mapping);
   if (notes.length) out.mapping_notes = notes.map((n) => ({ ...n, message: mappingNoteText((key) => en[key as keyof typeof en] ?? key, n) }));
-  const applied = await applyMapping(db, orders, mapping, settings.cleaning);
+  const applied = await applyMapping(db, orders, mapping, settings.cleaning, opts.packAbove === undefined ? {} : { packAbove: opts.packAbove });
   if (applied.report) out.cleaning = applied.report;
   const sources: ReportSource[] = [reportSource(orders.raw.file, orders.role, applied.report?.rows_read ?? orders.raw.rows, applied.report?.rows_loaded)];
   for (const [file, role] of [[opts.customers, 'customers'], [opts.events, 'events']] as const) {
@@ -305,6 +311,7 @@ async function main(argv: string[]): Promise<void> {
       notebook: { type: 'string' },
       shape: { type: 'string' },
       engine: { type: 'string' },
+      threads: { type: 'string' },
       out: { type: 'string' },
       report: { type: 'string' },
       'report-link': { type: 'string' },
@@ -329,8 +336,10 @@ async function main(argv: string[]): Promise<void> {
   }
   const wantsReport = values.report !== undefined || values['report-link'] !== undefined;
   if (wantsReport && notebook) throw new Error('--report and --report-link write the report of the model sections; they do not apply with --notebook');
-  // Native DuckDB for files too big for a browser tab; the WASM build (the browser's engine) by default.
-  const db = values.engine === 'native' ? await (await import('../db/native.ts')).openNativeDb() : undefined;
+  const threads = values.threads === undefined ? 1 : Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1) throw new Error('--threads is a whole number of at least 1');
+  if (values.engine === 'wasm' && values.threads !== undefined) throw new Error('--threads applies to the native engine');
+  const db = await openEngine(values.engine, threads);
   const analyzeOpts: AnalyzeOptions = {
     orders: values.orders,
     customers: values.customers,
@@ -344,14 +353,16 @@ async function main(argv: string[]): Promise<void> {
     calibrationEnd: values['calibration-end'],
     timeUnit: values['time-unit'] as AnalyzeOptions['timeUnit'],
     notebook,
+    // Native DuckDB's memory is the machine's, not a 3 GiB heap: the orders stay uncompressed, which is faster to write
+    // and to read (at 5M lines the compressed store made loading and the models that read order lines grow faster
+    // than the data).
+    packAbove: NATIVE.has(db) ? Infinity : undefined,
   };
   const locale = (values.lang ?? 'en') as Locale;
   const { out: result, report } = wantsReport ? await analyzeReport(analyzeOpts, { lang: locale }, db) : { out: await analyze(analyzeOpts, db), report: undefined };
   if (report && values.report) writeFileSync(values.report, reportFile(report, langOf(locale), blankDocument()));
   if (report && values['report-link'] !== undefined) result.report_link = `${values['report-link']}#${await encodeFragment(report)}`;
-  const json = JSON.stringify(result, null, 1) + '\n';
-  if (values.out) writeFileSync(values.out, json);
-  else process.stdout.write(json);
+  await writeResult(result, values.out);
   if (notebook) {
     // A cell that failed is said on stderr too; when every cell that runs something failed, the exit status says so.
     const cells = result.cells as CellOutput[];
@@ -385,6 +396,44 @@ function readNotebook(file: string): NotebookFile {
 /** An empty document to draw the report on (Plot draws in Node given one). */
 function blankDocument(): Document {
   return parseHTML('<!doctype html><html><head></head><body></body></html>').document as unknown as Document;
+}
+
+/**
+ * The engine the command runs on: native DuckDB by default (the same SQL; at a million lines 14 s of CPU against
+ * the WASM build's 23 s), on one thread unless `threads` says more, since one thread adds floating-point values in the
+ * WASM engine's order and so gives the page's numbers to the last bit (tests/unit/native-engine.test.ts); more
+ * threads may differ in the last bits of sums of doubles. `wasm`: the browser's build.
+ */
+export async function openEngine(engine?: string, threads = 1): Promise<Db> {
+  if (engine && engine !== 'wasm' && engine !== 'native') throw new Error('--engine is wasm or native');
+  if (engine === 'wasm') return openNodeDb();
+  let native: typeof import('../db/native.ts');
+  try {
+    native = await import('../db/native.ts');
+  } catch (e) {
+    // @duckdb/node-api is a development dependency: an install without it runs the page's engine (the same numbers).
+    if (engine === 'native') throw e;
+    process.stderr.write(`analyze: native DuckDB is not installed (${e instanceof Error ? e.message.split('\n')[0] : e}); running DuckDB-WASM\n`);
+    return openNodeDb();
+  }
+  const db = await native.openNativeDb({ threads });
+  NATIVE.add(db);
+  return db;
+}
+
+/** The databases openEngine opened on native DuckDB. */
+const NATIVE = new WeakSet<Db>();
+
+/** Whether `db` was opened by openEngine on native DuckDB (whose memory is not a 3 GiB heap). */
+export const isNativeEngine = (db: Db): boolean => NATIVE.has(db);
+
+/**
+ * Write the result document as JSON (one-space indent, a final newline) to `file`, or to standard output: the text
+ * of JSON.stringify, made and written in pieces (json-stream.ts). `onStep` is told when it is written (`write`).
+ */
+export async function writeResult(result: Record<string, unknown>, file?: string, onStep?: (step: string) => void): Promise<void> {
+  writeJsonFile(result, file);
+  onStep?.('write');
 }
 
 /** The note of a model section that could not run. */

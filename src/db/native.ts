@@ -11,13 +11,14 @@
  * record batch) and read back, since native DuckDB has no built-in Arrow IPC reader.
  */
 import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DuckDBInstance, DuckDBTypeId,
   type DuckDBConnection, type DuckDBDateValue, type DuckDBDecimalValue, type DuckDBListValue, type DuckDBStructValue,
   type DuckDBStructType, type DuckDBListType, type DuckDBArrayType, type DuckDBDecimalType, type DuckDBType, type DuckDBValue,
-  type DuckDBBlobValue,
+  type DuckDBBlobValue, type DuckDBDataChunk, type DuckDBVector,
 } from '@duckdb/node-api';
 import {
   Binary, Bool, DateDay, Decimal, Field, Float32, Float64, Int16, Int32, Int8, List, RecordBatchReader, Struct, Table,
@@ -124,16 +125,227 @@ async function arrowToParquet(ipc: Uint8Array, nextFile: () => string): Promise<
 }
 
 async function toArrow(conn: DuckDBConnection, sql: string): Promise<Table> {
-  const reader = await conn.runAndReadAll(sql);
-  const names = reader.columnNames();
-  const types = reader.columnTypes();
-  const columns = reader.getColumns();
+  const result = await conn.run(sql);
+  const names = result.columnNames();
+  const types = result.columnTypes();
+  const chunks: DuckDBDataChunk[] = [];
+  for (let i = 0; i < result.chunkCount; i++) chunks.push(result.getChunk(i));
   const vectors: Record<string, Vector> = {};
-  names.forEach((name, i) => {
-    // A result without rows has no chunks, hence no column arrays.
-    if (!(name in vectors)) vectors[name] = makeVector(build(types[i], columns[i] ?? []));
+  names.forEach((name, j) => {
+    if (name in vectors) return;
+    const parts = chunks.map((c) => c.getColumnVector(j));
+    vectors[name] = makeVector(fastBuild(types[j], parts) ?? build(types[j], parts.flatMap(itemsOf)));
   });
   return new Table(vectors);
+}
+
+function itemsOf(v: DuckDBVector): DuckDBValue[] {
+  const out: DuckDBValue[] = new Array(v.itemCount);
+  for (let i = 0; i < out.length; i++) out[i] = v.getItem(i);
+  return out;
+}
+
+/**
+ * The vectors' memory as DuckDB laid it out (what `@duckdb/node-api` 1.5's vector classes hold: `items`, a typed
+ * array over the vector's data, or `dataView`, and `validity.data`, a 64-bit mask, or null when every item is
+ * valid): read straight into Arrow buffers instead of making one JS value per item.
+ */
+interface RawVector {
+  itemCount: number;
+  items?: ArrayBufferView;
+  dataView?: DataView;
+  validity?: { data: BigUint64Array | null; offset: number };
+}
+
+function rawBytes(v: RawVector): Uint8Array | null {
+  const view = v.items ?? v.dataView;
+  return view ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength) : null;
+}
+
+/** The validity bitmap of the vectors laid end to end, or null when the vectors do not expose theirs. */
+function fastValidity(parts: RawVector[], length: number): { nullBitmap: Uint8Array; nullCount: number } | null {
+  const nullBitmap = new Uint8Array((length + 7) >> 3);
+  let nullCount = 0;
+  let at = 0;
+  for (const v of parts) {
+    if (!v.validity || !('data' in v.validity)) return null;
+    const { data, offset } = v.validity;
+    const n = v.itemCount;
+    if (!data) {
+      for (let i = 0; i < n; i++) nullBitmap[(at + i) >> 3] |= 1 << ((at + i) & 7);
+    } else {
+      const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      for (let i = 0; i < n; i++) {
+        const b = offset + i;
+        if (bytes[b >> 3] & (1 << (b & 7))) nullBitmap[(at + i) >> 3] |= 1 << ((at + i) & 7);
+        else nullCount++;
+      }
+    }
+    at += n;
+  }
+  return { nullBitmap, nullCount };
+}
+
+/**
+ * One column of fixed-width values (or text) as Arrow data of `arrowType(t)`, read from the vectors' memory; null
+ * for types without a fast path (lists, structs, blobs, …) or vectors that do not expose their memory.
+ */
+function fastBuild(t: DuckDBType, vectors: DuckDBVector[]): Data | null {
+  const parts = vectors as unknown as RawVector[];
+  const length = parts.reduce((n, v) => n + v.itemCount, 0);
+  const copy = (width: number): Uint8Array | null => {
+    const out = new Uint8Array(length * width);
+    let at = 0;
+    for (const v of parts) {
+      const bytes = rawBytes(v);
+      if (!bytes || bytes.byteLength < v.itemCount * width) return null;
+      out.set(bytes.subarray(0, v.itemCount * width), at);
+      at += v.itemCount * width;
+    }
+    return out;
+  };
+  const id = t.typeId;
+  const widths: Partial<Record<DuckDBTypeId, number>> = {
+    [DuckDBTypeId.TINYINT]: 1, [DuckDBTypeId.UTINYINT]: 1, [DuckDBTypeId.SMALLINT]: 2, [DuckDBTypeId.USMALLINT]: 2,
+    [DuckDBTypeId.INTEGER]: 4, [DuckDBTypeId.UINTEGER]: 4, [DuckDBTypeId.DATE]: 4, [DuckDBTypeId.FLOAT]: 4,
+    [DuckDBTypeId.DOUBLE]: 8, [DuckDBTypeId.TIMESTAMP]: 8, [DuckDBTypeId.TIMESTAMP_TZ]: 8, [DuckDBTypeId.TIMESTAMP_S]: 8,
+    [DuckDBTypeId.TIMESTAMP_MS]: 8, [DuckDBTypeId.TIMESTAMP_NS]: 8, [DuckDBTypeId.TIME]: 8,
+    [DuckDBTypeId.HUGEINT]: 16, [DuckDBTypeId.UHUGEINT]: 16,
+  };
+  let width = widths[id];
+  const decimalWidth = id === DuckDBTypeId.DECIMAL ? (t as DuckDBDecimalType).width : 0;
+  if (decimalWidth > 18) width = 16;
+  const isText = id === DuckDBTypeId.VARCHAR;
+  const isBigint = id === DuckDBTypeId.BIGINT || id === DuckDBTypeId.UBIGINT;
+  if (!width && !isText && !isBigint && !decimalWidth && id !== DuckDBTypeId.BOOLEAN) return null;
+  const valid = fastValidity(parts, length);
+  if (!valid) return null;
+  const type = arrowType(t);
+  const base = { type, length, ...valid };
+  if (width) {
+    const bytes = copy(width);
+    if (!bytes) return null;
+    // Arrow's buffers: the same little-endian layout (DuckDB's 128-bit integers are two's complement, low word first).
+    const buf = bytes.buffer;
+    if (width === 16) return makeData({ ...base, type: type as Decimal, data: new Uint32Array(buf) });
+    switch (id) {
+      case DuckDBTypeId.TINYINT: return makeData({ ...base, type: type as Int8, data: new Int8Array(buf) });
+      case DuckDBTypeId.UTINYINT: return makeData({ ...base, type: type as Uint8, data: bytes });
+      case DuckDBTypeId.SMALLINT: return makeData({ ...base, type: type as Int16, data: new Int16Array(buf) });
+      case DuckDBTypeId.USMALLINT: return makeData({ ...base, type: type as Uint16, data: new Uint16Array(buf) });
+      case DuckDBTypeId.INTEGER: return makeData({ ...base, type: type as Int32, data: new Int32Array(buf) });
+      case DuckDBTypeId.UINTEGER: return makeData({ ...base, type: type as Uint32, data: new Uint32Array(buf) });
+      case DuckDBTypeId.DATE: return makeData({ ...base, type: type as DateDay, data: new Int32Array(buf) });
+      case DuckDBTypeId.FLOAT: return makeData({ ...base, type: type as Float32, data: new Float32Array(buf) });
+      case DuckDBTypeId.DOUBLE: return makeData({ ...base, type: type as Float64, data: new Float64Array(buf) });
+      case DuckDBTypeId.TIME: return makeData({ ...base, type: type as TimeMicrosecond, data: new BigInt64Array(buf) });
+      default: return makeData({ ...base, type: type as Timestamp, data: new BigInt64Array(buf) });
+    }
+  }
+  if (isBigint) {
+    const out = new Float64Array(length);
+    let at = 0;
+    for (const v of parts) {
+      const bytes = rawBytes(v);
+      if (!bytes) return null;
+      const src = id === DuckDBTypeId.BIGINT
+        ? new BigInt64Array(bytes.buffer, bytes.byteOffset, v.itemCount)
+        : new BigUint64Array(bytes.buffer, bytes.byteOffset, v.itemCount);
+      for (let i = 0; i < v.itemCount; i++) out[at + i] = Number(src[i]);
+      at += v.itemCount;
+    }
+    return makeData({ ...base, type: type as Float64, data: out });
+  }
+  if (decimalWidth) {
+    // DECIMAL(≤18) is stored in 16-, 32- or 64-bit integers: sign-extended into Arrow's 128-bit words.
+    const size = decimalWidth <= 4 ? 2 : decimalWidth <= 9 ? 4 : 8;
+    const words = new Uint32Array(length * 4);
+    let at = 0;
+    for (const v of parts) {
+      if (!v.dataView) return null;
+      const dv = v.dataView;
+      for (let i = 0; i < v.itemCount; i++) {
+        const lo = size === 2 ? dv.getInt16(i * 2, true) : dv.getInt32(i * size, true);
+        const hi = size === 8 ? dv.getInt32(i * 8 + 4, true) : lo < 0 ? -1 : 0;
+        const sign = hi < 0 ? 0xffffffff : 0;
+        const k = (at + i) * 4;
+        words[k] = lo >>> 0;
+        words[k + 1] = hi >>> 0;
+        words[k + 2] = sign;
+        words[k + 3] = sign;
+      }
+      at += v.itemCount;
+    }
+    return makeData({ ...base, type: type as Decimal, data: words });
+  }
+  if (id === DuckDBTypeId.BOOLEAN) {
+    const bits = new Uint8Array((length + 7) >> 3);
+    let at = 0;
+    for (const v of parts) {
+      const bytes = rawBytes(v);
+      if (!bytes) return null;
+      for (let i = 0; i < v.itemCount; i++) if (bytes[i]) bits[(at + i) >> 3] |= 1 << ((at + i) & 7);
+      at += v.itemCount;
+    }
+    return makeData({ ...base, type: type as Bool, data: bits });
+  }
+  // Text: DuckDB's 16-byte string records (length, then the bytes inline up to 12, else a pointer) copied as UTF-8
+  // bytes, without decoding each string to JS and encoding it again.
+  const getStringBytes = stringBytesReader();
+  if (!getStringBytes) return textBuild(vectors, base, length);
+  const valueOffsets = new Int32Array(length + 1);
+  const isValid = (k: number) => (valid.nullBitmap[k >> 3] & (1 << (k & 7))) !== 0;
+  let at = 0;
+  for (const v of parts) {
+    const dv = v.dataView;
+    if (!dv || (v as { itemOffset?: number }).itemOffset) return textBuild(vectors, base, length);
+    for (let i = 0; i < v.itemCount; i++, at++) valueOffsets[at + 1] = valueOffsets[at] + (isValid(at) ? dv.getUint32(i * 16, true) : 0);
+  }
+  const data = new Uint8Array(valueOffsets[length]);
+  at = 0;
+  for (const v of parts) {
+    const dv = v.dataView!;
+    for (let i = 0; i < v.itemCount; i++, at++) {
+      const n = valueOffsets[at + 1] - valueOffsets[at];
+      if (n === 0) continue;
+      if (n <= 12) for (let b = 0; b < n; b++) data[valueOffsets[at] + b] = dv.getUint8(i * 16 + 4 + b);
+      else data.set(getStringBytes(dv, i * 16), valueOffsets[at]);
+    }
+  }
+  return makeData({ ...base, type: type as Utf8, valueOffsets, data });
+}
+
+/** Text read through each item (DuckDB's getItem decodes it) and encoded into one buffer. */
+function textBuild(vectors: DuckDBVector[], base: { type: DataType; length: number; nullBitmap: Uint8Array; nullCount: number }, length: number): Data {
+  const strings: (string | null)[] = new Array(length);
+  const valueOffsets = new Int32Array(length + 1);
+  let at = 0;
+  let bytes = 0;
+  for (const v of vectors) {
+    for (let i = 0; i < v.itemCount; i++, at++) {
+      const s = v.getItem(i) as string | null;
+      strings[at] = s;
+      if (s !== null) bytes += Buffer.byteLength(s, 'utf8');
+      valueOffsets[at + 1] = bytes;
+    }
+  }
+  const data = Buffer.allocUnsafe(bytes);
+  for (let i = 0; i < length; i++) if (strings[i] !== null) data.write(strings[i]!, valueOffsets[i], 'utf8');
+  return makeData({ ...base, type: base.type as Utf8, valueOffsets, data: new Uint8Array(data.buffer, data.byteOffset, bytes) });
+}
+
+let stringBytes: ((dv: DataView, offset: number) => Uint8Array) | null | undefined;
+
+/** `@duckdb/node-api`'s reader of one string record's bytes (its vectors' own), or null where it is not found. */
+function stringBytesReader(): ((dv: DataView, offset: number) => Uint8Array) | null {
+  if (stringBytes !== undefined) return stringBytes;
+  try {
+    const accessors = createRequire(import.meta.url)('@duckdb/node-api/lib/vectors/dataAccessors.js') as { getStringBytes?: (dv: DataView, offset: number) => Uint8Array };
+    stringBytes = typeof accessors.getStringBytes === 'function' ? accessors.getStringBytes : null;
+  } catch {
+    stringBytes = null;
+  }
+  return stringBytes;
 }
 
 /** The Arrow type DuckDB-WASM gives for a DuckDB type (with castBigIntToDouble). */

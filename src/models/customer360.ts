@@ -4,6 +4,7 @@
  * table is not there yet is left out, not shown as empty.
  */
 import { ident, lit, rows, type Db } from '../db/db.ts';
+import { PACKED } from '../ingest/store.ts';
 import { resolveAsOf } from './asof.ts';
 
 export interface CustomerProfile {
@@ -78,7 +79,7 @@ async function columnsOf(db: Db, tables: string[]): Promise<Map<string, Map<stri
   const found = await rows<{ table_name: string; column_name: string; data_type: string }>(
     db,
     `SELECT table_name, column_name, data_type FROM information_schema.columns
-     WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name IN (${tables.map(lit).join(', ')})`,
+     WHERE (table_catalog = current_database() OR table_catalog = ${lit(PACKED)}) AND table_schema = 'main' AND table_name IN (${tables.map(lit).join(', ')})`,
   );
   const out = new Map<string, Map<string, string>>();
   for (const r of found) {

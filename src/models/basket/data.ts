@@ -1,6 +1,7 @@
 // Transactions for market basket analysis, built in SQL from purchases or a basket-per-line file (MODELS.md §1, §7).
 
-import { ident, one, rows, type Db } from '../../db/db.ts';
+import { ident, lit, one, rows, type Db } from '../../db/db.ts';
+import { PACKED } from '../../ingest/store.ts';
 import { dateLit, resolveAsOf } from '../asof.ts';
 import type { Transactions } from './transactions.ts';
 
@@ -68,7 +69,7 @@ export function purchasesSql(asOf?: string | null, view = 'purchases'): string {
 export async function existingTables(db: Db): Promise<Set<string>> {
   const r = await rows<{ name: string }>(
     db,
-    `SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'
+    `SELECT table_name AS name FROM duckdb_tables() WHERE (database_name = current_database() OR database_name = ${lit(PACKED)}) AND schema_name = 'main'
      UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal`,
   );
   return new Set(r.map((x) => x.name));

@@ -1,7 +1,8 @@
 // Customer summaries for the CLV models, built in SQL from the customers' purchase days (MODELS.md §6).
 
 import { makeVector, Table, tableToIPC } from 'apache-arrow';
-import { ident, rows, type Db } from '../../db/db.ts';
+import { ident, lit, rows, type Db } from '../../db/db.ts';
+import { PACKED } from '../../ingest/store.ts';
 import { dateLit } from '../asof.ts';
 import { ensureCustomerDays } from '../customer-days.ts';
 import type { Prepared } from '../prepared.ts';
@@ -86,7 +87,7 @@ export async function tableNames(db: Db): Promise<Set<string>> {
   // Views too: under a filter the canonical tables are views of the kept rows (src/models/filter.ts).
   const r = await rows<{ name: string }>(
     db,
-    `SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'
+    `SELECT table_name AS name FROM duckdb_tables() WHERE (database_name = current_database() OR database_name = ${lit(PACKED)}) AND schema_name = 'main'
      UNION ALL SELECT view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal`,
   );
   return new Set(r.map((t) => t.name));
