@@ -19,19 +19,13 @@ async function sampleLoaded(page: Page): Promise<number> {
   return kinds;
 }
 
-/**
- * Hide a cell from present mode and print through the notebook's own state (the cell's own toggle lives in its
- * toolbar): the page's entry script exports the notebook to the cells' script, so importing it again hands it over.
- */
+/** Hide a cell from present mode and print with its toolbar's toggle (the toolbar shows on hover and focus). */
 async function hideCell(page: Page, kind: string): Promise<void> {
-  await page.evaluate(async (kind) => {
-    const src = document.querySelector<HTMLScriptElement>('script[type="module"][src*="/assets/index-"]')!.src;
-    const mod = (await import(src)) as Record<string, unknown>;
-    type Nb = { cells: { kind: string; hidden?: boolean }[]; openCustomer: unknown };
-    const nb = Object.values(mod).find((v): v is Nb => typeof v === 'object' && v !== null && 'cells' in v && 'openCustomer' in v);
-    const cell = nb!.cells.find((c) => c.kind === kind)!;
-    cell.hidden = true;
-  }, kind);
+  const anchor = page.locator(`.cell-anchor[data-kind="${kind}"]`).first();
+  await anchor.scrollIntoViewIfNeeded();
+  await anchor.hover();
+  await anchor.getByTestId('cell-hide').click();
+  await expect(anchor.getByTestId('cell-hidden-mark')).toBeVisible();
 }
 
 type PrintedChart = { cell: string; width: number; svg: number | null };

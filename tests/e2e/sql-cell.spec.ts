@@ -92,10 +92,12 @@ test('a SQL cell from a template runs, draws its table and chart, and refuses a 
   expect(saved.cells[2]).toEqual({ kind: 'sql', sql: 'DROP TABLE orders' });
 });
 
-test('a template with a filter is refused, naming the cell, and the notebook stays as it was', async ({ page }) => {
+test('a template with a filter opens with the cell filtered; a filter that cannot be read is refused, naming the cell', async ({ page }) => {
   await loadSample(page);
-  await page.getByTestId('template-input').setInputFiles(template([{ kind: 'overview' }, { kind: 'rfm', filter: { order_channel: ['抖音'] } }]));
-  await expect(page.getByTestId('error')).toContainText('review.json：第 2 个单元（rfm）：本版本尚不支持筛选（"filter"）。');
-  await expect(page.getByTestId('rfm-cell')).toHaveCount(1);
+  await page.getByTestId('template-input').setInputFiles(template([{ kind: 'overview' }, { kind: 'rfm', filter: { colour: ['red'] } }]));
+  await expect(page.getByTestId('error')).toContainText('第 2 个单元（rfm）的筛选有误');
   await expect(page.getByTestId('clv-cell')).toHaveCount(1);
+  await page.getByTestId('template-input').setInputFiles(template([{ kind: 'overview' }, { kind: 'rfm', filter: { order_channel: ['抖音'] } }]));
+  await expect(page.getByTestId('rfm-cell').getByTestId('cell-filter')).toContainText('下单渠道：抖音');
+  await expect(page.getByTestId('clv-cell')).toHaveCount(0);
 });
