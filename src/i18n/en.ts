@@ -183,4 +183,5 @@ export const en: Messages = {
   'rfm.report.list': 'Customers and their segments (a list opted in by the author)',
   'common.none': 'None',
   'common.loading': 'Loading…',
+  'common.updating': 'Updating… (showing the previous result)',
 };

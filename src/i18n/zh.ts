@@ -182,6 +182,7 @@ export const zh = {
   'rfm.report.list': '客户及其分层（制作者选择加入的名单）',
   'common.none': '无',
   'common.loading': '加载中…',
+  'common.updating': '正在更新…（显示的是上一次的结果）',
 };
 
 export type MessageKey = keyof typeof zh;

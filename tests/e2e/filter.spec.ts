@@ -34,12 +34,19 @@ test('a filter set in the bar changes every cell as the headless command under t
   await expect(customers).toHaveAttribute('data-value', /\d+/);
   const all = Number(await customers.getAttribute('data-value'));
 
+  // The CLV cell's fit is done before the filter changes: it keeps its result, marked as updating, until the refit.
+  const clv = page.getByTestId('clv-cell');
+  await clv.scrollIntoViewIfNeeded();
+  await expect(clv).toHaveAttribute('aria-busy', 'false', { timeout: 120_000 });
   await page.getByTestId('filter-open').click();
   const editor = page.getByTestId('filter-editor');
   await editor.getByTestId('filter-order_channel').getByLabel('抖音').check();
   await editor.getByTestId('filter-region').getByLabel('华东').check();
   await editor.getByTestId('filter-apply').click();
   await expect(page.getByTestId('filter-chip-order_channel')).toContainText('下单渠道：抖音');
+  await expect(clv.getByTestId('cell-updating')).toBeVisible();
+  await expect(clv.getByTestId('clv-error')).toHaveCount(0);
+  await expect(clv.getByTestId('cell-updating')).toHaveCount(0, { timeout: 120_000 });
 
   const expected = await headless({ order_channel: ['抖音'], region: ['华东'] });
   await expect(customers).toHaveAttribute('data-value', String(expected.overview.customers));

@@ -58,7 +58,7 @@ test('an RFM segment opens its customer list by keyboard and says it is chosen',
   await page.getByTestId('try-sample').click();
   const row = page.getByTestId('rfm-segments').locator('tbody tr').first();
   await expect(row).toBeVisible();
-  const button = row.getByRole('button');
+  const button = row.locator('td.name button.link');
   await button.focus();
   await expect(button).toHaveAttribute('aria-pressed', 'false');
   await page.keyboard.press('Enter');
