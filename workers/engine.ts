@@ -218,10 +218,19 @@ export class Engine {
     return cellKinds(this.#models);
   }
 
-  /** Everything known about one customer; model tables not built yet are left out. */
-  customer360(id: string, asOf?: string | null, filter?: Filter): Promise<Awaited<ReturnType<typeof customer360>>> {
+  /**
+   * Everything known about one customer; model tables not built yet are left out. `settings`: the notebook's; a model
+   * whose tables hold another cell's run (a second RFM cell with other settings) is run again with these first, so the
+   * view always shows the verdicts of the notebook's own settings, not of whichever cell ran last.
+   */
+  async customer360(id: string, asOf?: string | null, filter?: Filter, settings?: ModelSettings): Promise<Awaited<ReturnType<typeof customer360>>> {
     // Under a filter: the kept rows and the models' tables of the filtered runs (MODELS.md §9).
-    if (isActive(filter)) return this.#under({ asOf, filter }, (engine, s) => engine.customer360(id, s.asOf));
+    if (isActive(filter)) return this.#under({ ...settings, asOf, filter }, (engine, s) => engine.customer360(id, s.asOf, undefined, settings && s));
+    if (settings) {
+      for (const [name, model] of Object.entries(this.#models)) {
+        if (model.customer360 && this.#requests.written(name)) await this.#onTables(name as ModelName, { ...settings, asOf }, async () => {});
+      }
+    }
     return customer360(this.#db, id, customerSections(this.#models), { asOf });
   }
 

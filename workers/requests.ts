@@ -65,6 +65,11 @@ export class RequestManager {
     );
   }
 
+  /** Whether the model's tables were written by a run that succeeded or is under way (on any data). */
+  written(model: string): boolean {
+    return this.#tables.has(model);
+  }
+
   #key(args: unknown): string {
     return `${this.#version}|${JSON.stringify(args ?? null)}`;
   }

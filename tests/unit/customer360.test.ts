@@ -113,4 +113,26 @@ describe('customer 360', { timeout: 180_000 }, () => {
     expect(c.summary.purchases).toBe(13);
     expect(Object.keys(c).sort()).toEqual(['customer_id', 'found', 'orders', 'summary']);
   });
+
+  it("shows the notebook's own RFM verdict when a second RFM cell with other settings ran last", async () => {
+    const fresh = await openNodeDb();
+    const engine = new Engine(fresh);
+    const view = await engine.load({ name: 'orders.csv', size: 0, data: readFileSync(sample('orders.csv')) });
+    await engine.apply(view.id, view.mapping);
+    const notebook = { rfm: { highRule: 'score' as const } };
+    const second = { rfm: { highRule: 'value' as const } };
+    await engine.run('rfm', notebook);
+    await fresh.query('CREATE TABLE rfm_by_score AS SELECT * FROM rfm');
+    await engine.run('rfm', second);
+    // A customer the two rules put in different 8-group segments.
+    const { customer_id: id } = await one<{ customer_id: string }>(
+      fresh,
+      'SELECT customer_id FROM rfm JOIN rfm_by_score s USING (customer_id) WHERE rfm.segment_cn <> s.segment_cn ORDER BY customer_id LIMIT 1',
+    );
+    const { segment_cn: byScore } = await one<{ segment_cn: string }>(fresh, `SELECT segment_cn FROM rfm_by_score WHERE customer_id = '${id}'`);
+    // Without the notebook's settings: the tables as the last run (the second cell's) left them.
+    expect((await engine.customer360(id)).rfm?.segment_cn).not.toBe(byScore);
+    const again = await engine.customer360(id, undefined, undefined, notebook);
+    expect(again.rfm?.segment_cn).toBe(byScore);
+  });
 });
