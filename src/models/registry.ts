@@ -173,7 +173,8 @@ export const MODELS = {
       );
     },
     async report(db, settings, ctx) {
-      const summary = await rfm(db, { ...settings.rfm, asOf: asOf(settings) }, ctx.prepared);
+      // The F gaps explain the page's heat map; the headless document keeps its fields.
+      const { f_gaps: _, ...summary } = await rfm(db, { ...settings.rfm, asOf: asOf(settings) }, ctx.prepared);
       return { ...summary, customers: await rfmCustomers(db, { order: 'id' }) };
     },
     segments: { table: 'rfm', columns: ['segment_cn', 'segment_en'] },
