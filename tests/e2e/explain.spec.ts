@@ -134,3 +134,25 @@ test('400 baskets: rules from fewer than 10 transactions come after the others, 
   expect(Number((await cell.getByTestId('basket-rule-baskets').first().textContent())!.replace(/,/g, ''))).toBeLessThan(10);
 
 });
+
+test('390 px: the heat map line and the 360 headline fit the phone width', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await sampleLoaded(page);
+  const gap = page.getByTestId('rfm-f-gap');
+  await gap.scrollIntoViewIfNeeded();
+  const box = (await gap.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+  if (SHOTS) await gap.locator('..').screenshot({ path: `${SHOTS}/explain-rfm-390-zh.png` });
+  const note = page.getByTestId('overview-not-buying');
+  await note.scrollIntoViewIfNeeded();
+  const noteBox = (await note.boundingBox())!;
+  expect(noteBox.x + noteBox.width).toBeLessThanOrEqual(390);
+  await openCustomer(page, 'C00161');
+  const headline = page.getByTestId('customer-360').getByTestId('customer-headline');
+  await expect(headline).toHaveAttribute('data-kind', 'at_risk');
+  const h = (await headline.boundingBox())!;
+  expect(h.x).toBeGreaterThanOrEqual(0);
+  expect(h.x + h.width).toBeLessThanOrEqual(390);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/explain-360-390-zh.png` });
+});
