@@ -179,6 +179,37 @@ export async function customer360(db: Db, id: string, sections: readonly Custome
   return out;
 }
 
+/**
+ * The headline of the customer 360 view: one verdict on the customer, never two labels that contradict each other
+ * (src/models/README.md, "Customer 360"). At risk when the churn warning's rule (MODELS.md §6) holds for the values
+ * the view shows: P(alive) below the churn threshold, or slipping (when the churn warning counts slipping). Otherwise
+ * the customer's RFM segment. Group labels (a cluster's name) are never the headline.
+ */
+export type CustomerHeadline =
+  | {
+      kind: 'at_risk';
+      /** Why: P(alive) below the threshold, slipping, or both, in that order. */
+      reasons: ('low_p_alive' | 'slipping')[];
+      p_alive: number | null;
+      threshold: number;
+      recency_days: number | null;
+      /** The RFM segment, shown second ("RFM segment: …"); null when not scored. */
+      segment: { cn: string; en: string } | null;
+    }
+  | { kind: 'segment'; segment: { cn: string; en: string } };
+
+/** The headline of `c` (null when no model has scored the customer); `churn`: the notebook's churn settings. */
+export function customerHeadline(c: Customer360, churn: { pAliveBelow?: number; slipping?: boolean } = {}): CustomerHeadline | null {
+  const threshold = churn.pAliveBelow ?? 0.5;
+  const p = c.clv?.p_alive ?? null;
+  const reasons: ('low_p_alive' | 'slipping')[] = [];
+  if (p !== null && p < threshold) reasons.push('low_p_alive');
+  if (churn.slipping !== false && c.lifecycle?.slipping) reasons.push('slipping');
+  const segment = c.rfm ? { cn: c.rfm.segment_cn, en: c.rfm.segment_en } : null;
+  if (reasons.length) return { kind: 'at_risk', reasons, p_alive: p, threshold, recency_days: c.rfm?.recency_days ?? null, segment };
+  return segment ? { kind: 'segment', segment } : null;
+}
+
 /** Customers whose id or name contains `query` (case-insensitive): exact id first, then by revenue. */
 export async function searchCustomers(db: Db, query: string, limit = 12): Promise<CustomerMatch[]> {
   const q = query.trim();

@@ -35,6 +35,31 @@ export interface OverviewResult {
   guest_purchases: number;
   guest_revenue: number;
   months: MonthRow[];
+  /** The page's cell only (not in the headless document): customers with orders who are not counted as buying. */
+  not_buying?: NotBuying;
+}
+
+/**
+ * Customers with orders (the cleaning report's count, under the current filter) and why some of them are not among
+ * the overview's customers (those with at least one purchase before D): no purchase at all (every order refunded
+ * or a credit note), or purchases only on or after D.
+ */
+export interface NotBuying {
+  with_orders: number;
+  no_purchase: number;
+  after_as_of: number;
+}
+
+/** The customers of the orders that are not buying customers at D, and why (see NotBuying). */
+export async function notBuying(db: Db, asOf: string): Promise<NotBuying> {
+  return one<NotBuying>(
+    db,
+    `WITH o AS (SELECT DISTINCT customer_id FROM orders WHERE customer_id IS NOT NULL),
+      p AS (SELECT customer_id, min(order_day) AS first_day FROM customer_purchases GROUP BY customer_id)
+    SELECT count(*)::DOUBLE AS with_orders, count(*) FILTER (WHERE p.customer_id IS NULL)::DOUBLE AS no_purchase,
+      count(*) FILTER (WHERE p.first_day >= ${dateLit(asOf)})::DOUBLE AS after_as_of
+    FROM o LEFT JOIN p USING (customer_id)`,
+  );
 }
 
 /**

@@ -19,7 +19,7 @@ import { cohorts, shareCohorts } from './cohorts.ts';
 import type { CustomerSection } from './customer360.ts';
 import type { FunnelSources } from './funnel.ts';
 import { DEFAULT_WINDOWS, lifecycle, lifecycleCustomers, lifecycleListSql, lifecycleStageList, LIFECYCLE_SHARE_LISTS, shareLifecycle, type Stage } from './lifecycle.ts';
-import { overview, shareOverview } from './overview.ts';
+import { notBuying, overview, shareOverview } from './overview.ts';
 import type { Prepared } from './prepared.ts';
 import { rfm, rfmCustomers, rfmSchemeOf, rfmSegmentList, RFM_SHARE_LISTS, shareRfm, type RfmColumns } from './rfm.ts';
 import type { ModelSettings } from './settings.ts';
@@ -145,7 +145,11 @@ export const MODELS = {
     lane: 'sql',
     reads: ['orders'],
     writes: ['overview_months'],
-    run: (db, settings, ctx) => overview(db, { asOf: settings.asOf }, ctx.prepared),
+    /** The overview, and (for the page) why customers with orders may be fewer than buying customers. */
+    async run(db, settings, ctx) {
+      const result = await overview(db, { asOf: settings.asOf }, ctx.prepared);
+      return { ...result, not_buying: await notBuying(db, result.as_of) };
+    },
     report: (db, settings, ctx) => overview(db, { asOf: asOf(settings) }, ctx.prepared),
     share: (_db, result, { minGroup }) => shareOverview(result, minGroup),
   }),
@@ -173,7 +177,8 @@ export const MODELS = {
       );
     },
     async report(db, settings, ctx) {
-      const summary = await rfm(db, { ...settings.rfm, asOf: asOf(settings) }, ctx.prepared);
+      // The F gaps explain the page's heat map; the headless document keeps its fields.
+      const { f_gaps: _, ...summary } = await rfm(db, { ...settings.rfm, asOf: asOf(settings) }, ctx.prepared);
       return { ...summary, customers: await rfmCustomers(db, { order: 'id' }) };
     },
     segments: { table: 'rfm', columns: ['segment_cn', 'segment_en'] },

@@ -59,6 +59,24 @@ export interface RfmSummary {
   segments_en: SegmentRow[];
   /** Customers per R score × F score cell, with their mean monetary. */
   grid: { r: number; f: number; customers: number; monetary: number }[];
+  /**
+   * Why F scores hold no customer under quintile scores (the heat map's empty columns): one entry per tie that
+   * skips scores. The page explains them under the heat map; the headless output leaves them out.
+   */
+  f_gaps?: FrequencyGap[];
+}
+
+/**
+ * An F score gap: all customers who bought `frequency` times (`share` of the scored customers) share score `score`,
+ * so the scores in `empty` hold nobody; the next purchase count present, `next.frequency`, has `next.fewer` of the
+ * customers buying fewer times and scores `next.score` (null when no customer bought more often).
+ */
+export interface FrequencyGap {
+  empty: number[];
+  frequency: number;
+  share: number;
+  score: number;
+  next: { frequency: number; fewer: number; score: number } | null;
 }
 
 /** The customers as scored: one array element per customer, in customer_id order. */
@@ -247,6 +265,41 @@ function gridOf(s: Scored): RfmSummary['grid'] {
 }
 
 /**
+ * The F scores no customer has, and the tie behind each gap: customers with equal purchase counts share a score
+ * (MODELS.md §2), so a count held by many customers (most buy once) spans several quintiles and the next count
+ * scores past them. Empty when every score 1–5 is used.
+ */
+export function frequencyGaps(frequency: Int32Array, f: Int32Array): FrequencyGap[] {
+  const n = frequency.length;
+  const used = new Uint8Array(6);
+  for (let i = 0; i < n; i++) used[f[i]] = 1;
+  if (n === 0 || used.slice(1).every(Boolean)) return [];
+  const byCount = new Map<number, { customers: number; score: number }>();
+  for (let i = 0; i < n; i++) {
+    const c = byCount.get(frequency[i]);
+    if (c) c.customers++;
+    else byCount.set(frequency[i], { customers: 1, score: f[i] });
+  }
+  const counts = [...byCount.entries()].sort((a, b) => a[0] - b[0]);
+  const gaps: FrequencyGap[] = [];
+  let upTo = 0;
+  counts.forEach(([value, { customers, score }], k) => {
+    upTo += customers;
+    const following = counts[k + 1];
+    const nextScore = following ? following[1].score : 6;
+    if (nextScore - score < 2) return;
+    gaps.push({
+      empty: Array.from({ length: nextScore - score - 1 }, (_, j) => score + 1 + j),
+      frequency: value,
+      share: customers / n,
+      score,
+      next: following ? { frequency: following[0], fewer: upTo / n, score: following[1].score } : null,
+    });
+  });
+  return gaps;
+}
+
+/**
  * Write table `rfm_scores` (cid and the customer's R, F, M scores and segment indexes packed in one integer:
  * one narrow column is quick to hand to the engine) and the view `rfm` (customer_id, recency_days,
  * frequency, monetary, revenue, r, f, m, segment_cn, segment_en) over it and `rfm_base`: what lists, exports
@@ -317,6 +370,7 @@ export async function rfm(db: Db, settings: RfmSettings = {}, prepared: Prepared
     segments_cn: segmentRows(s, SEGMENTS_A, s.segmentA),
     segments_en: segmentRows(s, SEGMENTS_B, s.segmentB),
     grid: gridOf(s),
+    f_gaps: settings.scoring === 'fixed' ? [] : frequencyGaps(s.frequency, s.f),
   };
 }
 

@@ -6,6 +6,7 @@ import {
   fpGrowth,
   mineRules,
   minSupportCount,
+  SOLID_RULE_BASKETS,
   validateTransactions,
   type BasketRule,
   type Transactions,
@@ -344,9 +345,13 @@ describe('agreement with brute force on random data', () => {
       }
       const res = mineRules(tx, { minSupport, minConfidence, maxSize });
       expect(res.rules.map(fmt).sort()).toEqual(expected.sort());
+      // Rules from at least SOLID_RULE_BASKETS transactions first, then the others; each part by lift, confidence, support.
       for (let i = 1; i < res.rules.length; i++) {
         const a = res.rules[i - 1];
         const b = res.rules[i];
+        const solid = (r: typeof a) => r.count >= SOLID_RULE_BASKETS;
+        expect(solid(a) || !solid(b)).toBe(true);
+        if (solid(a) !== solid(b)) continue;
         expect(a.lift > b.lift || (a.lift === b.lift && (a.confidence > b.confidence || (a.confidence === b.confidence && a.support >= b.support)))).toBe(true);
       }
     }

@@ -10,7 +10,7 @@ import {
   type TruncationLimit,
   type TruncationSuggestion,
 } from './fpgrowth.ts';
-import { DEFAULT_MAX_RULES, compareLabels, generateRules, ruleAntecedent, ruleMeasures, sortRules } from './rules.ts';
+import { DEFAULT_MAX_RULES, SOLID_RULE_BASKETS, compareLabels, generateRules, ruleAntecedent, ruleMeasures, sortRules } from './rules.ts';
 import { buildTransactions, transactionCount, type Transactions } from './transactions.ts';
 
 export * from './transactions.ts';
@@ -123,7 +123,7 @@ export function mineRules(
   };
   if (table.truncated) return truncated(table.limit ?? 'deadline');
   if (nowMs() > deadlineAt) return truncated('deadline');
-  const order = sortRules(table, sets, labels);
+  const order = solidFirst(sortRules(table, sets, labels), table.countXY);
   if (nowMs() > deadlineAt) return truncated('deadline');
   const take = Math.min(order.length, options.top ?? Infinity);
   const N = table.nTransactions;
@@ -146,6 +146,19 @@ export function mineRules(
     };
   }
   return { ...base, ruleCount: table.length, rules, truncated: false, elapsedMs: nowMs() - t0 };
+}
+
+/**
+ * The rule order shown everywhere (page, report, headless): the rules seen in at least SOLID_RULE_BASKETS baskets
+ * first, then the others, each part in the lift order of `sortRules` (a stable partition).
+ */
+function solidFirst(order: Int32Array, countXY: ArrayLike<number>): Int32Array {
+  const out = new Int32Array(order.length);
+  let k = 0;
+  for (const r of order) if (countXY[r] >= SOLID_RULE_BASKETS) out[k++] = r;
+  if (k === order.length || k === 0) return order;
+  for (const r of order) if (countXY[r] < SOLID_RULE_BASKETS) out[k++] = r;
+  return out;
 }
 
 function isTransactions(x: Transactions | readonly (readonly string[])[]): x is Transactions {

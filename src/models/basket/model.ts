@@ -39,7 +39,7 @@ export interface BasketLimits {
   deadlineMs?: number;
   maxItemsets?: number;
   maxRules?: number;
-  /** Return only the first `top` rules by lift (ruleCount still counts them all). */
+  /** Return only the first `top` rules in the rule order (ruleCount still counts them all). */
   top?: number;
 }
 

@@ -2,6 +2,12 @@
 
 import { COUNT_TOLERANCE, nowMs, type FrequentItemsets, type ProgressCallback, type TruncationLimit } from './fpgrowth.ts';
 
+/**
+ * The fewest baskets a rule needs to be listed among the well-backed rules: on small data a rule seen in 4
+ * baskets easily has the highest lift, and an analyst reading the list top-down wants rules that recur.
+ */
+export const SOLID_RULE_BASKETS = 10;
+
 /** Default cap on the number of rules generated before stopping (bounds memory and sort time). */
 export const DEFAULT_MAX_RULES = 2_000_000;
 

@@ -1,6 +1,6 @@
 /**
  * The basket cell in a report (MODELS.md §10): the run's counts and thresholds, the rules the cell shows on its
- * first page (by lift), and the co-occurrence of the top items. Support, confidence and lift stay whatever the
+ * first page (in the rule order), and the co-occurrence of the top items. Support, confidence and lift stay whatever the
  * numbers: they are shares of transactions, not of customers. The cross-sell list of the first rule goes in only
  * when the `cross_sell` list is opted in; its customer counts follow the privacy rule.
  */
@@ -42,7 +42,7 @@ export interface BasketShare {
   truncated: boolean;
   limit?: TruncationLimit;
   suggestion?: TruncationSuggestion;
-  /** The first rules by lift, as the cell's table shows them first. */
+  /** The first rules in the rule order (lift, rules from fewer than 10 transactions last), as the cell's table shows them first. */
   rules: BasketShareRule[];
   /**
    * Top items [label, transactions], and the transactions holding each pair of them: pairs (0,1), (0,2), …, (1,2), …
