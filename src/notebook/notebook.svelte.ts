@@ -9,6 +9,7 @@ import { i18n } from '../i18n/i18n.svelte.ts';
 import { problemOf, type Problem } from '../i18n/problems.ts';
 import type { SqlChart } from './sql-cell.ts';
 import { cellsOf, notebookFile, parseNotebookFile, TemplateError, type NotebookFile } from './template.ts';
+import { currencyOf } from './currency.ts';
 import { SessionStore, type SavedSession, type SavedSource, type WriteOutcome } from './persist.ts';
 
 /** A kind of cell: one per registered model (src/models/registry.ts), a note, or a SQL query. */
@@ -42,7 +43,7 @@ export interface Cell {
 }
 
 /** The key of a model's own settings in the notebook's settings (`rfm`, `abc`, …). */
-export type SettingsKey = Exclude<keyof ModelSettings, 'asOf' | 'cleaning'>;
+export type SettingsKey = Exclude<keyof ModelSettings, 'asOf' | 'cleaning' | 'currency'>;
 
 /** A cell removed a moment ago, which "Undo" puts back where it was. */
 export interface RemovedCell {
@@ -219,6 +220,17 @@ class Notebook {
     return this.sources.find((s) => s.role === 'orders' && s.applied);
   }
 
+  /**
+   * The currency of the amounts where it is known (the list exports name it in their money headers): the sample data's
+   * (¥), else the one the orders' amount column names in its header or values; null when unknown.
+   */
+  get currency(): string | null {
+    if (this.settings.currency) return this.settings.currency;
+    const orders = this.sources.find((s) => s.role === 'orders' && s.applied);
+    const column = orders?.mapping.amount;
+    return orders && column ? currencyOf(column, orders.view.samples[column] ?? []) : null;
+  }
+
   get scheme(): 'cn' | 'en' {
     return this.rfmScheme ?? (i18n.locale === 'zh' ? 'cn' : 'en');
   }
@@ -263,6 +275,11 @@ class Notebook {
           return;
         }
         this.progress = { file: file.name, phase: 'ingest', fraction: 1 };
+        // New orders of the user's own: the sample's currency no longer holds (loadSample sets it after).
+        if (!prior && view.role === 'orders' && this.settings.currency) {
+          const { currency: _, ...rest } = this.settings;
+          this.settings = rest;
+        }
         this.#files.set(view.id, { file, sheet: prior?.sheet ?? view.sheet });
         const state: SourceState = { view, mapping: { ...(prior?.mapping ?? view.mapping) }, role: view.role, applied: false };
         this.sources = [...this.sources, state];
@@ -529,6 +546,8 @@ class Notebook {
       urls.map(async ({ name, url }) => new File([await (await fetch(url)).blob()], name, { type: 'text/csv' })),
     );
     await this.addFiles(files);
+    // The sample shop sells in yuan: its amounts are CNY (the exports' money headers say ¥).
+    if (this.sources.some((s) => s.role === 'orders' && s.applied && files.some((f) => f.name === s.view.file))) this.settings = { ...this.settings, currency: '¥' };
   }
 
   /** The notebook file (template) of this notebook: its cells with their settings, notes and SQL, no data. */

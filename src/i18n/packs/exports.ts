@@ -44,6 +44,10 @@ export const zh = {
   'export.sheet.lifecycle': '生命周期客户名单',
   'export.sheet.clusters': '聚类客户名单',
   'export.sheet.crosssell': '交叉销售名单',
+  'export.button.xlsx': '导出 Excel',
+  'export.button.all_segments': '导出全部分群 (Excel)',
+  'export.button.all_segments.hint': '一个 Excel 文件，每个分群一张工作表（当前分层方案）',
+  'export.file.all_segments': 'RFM全部分群',
 };
 
 export const en: Record<keyof typeof zh, string> = {
@@ -87,4 +91,8 @@ export const en: Record<keyof typeof zh, string> = {
   'export.sheet.lifecycle': 'Lifecycle customers',
   'export.sheet.clusters': 'Cluster members',
   'export.sheet.crosssell': 'Cross-sell list',
+  'export.button.xlsx': 'Export Excel',
+  'export.button.all_segments': 'Export all segments (Excel)',
+  'export.button.all_segments.hint': 'One Excel file with a sheet for each segment (of the segments shown)',
+  'export.file.all_segments': 'rfm-all-segments',
 };
