@@ -27,8 +27,9 @@ export interface ExportAs {
 export interface ExportColumn {
   /** The column of the list's query. */
   field: string;
-  /** Its header (one key a column, shared by all exports). */
+  /** Its header (one key a column, shared by all exports), with the values of its placeholders. */
   header: MessageKey;
+  params?: Record<string, string | number>;
   /** An amount: the header names the currency when it is known. */
   money?: boolean;
   /** Codes written as words: code → message key (other values as they are). */
@@ -41,7 +42,7 @@ export interface ExportColumn {
 
 /** The header of a column in the user's language, with the currency of an amount: "消费金额 (¥)". */
 export function exportHeader(column: ExportColumn, as: ExportAs): string {
-  const word = new Format(as.lang ?? 'zh').t(column.header);
+  const word = new Format(as.lang ?? 'zh').t(column.header, column.params);
   return column.money && as.currency ? `${word} (${as.currency})` : word;
 }
 

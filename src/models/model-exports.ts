@@ -104,6 +104,25 @@ export function exportClusters(db: Db, o: ExportAs & { cluster: number | null })
   return listExport(db, clusterListSql(o.cluster ?? undefined), columns, o, 'export.sheet.clusters');
 }
 
+/**
+ * Every scored customer of the CLV cell's fit, highest CLV first: repeat purchases, P(alive), expected purchases over
+ * the horizon (`horizonMonths`, named in the header), expected spend per purchase and CLV.
+ */
+export function exportClv(db: Db, o: ExportAs & { horizonMonths?: number }): Promise<Uint8Array> {
+  const columns: ExportColumn[] = [
+    CUSTOMER,
+    { field: 'x', header: 'export.col.repeat_purchases' },
+    { field: 'p_alive', header: 'export.col.p_alive' },
+    { field: 'expected_purchases', header: 'export.col.expected_purchases', params: { n: o.horizonMonths ?? 12 } },
+    { field: 'expected_spend', header: 'export.col.expected_spend', money: true },
+    { field: 'clv', header: 'export.col.clv', money: true },
+  ];
+  const sql = `SELECT customer_id, x, round(p_alive, 4) AS p_alive, round(expected_purchases, 4) AS expected_purchases,
+      round(expected_spend, 2) AS expected_spend, round(clv, 2) AS clv
+    FROM clv_customers ORDER BY clv DESC NULLS LAST, customer_id`;
+  return listExport(db, sql, columns, o, 'export.sheet.clv');
+}
+
 /** The reasons of the churn list (`low_p_alive`, `slipping` or both joined by `+`) in both languages. */
 function churnReasons(): Record<string, Record<Locale, string>> {
   const word = (l: Locale, code: string) => new Format(l).t(code === 'slipping' ? 'churn.reason.slipping_short' : 'churn.reason.low_short');

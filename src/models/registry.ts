@@ -21,7 +21,7 @@ import type { FunnelSources } from './funnel.ts';
 import { DEFAULT_WINDOWS, lifecycle, lifecycleCustomers, lifecycleStageList, LIFECYCLE_SHARE_LISTS, shareLifecycle, type Stage } from './lifecycle.ts';
 import { overview, shareOverview } from './overview.ts';
 import type { ExportAs } from './list-export.ts';
-import { exportAbc, exportChurnList, exportClusters, exportLifecycle, exportRfm, type RfmExport } from './model-exports.ts';
+import { exportAbc, exportChurnList, exportClusters, exportClv, exportLifecycle, exportRfm, type RfmExport } from './model-exports.ts';
 import type { Prepared } from './prepared.ts';
 import { rfm, rfmCustomers, rfmSchemeOf, rfmSegmentList, RFM_SHARE_LISTS, shareRfm, type RfmColumns } from './rfm.ts';
 import type { ModelSettings } from './settings.ts';
@@ -258,6 +258,8 @@ export const MODELS = {
     run: (db, settings, ctx) => runClv(db, settings, ctx),
     /** A page of the scored customers, highest CLV first. */
     list: (db, opts: { limit?: number; offset?: number }) => clvCustomers(db, { ...opts, order: 'clv' }),
+    /** Every scored customer, highest CLV first (the horizon names the expected purchases' column). */
+    export: (db, opts: ExportAs & { horizonMonths?: number }) => exportClv(db, opts),
     /** The result with the whole model comparison (the command waits for it) and every customer's scores. */
     report: (db, settings, ctx) => reportClv(db, { ...settings, asOf: asOf(settings) }, ctx),
     /** What the cell shows: the comparison as far as it is fitted (`pending` names the rest); `top` when opted in. */

@@ -195,6 +195,18 @@ describe('list exports on the sample data', { timeout: 300_000 }, () => {
     expect(rows.slice(1).every((r) => typeof r[11] === 'number')).toBe(true);
     expect(new Set(rows.slice(1).map((r) => r[4]))).toEqual(new Set(['活跃概率低', '购买节奏放缓', '活跃概率低；购买节奏放缓']));
   });
+
+  it('the CLV list: every scored customer, the horizon in the header, ¥ on the amounts', async () => {
+    const clv = await engine.run('clv', { clv: { horizonMonths: 6 } });
+    const csv = readCsv(await engine.export('clv', { horizonMonths: 6, lang: 'en', currency: '¥' }, { clv: { horizonMonths: 6 } }));
+    expect(csv[0]).toEqual(['Customer ID', 'Repeat purchases', 'P(alive)', 'Expected purchases (next 6 months)', 'Expected spend per purchase (¥)', 'Predicted value (¥)']);
+    expect(csv.length - 1).toBe(clv.n_customers);
+    expect(column(csv, 'Predicted value (¥)').filter((v) => v !== '').every((v) => PLAIN.test(v))).toBe(true);
+    const top = column(csv, 'Customer ID').slice(0, clv.top.length);
+    expect(top).toEqual(clv.top.map((c) => c.customer_id));
+    const wb = book(await engine.export('clv', { horizonMonths: 6, lang: 'zh', format: 'xlsx' }, { clv: { horizonMonths: 6 } }));
+    expect(grid(wb.Sheets['预测客户价值'])[0]).toEqual(['客户ID', '复购次数', '活跃概率', '预计购买次数（未来 6 个月）', '预计客单价', '预测价值']);
+  });
 });
 
 describe('sheet names Excel accepts', () => {

@@ -68,7 +68,7 @@ describe('the model registry', { timeout: 600_000 }, () => {
       rfm: [{}, { scheme: 'cn', segment: null }],
       abc: [{}, { cls: null }],
       lifecycle: [{}, {}],
-      clv: [{}, null],
+      clv: [{}, {}],
       churn: [{}, { format: 'csv', lang: 'en' }],
       basket: [{ settings: {}, rule, page: {} }, { settings: {}, rule, format: 'csv' }],
       clusters: [{}, { cluster: null }],
