@@ -62,7 +62,7 @@ export interface RunContext {
  */
 export interface ModelEntry<R = unknown, O = object, LO = never, L = unknown, EO = never> {
   /** The key of its settings in the notebook's settings (what `analyze --settings` takes); null: only the as-of date. */
-  settingsKey: Exclude<keyof ModelSettings, 'asOf' | 'cleaning' | 'currency'> | null;
+  settingsKey: Exclude<keyof ModelSettings, 'asOf' | 'cleaning'> | null;
   /** The settings it runs with when none are given. */
   defaults: object;
   lane: Lane;

@@ -22,11 +22,6 @@ export interface ModelSettings {
   lifecycle?: Omit<LifecycleSettings, 'asOf'>;
   clv?: ClvSettings;
   churn?: ChurnSettings;
-  /**
-   * The currency symbol of the amounts when known (the page sets ¥ for its sample data): named in the list exports'
-   * money headers; no model reads it.
-   */
-  currency?: string | null;
   /** The rows the models see (MODELS.md §9): the notebook's filter combined with a cell's own. */
   filter?: Filter;
 }

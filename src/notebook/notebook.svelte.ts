@@ -43,7 +43,7 @@ export interface Cell {
 }
 
 /** The key of a model's own settings in the notebook's settings (`rfm`, `abc`, …). */
-export type SettingsKey = Exclude<keyof ModelSettings, 'asOf' | 'cleaning' | 'currency'>;
+export type SettingsKey = Exclude<keyof ModelSettings, 'asOf' | 'cleaning'>;
 
 /** A cell removed a moment ago, which "Undo" puts back where it was. */
 export interface RemovedCell {
@@ -105,6 +105,8 @@ export interface NotebookDoc {
   settings: ModelSettings;
   cells: Cell[];
   rfmScheme: 'cn' | 'en' | null;
+  /** The currency the data is known to be in (the sample data's ¥); absent: read from the amount column. */
+  currency?: string | null;
   /** The notebook's filter (absent in notebooks saved before filters). */
   filter?: Filter;
 }
@@ -118,6 +120,8 @@ class Notebook {
   customer = $state<string | null>(null);
   /** Which RFM scheme to show; null follows the language (A for Chinese, B for English). */
   rfmScheme = $state<'cn' | 'en' | null>(null);
+  /** The currency the data is known to be in: the sample data's (¥); null: what the amount column says, if anything. */
+  knownCurrency = $state<string | null>(null);
   progress = $state<LoadProgress | null>(null);
   errors = $state<Problem[]>([]);
   /** The notebook's filter (MODELS.md §9): every cell, list and report shows only the rows it keeps. */
@@ -225,7 +229,7 @@ class Notebook {
    * (¥), else the one the orders' amount column names in its header or values; null when unknown.
    */
   get currency(): string | null {
-    if (this.settings.currency) return this.settings.currency;
+    if (this.knownCurrency) return this.knownCurrency;
     const orders = this.sources.find((s) => s.role === 'orders' && s.applied);
     const column = orders?.mapping.amount;
     return orders && column ? currencyOf(column, orders.view.samples[column] ?? []) : null;
@@ -276,10 +280,7 @@ class Notebook {
         }
         this.progress = { file: file.name, phase: 'ingest', fraction: 1 };
         // New orders of the user's own: the sample's currency no longer holds (loadSample sets it after).
-        if (!prior && view.role === 'orders' && this.settings.currency) {
-          const { currency: _, ...rest } = this.settings;
-          this.settings = rest;
-        }
+        if (!prior && view.role === 'orders') this.knownCurrency = null;
         this.#files.set(view.id, { file, sheet: prior?.sheet ?? view.sheet });
         const state: SourceState = { view, mapping: { ...(prior?.mapping ?? view.mapping) }, role: view.role, applied: false };
         this.sources = [...this.sources, state];
@@ -433,6 +434,7 @@ class Notebook {
     try {
       this.settings = session.doc.settings;
       this.rfmScheme = session.doc.rfmScheme;
+      this.knownCurrency = session.doc.currency ?? null;
       this.filter = session.doc.filter ?? {};
       const cells = Array.isArray(session.doc.cells) ? session.doc.cells.map(cellOf).filter((c): c is Cell => c !== null) : [];
       if (cells.length) this.cells = cells;
@@ -473,6 +475,7 @@ class Notebook {
     this.settings = { asOf: null, rfm: {}, abc: {} };
     this.filter = {};
     this.rfmScheme = null;
+    this.knownCurrency = null;
     this.cells = this.defaultCells();
     clearTimeout(this.#undoTimer);
     this.removed = null;
@@ -547,7 +550,10 @@ class Notebook {
     );
     await this.addFiles(files);
     // The sample shop sells in yuan: its amounts are CNY (the exports' money headers say ¥).
-    if (this.sources.some((s) => s.role === 'orders' && s.applied && files.some((f) => f.name === s.view.file))) this.settings = { ...this.settings, currency: '¥' };
+    if (this.sources.some((s) => s.role === 'orders' && s.applied && files.some((f) => f.name === s.view.file))) {
+      this.knownCurrency = '¥';
+      this.save();
+    }
   }
 
   /** The notebook file (template) of this notebook: its cells with their settings, notes and SQL, no data. */
@@ -593,7 +599,7 @@ class Notebook {
   }
 
   doc(): NotebookDoc {
-    return { version: 1, settings: $state.snapshot(this.settings), cells: $state.snapshot(this.cells), rfmScheme: this.rfmScheme, filter: $state.snapshot(this.filter) as Filter };
+    return { version: 1, settings: $state.snapshot(this.settings), cells: $state.snapshot(this.cells), rfmScheme: this.rfmScheme, currency: this.knownCurrency, filter: $state.snapshot(this.filter) as Filter };
   }
 }
 
