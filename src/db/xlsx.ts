@@ -1,10 +1,15 @@
-/** Query rows → an Excel workbook (one sheet, a header row), written with SheetJS CE (`@e965/xlsx`). */
+/**
+ * Query rows → an Excel workbook (a header row on each sheet), written with SheetJS CE (`@e965/xlsx`). Text is
+ * written as text cells (never formulas: a value like `=HYPERLINK(…)` stays the text it is), numbers as numbers.
+ */
 import { utils, write } from '@e965/xlsx';
 
-/** Bytes of an .xlsx file holding `table` (columns in the order of the first row's keys); null cells stay empty. */
-export function xlsxBytes(table: Record<string, unknown>[], sheet: string, columns: string[] = Object.keys(table[0] ?? {})): Uint8Array {
-  const aoa: unknown[][] = [columns, ...table.map((row) => columns.map((c) => row[c] ?? null))];
+/** Bytes of an .xlsx file with one sheet per entry (names already valid and unique), columns in the order of `columns`; null cells stay empty. */
+export function xlsxBook(sheets: readonly { name: string; rows: Record<string, unknown>[] }[], columns: readonly string[]): Uint8Array {
   const wb = utils.book_new();
-  utils.book_append_sheet(wb, utils.aoa_to_sheet(aoa), sheet);
+  for (const sheet of sheets) {
+    const aoa: unknown[][] = [[...columns], ...sheet.rows.map((row) => columns.map((c) => row[c] ?? null))];
+    utils.book_append_sheet(wb, utils.aoa_to_sheet(aoa), sheet.name);
+  }
   return new Uint8Array(write(wb, { type: 'array', bookType: 'xlsx', compression: true }) as ArrayBuffer);
 }

@@ -15,9 +15,10 @@ import { en as sqlEn } from './packs/sql.ts';
 import { en as shareEn } from './packs/share.ts';
 import { en as cellsEn } from './packs/cells.ts';
 import { en as presentEn } from './packs/present.ts';
+import { en as exportsEn } from './packs/exports.ts';
 
 export const en: Messages = {
-  ...clvEn, ...basketEn, ...cohortsEn, ...lifecycleEn, ...abcEn, ...clustersEn, ...customerEn, ...errorsEn, ...ingestEn, ...reportEn, ...sqlEn, ...filterEn, ...shareEn, ...cellsEn, ...presentEn,
+  ...clvEn, ...basketEn, ...cohortsEn, ...lifecycleEn, ...abcEn, ...clustersEn, ...customerEn, ...errorsEn, ...ingestEn, ...reportEn, ...sqlEn, ...filterEn, ...shareEn, ...cellsEn, ...presentEn, ...exportsEn,
   'app.title': 'CRM Notebook',
   'app.tagline': 'Customer analytics that never leaves this browser',
   'app.privacy': 'Your data stays on this device: nothing is uploaded, every calculation runs in this page.',

@@ -13,10 +13,11 @@ import { zh as sqlZh } from './packs/sql.ts';
 import { zh as shareZh } from './packs/share.ts';
 import { zh as cellsZh } from './packs/cells.ts';
 import { zh as presentZh } from './packs/present.ts';
+import { zh as exportsZh } from './packs/exports.ts';
 
 /** 简体中文 messages: the reference set of keys (each cell's own messages live in packs/). */
 export const zh = {
-  ...clvZh, ...basketZh, ...cohortsZh, ...lifecycleZh, ...abcZh, ...clustersZh, ...customerZh, ...errorsZh, ...ingestZh, ...reportZh, ...sqlZh, ...filterZh, ...shareZh, ...cellsZh, ...presentZh,
+  ...clvZh, ...basketZh, ...cohortsZh, ...lifecycleZh, ...abcZh, ...clustersZh, ...customerZh, ...errorsZh, ...ingestZh, ...reportZh, ...sqlZh, ...filterZh, ...shareZh, ...cellsZh, ...presentZh, ...exportsZh,
   'app.title': '客户分析笔记本',
   'app.tagline': '客户分析，数据不出浏览器',
   'app.privacy': '数据只在本机：不上传任何内容，所有计算都在本页面内完成。',

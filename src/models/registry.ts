@@ -3,23 +3,25 @@
  * what it adds to the customer 360 view, what it reads and writes, and its lane. The engine, the worker's
  * API, the headless command and the notebook's cell kinds all derive from `MODELS`.
  */
-import { rows, withBom, type Db } from '../db/db.ts';
-import { abc, abcClassList, abcCustomers, abcExportSql, ABC_SHARE_LISTS, shareAbc, type AbcClass } from './abc.ts';
+import { rows, type Db } from '../db/db.ts';
+import { abc, abcClassList, abcCustomers, ABC_SHARE_LISTS, shareAbc, type AbcClass } from './abc.ts';
 import { hasBasketData } from './basket/data.ts';
 import { basket } from './basket/model.ts';
 import { crossSellPage, exportCrossSell, runBasket, type RuleRef } from './basket/runs.ts';
 import { BASKET_SHARE_LISTS, shareBasket } from './basket/share.ts';
 import { CHURN_SHARE_LISTS, churnCustomers, shareChurn } from './churn.ts';
-import { CLUSTER_SHARE_LISTS, clusterCustomers, clusterElbow, clusterListSql, clusters, clusterSample, K_DEFAULT, shareClusters, type ElbowResult } from './clusters.ts';
+import { CLUSTER_SHARE_LISTS, clusterCustomers, clusterElbow, clusters, clusterSample, K_DEFAULT, shareClusters, type ElbowResult } from './clusters.ts';
 import { clvCustomers } from './clv/model.ts';
 import type { CompareRunner, ScoreRunner } from './clv/pipeline.ts';
-import { clvKey, compareClv, exportChurn, reportClv, runChurn, runClv } from './clv/runs.ts';
+import { clvKey, compareClv, reportClv, runChurn, runClv } from './clv/runs.ts';
 import { CLV_SHARE_LISTS, shareClv } from './clv/share.ts';
 import { cohorts, shareCohorts } from './cohorts.ts';
 import type { CustomerSection } from './customer360.ts';
 import type { FunnelSources } from './funnel.ts';
-import { DEFAULT_WINDOWS, lifecycle, lifecycleCustomers, lifecycleListSql, lifecycleStageList, LIFECYCLE_SHARE_LISTS, shareLifecycle, type Stage } from './lifecycle.ts';
+import { DEFAULT_WINDOWS, lifecycle, lifecycleCustomers, lifecycleStageList, LIFECYCLE_SHARE_LISTS, shareLifecycle, type Stage } from './lifecycle.ts';
 import { notBuying, overview, shareOverview } from './overview.ts';
+import type { ExportAs } from './list-export.ts';
+import { exportAbc, exportChurnList, exportClusters, exportClv, exportLifecycle, exportRfm, type RfmExport } from './model-exports.ts';
 import type { Prepared } from './prepared.ts';
 import { rfm, rfmCustomers, rfmSchemeOf, rfmSegmentList, RFM_SHARE_LISTS, shareRfm, type RfmColumns } from './rfm.ts';
 import type { ModelSettings } from './settings.ts';
@@ -166,16 +168,11 @@ export const MODELS = {
     },
     run: (db, settings, ctx) => rfm(db, { ...settings.rfm, asOf: settings.asOf }, ctx.prepared, ctx.state<RfmColumns>('rfm.columns', () => ({}))),
     list: (db, opts: Parameters<typeof rfmCustomers>[1]) => rfmCustomers(db, opts),
-    /** One segment of a scheme (or every customer), by monetary. */
-    async export(db, { scheme, segment }: { scheme: 'cn' | 'en'; segment: string | null }) {
-      const where = segment === null ? '' : `WHERE segment_${scheme} = '${segment.replaceAll("'", "''")}'`;
-      return withBom(
-        await db.exportCsv(
-          `SELECT customer_id, recency_days, frequency, round(monetary, 2) AS monetary, r, f, m, segment_cn, segment_en
-           FROM rfm ${where} ORDER BY monetary DESC, customer_id`,
-        ),
-      );
-    },
+    /**
+     * One segment of a scheme (or every customer), by monetary, as CSV or Excel in the user's language; or one workbook
+     * with every segment of the scheme, a sheet each (`bySegment`).
+     */
+    export: (db, opts: RfmExport) => exportRfm(db, opts),
     async report(db, settings, ctx) {
       // The F gaps explain the page's heat map; the headless document keeps its fields.
       const { f_gaps: _, ...summary } = await rfm(db, { ...settings.rfm, asOf: asOf(settings) }, ctx.prepared);
@@ -201,7 +198,7 @@ export const MODELS = {
     run: (db, settings, ctx) => abc(db, { ...settings.abc, asOf: settings.asOf }, ctx.prepared),
     list: (db, opts: Parameters<typeof abcCustomers>[1]) => abcCustomers(db, opts),
     /** One class's customers (or all of them), by rank. */
-    export: async (db, cls: AbcClass | null) => withBom(await db.exportCsv(abcExportSql(cls ?? undefined))),
+    export: (db, opts: ExportAs & { cls: AbcClass | null }) => exportAbc(db, opts),
     async report(db, settings, ctx) {
       const summary = await abc(db, { ...settings.abc, asOf: asOf(settings) }, ctx.prepared);
       const customers = (await abcCustomers(db)).map(({ customer_id, class: cls }) => ({ customer_id, class: cls }));
@@ -242,7 +239,7 @@ export const MODELS = {
     },
     list: (db, opts: Parameters<typeof lifecycleCustomers>[1]) => lifecycleCustomers(db, opts),
     /** One stage's customers, the slipping ones, or all. */
-    export: async (db, opts: { stage?: Stage; slipping?: boolean }) => withBom(await db.exportCsv(lifecycleListSql(opts))),
+    export: (db, opts: ExportAs & { stage?: Stage; slipping?: boolean }) => exportLifecycle(db, opts),
     async report(db, settings, ctx) {
       const summary = await lifecycle(db, { ...settings.lifecycle, asOf: asOf(settings) }, { prepared: ctx.prepared, sources: ctx.sources });
       const customers = (await lifecycleCustomers(db, { order: 'id' })).map(({ customer_id, stage, slipping }) => ({ customer_id, stage, slipping }));
@@ -266,6 +263,8 @@ export const MODELS = {
     run: (db, settings, ctx) => runClv(db, settings, ctx),
     /** A page of the scored customers, highest CLV first. */
     list: (db, opts: { limit?: number; offset?: number }) => clvCustomers(db, { ...opts, order: 'clv' }),
+    /** Every scored customer, highest CLV first (the horizon names the expected purchases' column). */
+    export: (db, opts: ExportAs & { horizonMonths?: number }) => exportClv(db, opts),
     /** The result with the whole model comparison (the command waits for it) and every customer's scores. */
     report: (db, settings, ctx) => reportClv(db, { ...settings, asOf: asOf(settings) }, ctx),
     /** What the cell shows: the comparison as far as it is fitted (`pending` names the rest); `top` when opted in. */
@@ -288,10 +287,8 @@ export const MODELS = {
     /** The warning list at the as-of date (P(alive) below the threshold or slipping), ranked by value at risk. */
     run: (db, settings, ctx) => runChurn(db, settings, ctx),
     list: (db, opts: { limit?: number; offset?: number }) => churnCustomers(db, opts),
-    export: async (db, { format, locale }: { format: 'csv' | 'xlsx'; locale: 'zh' | 'en' }) => {
-      const bytes = await exportChurn(db, format, locale);
-      return format === 'csv' ? withBom(bytes) : bytes;
-    },
+    /** The whole warning list, ranked by value at risk. */
+    export: (db, opts: ExportAs) => exportChurnList(db, opts),
     async report(db, settings, ctx) {
       const { ms: _, ...summary } = await runChurn(db, { ...settings, asOf: asOf(settings) }, ctx);
       return { ...summary, customers: await churnCustomers(db) };
@@ -311,10 +308,7 @@ export const MODELS = {
     /** A page of the cross-sell list of rule X → Y: customers who bought X but never Y, by value. */
     list: (db, { settings, rule, page }: { settings: ModelSettings; rule: RuleRef; page: { limit?: number; offset?: number } }) => crossSellPage(db, settings, rule, page),
     /** The whole cross-sell list of a rule. */
-    async export(db, { settings, rule, format }: { settings: ModelSettings; rule: RuleRef; format: 'csv' | 'xlsx' }) {
-      const bytes = await exportCrossSell(db, settings, rule, format);
-      return format === 'csv' ? withBom(bytes) : bytes;
-    },
+    export: (db, { settings, rule, ...as }: ExportAs & { settings: ModelSettings; rule: RuleRef }) => exportCrossSell(db, settings, rule, as),
     report: (db, settings, ctx) =>
       ctx.basketFile ? basket(db, { ...settings.basket, source: 'baskets' }) : basket(db, { ...settings.basket, source: 'orders', asOf: asOf(settings) }),
     /** Without products there are no baskets: run when asked for, or by default when the orders have products. */
@@ -334,7 +328,7 @@ export const MODELS = {
     run: clustersRun,
     list: (db, opts: Parameters<typeof clusterCustomers>[1]) => clusterCustomers(db, opts),
     /** One cluster's members, or all customers with their cluster. */
-    export: async (db, cluster: number | null) => withBom(await db.exportCsv(clusterListSql(cluster ?? undefined))),
+    export: (db, opts: ExportAs & { cluster: number | null }) => exportClusters(db, opts),
     async report(db, settings, ctx) {
       const { sample: _, elbow, ...result } = await clustersRun(db, { ...settings, asOf: asOf(settings) }, ctx);
       const customers = await rows<{ customer_id: string; cluster: number }>(db, 'SELECT customer_id, cluster FROM clusters ORDER BY customer_id');

@@ -9,6 +9,7 @@ import { i18n } from '../i18n/i18n.svelte.ts';
 import { problemOf, type Problem } from '../i18n/problems.ts';
 import type { SqlChart } from './sql-cell.ts';
 import { cellsOf, notebookFile, parseNotebookFile, TemplateError, type NotebookFile } from './template.ts';
+import { currencyOf } from './currency.ts';
 import { SessionStore, type SavedSession, type SavedSource, type WriteOutcome } from './persist.ts';
 
 /** A kind of cell: one per registered model (src/models/registry.ts), a note, or a SQL query. */
@@ -104,6 +105,8 @@ export interface NotebookDoc {
   settings: ModelSettings;
   cells: Cell[];
   rfmScheme: 'cn' | 'en' | null;
+  /** The currency the data is known to be in (the sample data's ¥); absent: read from the amount column. */
+  currency?: string | null;
   /** The notebook's filter (absent in notebooks saved before filters). */
   filter?: Filter;
 }
@@ -117,6 +120,8 @@ class Notebook {
   customer = $state<string | null>(null);
   /** Which RFM scheme to show; null follows the language (A for Chinese, B for English). */
   rfmScheme = $state<'cn' | 'en' | null>(null);
+  /** The currency the data is known to be in: the sample data's (¥); null: what the amount column says, if anything. */
+  knownCurrency = $state<string | null>(null);
   progress = $state<LoadProgress | null>(null);
   errors = $state<Problem[]>([]);
   /** The notebook's filter (MODELS.md §9): every cell, list and report shows only the rows it keeps. */
@@ -219,6 +224,17 @@ class Notebook {
     return this.sources.find((s) => s.role === 'orders' && s.applied);
   }
 
+  /**
+   * The currency of the amounts where it is known (the list exports name it in their money headers): the sample data's
+   * (¥), else the one the orders' amount column names in its header or values; null when unknown.
+   */
+  get currency(): string | null {
+    if (this.knownCurrency) return this.knownCurrency;
+    const orders = this.sources.find((s) => s.role === 'orders' && s.applied);
+    const column = orders?.mapping.amount;
+    return orders && column ? currencyOf(column, orders.view.samples[column] ?? []) : null;
+  }
+
   get scheme(): 'cn' | 'en' {
     return this.rfmScheme ?? (i18n.locale === 'zh' ? 'cn' : 'en');
   }
@@ -263,6 +279,8 @@ class Notebook {
           return;
         }
         this.progress = { file: file.name, phase: 'ingest', fraction: 1 };
+        // New orders of the user's own: the sample's currency no longer holds (loadSample sets it after).
+        if (!prior && view.role === 'orders') this.knownCurrency = null;
         this.#files.set(view.id, { file, sheet: prior?.sheet ?? view.sheet });
         const state: SourceState = { view, mapping: { ...(prior?.mapping ?? view.mapping) }, role: view.role, applied: false };
         this.sources = [...this.sources, state];
@@ -416,6 +434,7 @@ class Notebook {
     try {
       this.settings = session.doc.settings;
       this.rfmScheme = session.doc.rfmScheme;
+      this.knownCurrency = session.doc.currency ?? null;
       this.filter = session.doc.filter ?? {};
       const cells = Array.isArray(session.doc.cells) ? session.doc.cells.map(cellOf).filter((c): c is Cell => c !== null) : [];
       if (cells.length) this.cells = cells;
@@ -456,6 +475,7 @@ class Notebook {
     this.settings = { asOf: null, rfm: {}, abc: {} };
     this.filter = {};
     this.rfmScheme = null;
+    this.knownCurrency = null;
     this.cells = this.defaultCells();
     clearTimeout(this.#undoTimer);
     this.removed = null;
@@ -529,6 +549,11 @@ class Notebook {
       urls.map(async ({ name, url }) => new File([await (await fetch(url)).blob()], name, { type: 'text/csv' })),
     );
     await this.addFiles(files);
+    // The sample shop sells in yuan: its amounts are CNY (the exports' money headers say ¥).
+    if (this.sources.some((s) => s.role === 'orders' && s.applied && files.some((f) => f.name === s.view.file))) {
+      this.knownCurrency = '¥';
+      this.save();
+    }
   }
 
   /** The notebook file (template) of this notebook: its cells with their settings, notes and SQL, no data. */
@@ -574,7 +599,7 @@ class Notebook {
   }
 
   doc(): NotebookDoc {
-    return { version: 1, settings: $state.snapshot(this.settings), cells: $state.snapshot(this.cells), rfmScheme: this.rfmScheme, filter: $state.snapshot(this.filter) as Filter };
+    return { version: 1, settings: $state.snapshot(this.settings), cells: $state.snapshot(this.cells), rfmScheme: this.rfmScheme, currency: this.knownCurrency, filter: $state.snapshot(this.filter) as Filter };
   }
 }
 

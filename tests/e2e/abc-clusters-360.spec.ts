@@ -56,7 +56,7 @@ test('the ABC and cluster cells show the headless command\'s numbers on the samp
   const bytes = readFileSync((await download.path())!);
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const lines = bytes.toString('utf8').slice(1).trim().split('\n');
-  expect(lines[0]).toBe('customer_id,class,rank,monetary,cum_share');
+  expect(lines[0]).toBe('客户ID,ABC 级别,排名,消费金额 (¥),累计销售额占比');
   expect(lines.length - 1).toBe(countBy(headless.abc.customers, (c) => c.class).B);
 
   const settings = { abc: { cutA: 0.7 }, clusters: { k: 4 } };

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { read, utils } from '@e965/xlsx';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { analyze } from '../../src/cli/analyze.ts';
@@ -118,8 +119,36 @@ test('a segment list exports as CSV with a BOM, one line per customer of the seg
   const bytes = readFileSync((await download.path())!);
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const lines = bytes.toString('utf8').slice(1).trim().split('\n');
-  expect(lines[0]).toBe('customer_id,recency_days,frequency,monetary,r,f,m,segment_cn,segment_en');
+  // Headers in the page's language; the file does not say its currency, so the amount's header names none.
+  expect(lines[0]).toBe('客户ID,最近购买天数,购买次数,消费金额,R 分（近度 1–5）,F 分（频次 1–5）,M 分（金额 1–5）,RFM 八类分群（R/F/M 高低）,R×F 十类分群（R×F 网格）');
   expect(lines.length - 1).toBe(expected);
+});
+
+test('"Export all segments (Excel)" downloads one workbook with a sheet per segment of the table, in the page\'s language', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('try-sample').click();
+  for (const lang of ['zh', 'en'] as const) {
+    if (lang === 'en') {
+      await page.getByTestId('lang').click();
+      await expect(page.getByTestId('rfm-export-segments')).toHaveText('Export all segments (Excel)');
+    } else await expect(page.getByTestId('rfm-export-segments')).toHaveText('导出全部分群 (Excel)');
+    // The segments as the table shows them: the name on the row and its customers.
+    const rows = page.getByTestId('rfm-segments').locator('tbody tr');
+    await expect(rows.first()).toBeVisible();
+    const shown: Record<string, number> = {};
+    for (const row of await rows.all()) shown[(await row.locator('td.name button.link').first().textContent())!.trim()] = Number(await row.getByTestId('segment-customers').getAttribute('data-value'));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('rfm-export-segments').click()]);
+    expect(download.suggestedFilename()).toBe(lang === 'zh' ? 'RFM全部分群.xlsx' : 'rfm-all-segments.xlsx');
+    const book = read(readFileSync((await download.path())!), { type: 'buffer' });
+    expect([...book.SheetNames].sort()).toEqual(Object.keys(shown).sort());
+    for (const name of book.SheetNames) {
+      const sheet = utils.sheet_to_json<unknown[]>(book.Sheets[name], { header: 1 });
+      // Headers in the language, the sample's currency on the amount, amounts as numbers.
+      expect(sheet[0].slice(0, 4)).toEqual(lang === 'zh' ? ['客户ID', '最近购买天数', '购买次数', '消费金额 (¥)'] : ['Customer ID', 'Days since last purchase', 'Purchases', 'Total spend (¥)']);
+      expect(sheet.length - 1, name).toBe(shown[name]);
+      expect(sheet.slice(1).every((r) => typeof r[3] === 'number')).toBe(true);
+    }
+  }
 });
 
 test('a customer list export keeps hostile ids as text: formula cells get a leading \', numbers stay numbers', async ({ page }) => {
@@ -138,7 +167,7 @@ test('a customer list export keeps hostile ids as text: formula cells get a lead
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const text = bytes.subarray(3).toString('utf8');
   const rows = text.split(/\n(?=(?:[^"]*"[^"]*")*[^"]*$)/).filter(Boolean);
-  expect(rows[0]).toBe('customer_id,recency_days,frequency,monetary,r,f,m,segment_cn,segment_en');
+  expect(rows[0]).toBe('客户ID,最近购买天数,购买次数,消费金额,R 分（近度 1–5）,F 分（频次 1–5）,M 分（金额 1–5）,RFM 八类分群（R/F/M 高低）,R×F 十类分群（R×F 网格）');
   const ids = rows.slice(1).map((r) => {
     const m = /^("(?:[^"]|"")*"|[^,]*),/.exec(r)!;
     return m[1].startsWith('"') ? m[1].slice(1, -1).replaceAll('""', '"') : m[1];

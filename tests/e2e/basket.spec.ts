@@ -130,16 +130,18 @@ test('sample data: the cross-sell list of a rule exports as CSV and Excel with t
   expect(warnings).toEqual([]);
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const [header, ...body] = parseCsv(bytes.subarray(3).toString('utf8'));
-  expect(header).toEqual(['customer_id', 'revenue', 'purchases', 'last_purchase', 'name', 'phone', 'email', 'region']);
+  // Headers in the page's language, the sample's currency in the amount's header, the product to recommend on every row.
+  expect(header).toEqual(['客户ID', '姓名', '推荐商品', '已购商品', '消费金额 (¥)', '购买次数', '最近购买日期', '电话', '邮箱', '地区']);
   expect(body).toHaveLength(expected.total);
-  expect(body.map((r) => [r[0], Number(r[1]), Number(r[2]), r[3], r[4]])).toEqual(
-    expected.customers.map((c) => [c.customer_id, Math.round(c.revenue * 100) / 100, c.purchases, c.last_purchase, c.name]),
+  expect(body.map((r) => [r[0], Number(r[4]), Number(r[5]), r[6], r[1], r[2]])).toEqual(
+    expected.customers.map((c) => [c.customer_id, Math.round(c.revenue * 100) / 100, c.purchases, c.last_purchase, c.name, consequent.join(' + ')]),
   );
 
   const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('basket-export-xlsx').click()]);
   expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
   const sheet = read(readFileSync((await xlsx.path())!), { type: 'buffer' });
   const table = utils.sheet_to_json<Record<string, unknown>>(sheet.Sheets[sheet.SheetNames[0]]);
-  expect(table.map((r) => r.customer_id)).toEqual(expected.customers.map((c) => c.customer_id));
-  expect(table.map((r) => r.revenue)).toEqual(expected.customers.map((c) => Math.round(c.revenue * 100) / 100));
+  expect(table.map((r) => r['客户ID'])).toEqual(expected.customers.map((c) => c.customer_id));
+  expect(table.map((r) => r['消费金额 (¥)'])).toEqual(expected.customers.map((c) => Math.round(c.revenue * 100) / 100));
+  expect(new Set(table.map((r) => r['推荐商品']))).toEqual(new Set([consequent.join(' + ')]));
 });

@@ -54,19 +54,20 @@ test('the CLV cell on the sample data shows the headless fit, and the churn list
   const bytes = readFileSync((await csv.path())!);
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const lines = bytes.toString('utf8').slice(1).trim().split('\n');
-  expect(lines[0]).toBe('rank,customer_id,name,phone,reason,p_alive,last_day,recency_days,median_gap_days,monetary,clv,value_at_risk,value_basis');
+  // Headers in the page's language, the sample's currency (¥) on every amount.
+  expect(lines[0]).toBe('排名,客户ID,姓名,电话,预警原因,活跃概率,最近购买日期,最近购买天数,平常购买间隔（天）,消费金额 (¥),预测价值 (¥),风险价值 (¥),风险价值依据');
   expect(lines.length - 1).toBe(flagged);
   // Ranked by value at risk, highest first.
   const risk = lines.slice(1).map((l) => Number(l.split(',').at(-2)));
   expect(risk.every((v, i) => i === 0 || v <= risk[i - 1])).toBe(true);
-  expect(lines.slice(1).filter((l) => l.includes('low_p_alive')).length).toBe(low);
+  expect(lines.slice(1).filter((l) => l.includes(',活跃概率低')).length).toBe(low);
 
   const [xlsx] = await Promise.all([page.waitForEvent('download'), churn.getByTestId('churn-export-xlsx').click()]);
   expect(xlsx.suggestedFilename()).toBe('流失预警名单.xlsx');
   const book = read(readFileSync((await xlsx.path())!), { type: 'buffer' });
   const sheet = utils.sheet_to_json<unknown[]>(book.Sheets[book.SheetNames[0]], { header: 1 });
   expect(book.SheetNames[0]).toBe('流失预警');
-  expect(sheet[0]).toContain('风险价值');
+  expect(sheet[0]).toContain('风险价值 (¥)');
   expect(sheet.length - 1).toBe(flagged);
 });
 

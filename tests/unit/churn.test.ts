@@ -8,7 +8,8 @@ import { applyMapping, loadFile } from '../../src/ingest/index.ts';
 import { buildCadence } from '../../src/models/cadence.ts';
 import { buildChurn, churnCustomers, churnExportSql } from '../../src/models/churn.ts';
 import { fitClv } from '../../src/models/clv/model.ts';
-import { exportChurn, runChurn, runClv } from '../../src/models/clv/runs.ts';
+import { runChurn, runClv } from '../../src/models/clv/runs.ts';
+import { exportChurnList } from '../../src/models/model-exports.ts';
 import type { RunContext } from '../../src/models/registry.ts';
 
 const cdnow = new URL('../../../shared/data/CDNOW_sample.txt', import.meta.url);
@@ -135,9 +136,9 @@ describe('the engine runs', () => {
     expect(longer.bgnbd).toEqual(calibrated.bgnbd);
     expect(longer.totals.clv).toBeGreaterThan(calibrated.totals.clv);
 
-    const book = read(await exportChurn(db, 'xlsx', 'en'), { type: 'array' });
+    const book = read(await exportChurnList(db, { format: 'xlsx', lang: 'en' }), { type: 'array' });
     const sheet = utils.sheet_to_json<unknown[]>(book.Sheets['Churn warning'], { header: 1 });
-    expect(sheet[0]).toEqual(['Rank', 'Customer ID', 'Name', 'Phone', 'Reason', 'P(alive)', 'Last purchase', 'Days since', 'Usual gap (days)', 'Historical spend', 'Predicted value', 'Value at risk', 'Value basis']);
+    expect(sheet[0]).toEqual(['Rank', 'Customer ID', 'Name', 'Phone', 'Reason', 'P(alive)', 'Last purchase', 'Days since last purchase', 'Usual gap between purchases (days)', 'Total spend', 'Predicted value', 'Value at risk', 'Value basis']);
     expect(sheet.length - 1).toBe(again.flagged);
     expect(sheet.slice(1).some((r) => r[4] === 'low P(alive); slipping')).toBe(true);
   });

@@ -96,10 +96,13 @@ describe('list exports on a file with hostile customer ids and names', { timeout
   it('RFM segment export', async () => {
     await engine.run('rfm', {});
     const customers = await engine.list('rfm', {});
-    const table = readCsv(await engine.export('rfm', { scheme: 'en', segment: null }));
+    const table = readCsv(await engine.export('rfm', { scheme: 'en', segment: null, lang: 'en' }));
     expectNoFormula(table);
-    expect(table[0]).toEqual(['customer_id', 'recency_days', 'frequency', 'monetary', 'r', 'f', 'm', 'segment_cn', 'segment_en']);
-    expect(column(table, 'customer_id').sort()).toEqual([...prefixed, ...NORMAL].sort());
+    expect(table[0]).toEqual([
+      'Customer ID', 'Days since last purchase', 'Purchases', 'Total spend', 'R score (recency 1–5)', 'F score (frequency 1–5)', 'M score (monetary 1–5)',
+      'RFM 8 segments (high/low R, F, M)', 'R×F 10 segments (R×F grid)',
+    ]);
+    expect(column(table, 'Customer ID').sort()).toEqual([...prefixed, ...NORMAL].sort());
     // Typed columns stay numbers, with the values of the model.
     const byId = new Map(customers.map((c) => [c.customer_id, c]));
     for (const row of table.slice(1)) {
@@ -113,60 +116,61 @@ describe('list exports on a file with hostile customer ids and names', { timeout
 
   it('ABC export', async () => {
     await engine.run('abc', {});
-    const table = readCsv(await engine.export('abc', null));
+    const table = readCsv(await engine.export('abc', { cls: null, lang: 'en' }));
     expectNoFormula(table);
-    expect(column(table, 'customer_id').sort()).toEqual([...prefixed, ...NORMAL].sort());
-    expect(column(table, 'rank').map(Number)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
-    expect(column(table, 'cum_share').at(-1)).toBe('1.0');
+    expect(column(table, 'Customer ID').sort()).toEqual([...prefixed, ...NORMAL].sort());
+    expect(column(table, 'Rank').map(Number)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(column(table, 'Cumulative share of revenue').at(-1)).toBe('1.0');
   });
 
   it('cluster export', async () => {
     await engine.run('clusters', { clusters: { k: 2 } });
-    const table = readCsv(await engine.export('clusters', null));
+    const table = readCsv(await engine.export('clusters', { cluster: null, lang: 'en' }));
     expectNoFormula(table);
-    expect(column(table, 'customer_id').sort()).toEqual([...prefixed, ...NORMAL].sort());
-    expect(column(table, 'monetary').every((v) => NUMBER.test(v))).toBe(true);
+    expect(column(table, 'Customer ID').sort()).toEqual([...prefixed, ...NORMAL].sort());
+    expect(column(table, 'Total spend').every((v) => NUMBER.test(v))).toBe(true);
   });
 
   it('lifecycle export', async () => {
     await engine.run('lifecycle', {});
-    const table = readCsv(await engine.export('lifecycle', {}));
+    const table = readCsv(await engine.export('lifecycle', { lang: 'en' }));
     expectNoFormula(table);
-    expect(column(table, 'customer_id').sort()).toEqual([...prefixed, ...NORMAL].sort());
-    expect(column(table, 'first_day').filter((d, i) => column(table, 'customer_id')[i] === "'+1")).toEqual(['2024-01-21']);
+    expect(column(table, 'Customer ID').sort()).toEqual([...prefixed, ...NORMAL].sort());
+    expect(column(table, 'First purchase').filter((d, i) => column(table, 'Customer ID')[i] === "'+1")).toEqual(['2024-01-21']);
   });
 
   it('cross-sell export (CSV and XLSX) with the contact columns', async () => {
     const basket = await engine.run('basket', {});
     const rule = basket.rules.find((r) => r.antecedent.join() === 'cup' && r.consequent.join() === 'tea');
     expect(rule).toBeDefined();
-    const table = readCsv(await engine.export('basket', { settings: {}, rule: rule!, format: 'csv' }));
+    const table = readCsv(await engine.export('basket', { settings: {}, rule: rule!, format: 'csv', lang: 'en' }));
     expectNoFormula(table);
-    expect(table[0]).toEqual(['customer_id', 'revenue', 'purchases', 'last_purchase', 'name', 'phone', 'email', 'region']);
-    expect(column(table, 'customer_id').sort()).toEqual([...prefixed].sort());
-    expect(column(table, 'name').sort()).toEqual([...prefixed].sort());
-    expect(new Set(column(table, 'email'))).toEqual(new Set(["'@x"]));
-    expect(new Set(column(table, 'region'))).toEqual(new Set(["'-north"]));
-    expect(column(table, 'phone').every((p) => p.startsWith("'+86 138"))).toBe(true);
+    expect(table[0]).toEqual(['Customer ID', 'Name', 'Product to recommend', 'Bought', 'Total spend', 'Purchases', 'Last purchase', 'Phone', 'Email', 'Region']);
+    expect(column(table, 'Customer ID').sort()).toEqual([...prefixed].sort());
+    expect(column(table, 'Name').sort()).toEqual([...prefixed].sort());
+    expect(new Set(column(table, 'Product to recommend'))).toEqual(new Set(['tea']));
+    expect(new Set(column(table, 'Email'))).toEqual(new Set(["'@x"]));
+    expect(new Set(column(table, 'Region'))).toEqual(new Set(["'-north"]));
+    expect(column(table, 'Phone').every((p) => p.startsWith("'+86 138"))).toBe(true);
     // Revenue (a DECIMAL) stays a number: three cups at 18.00; the −5.00 credit note is an order, not a purchase.
-    expect(table.find((r) => r[0] === "'-2 text")!.slice(1, 3)).toEqual(['54.00', '3']);
+    expect(table.find((r) => r[0] === "'-2 text")!.slice(4, 6)).toEqual(['54.00', '3']);
 
-    const sheet = firstSheet(await engine.export('basket', { settings: {}, rule: rule!, format: 'xlsx' }));
+    const sheet = firstSheet(await engine.export('basket', { settings: {}, rule: rule!, format: 'xlsx', lang: 'zh' }));
     expectTextCells(sheet, HOSTILE);
   });
 
   it('churn export (CSV and XLSX)', async () => {
     const churn = await engine.run('churn', { churn: { pAliveBelow: 1 } });
     expect(churn.flagged).toBeGreaterThanOrEqual(HOSTILE.length);
-    const table = readCsv(await engine.export('churn', { format: 'csv', locale: 'en' }));
+    const table = readCsv(await engine.export('churn', { format: 'csv', lang: 'en' }));
     expectNoFormula(table);
-    const ids = column(table, 'customer_id');
+    const ids = column(table, 'Customer ID');
     for (const id of prefixed) expect(ids).toContain(id);
-    const names = column(table, 'name');
+    const names = column(table, 'Name');
     expect(names[ids.indexOf(`'${HOSTILE[5]}`)]).toBe(`'${HOSTILE[0]}`);
-    expect(column(table, 'rank').map(Number)).toEqual(ids.map((_, i) => i + 1));
+    expect(column(table, 'Rank').map(Number)).toEqual(ids.map((_, i) => i + 1));
 
-    const sheet = firstSheet(await engine.export('churn', { format: 'xlsx', locale: 'zh' }));
+    const sheet = firstSheet(await engine.export('churn', { format: 'xlsx', lang: 'zh' }));
     expectTextCells(sheet, HOSTILE);
   });
 

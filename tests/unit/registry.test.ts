@@ -66,12 +66,12 @@ describe('the model registry', { timeout: 600_000 }, () => {
     const [rule] = (await engine.run('basket', {})).rules;
     const lists: Record<string, [list: unknown, exported: unknown]> = {
       rfm: [{}, { scheme: 'cn', segment: null }],
-      abc: [{}, null],
+      abc: [{}, { cls: null }],
       lifecycle: [{}, {}],
-      clv: [{}, null],
-      churn: [{}, { format: 'csv', locale: 'en' }],
+      clv: [{}, {}],
+      churn: [{}, { format: 'csv', lang: 'en' }],
       basket: [{ settings: {}, rule, page: {} }, { settings: {}, rule, format: 'csv' }],
-      clusters: [{}, null],
+      clusters: [{}, { cluster: null }],
     };
     expect(Object.keys(lists).sort()).toEqual(MODEL_NAMES.filter((m) => MODELS[m].list).sort());
     for (const [name, [listOpts, exportOpts]] of Object.entries(lists)) {

@@ -2,7 +2,8 @@
  * Basket analysis as the notebook runs it: keeps the transactions between setting changes (in the request
  * manager's state for the current data), mines, and exports cross-sell lists.
  */
-import { rows, type Db } from '../../db/db.ts';
+import { lit, type Db } from '../../db/db.ts';
+import { listExport, type ExportAs, type ExportColumn } from '../list-export.ts';
 import type { RunContext } from '../registry.ts';
 import type { ModelSettings } from '../settings.ts';
 import { crossSell, crossSellSql, type CrossSellList } from './crosssell.ts';
@@ -59,17 +60,30 @@ export function crossSellPage(db: Db, settings: ModelSettings, rule: RuleRef, pa
   return crossSell(db, { ...rule, basketBy: s.basketBy, asOf: s.asOf }, page);
 }
 
-/** The whole cross-sell list of a rule as CSV (UTF-8, no BOM) or an Excel workbook. */
-export async function exportCrossSell(db: Db, settings: ModelSettings, rule: RuleRef, format: 'csv' | 'xlsx'): Promise<Uint8Array> {
+/**
+ * The whole cross-sell list of a rule as CSV (UTF-8 with a byte-order mark) or an Excel workbook, by spend: each
+ * customer with the product (or category) to recommend, the rule's right-hand side, and what they bought that led
+ * to it; headers in the user's language (src/models/list-export.ts).
+ */
+export async function exportCrossSell(db: Db, settings: ModelSettings, rule: RuleRef, as: ExportAs): Promise<Uint8Array> {
   const s = basketSettings(settings);
   const contacts = (await existingTables(db)).has('customers');
   const list = crossSellSql({ ...rule, basketBy: s.basketBy, asOf: s.asOf }, contacts);
-  const sql = `SELECT * REPLACE (round(revenue, 2)::DECIMAL(38, 2) AS revenue) FROM (${list}) ORDER BY revenue DESC, purchases DESC, customer_id`;
-  if (format === 'csv') return db.exportCsv(sql);
-  const table = await rows<Record<string, unknown>>(db, `SELECT * REPLACE (revenue::DOUBLE AS revenue) FROM (${sql}) ORDER BY revenue DESC, purchases DESC, customer_id`);
-  const columns = ['customer_id', 'revenue', 'purchases', 'last_purchase', ...(contacts ? ['name', 'phone', 'email', 'region'] : [])];
-  const { xlsxBytes } = await import('../../db/xlsx.ts');
-  return xlsxBytes(table, 'cross-sell', columns);
+  const items = (xs: string[]) => lit(xs.join(' + '));
+  const sql = `SELECT *, ${items(rule.consequent)} AS recommend, ${items(rule.antecedent)} AS bought
+    FROM (SELECT * REPLACE (round(revenue, 2)::DECIMAL(38, 2) AS revenue) FROM (${list})) ORDER BY revenue DESC, purchases DESC, customer_id`;
+  const category = s.basketBy === 'category';
+  const columns: ExportColumn[] = [
+    { field: 'customer_id', header: 'export.col.customer_id' },
+    ...(contacts ? [{ field: 'name', header: 'export.col.name' } as const] : []),
+    { field: 'recommend', header: category ? 'export.col.recommend_category' : 'export.col.recommend' },
+    { field: 'bought', header: category ? 'export.col.bought_category' : 'export.col.bought' },
+    { field: 'revenue', header: 'export.col.monetary', money: true },
+    { field: 'purchases', header: 'export.col.purchases' },
+    { field: 'last_purchase', header: 'export.col.last_day' },
+    ...(contacts ? (['phone', 'email', 'region'] as const).map((c): ExportColumn => ({ field: c, header: `export.col.${c}` })) : []),
+  ];
+  return listExport(db, sql, columns, as, 'export.sheet.crosssell');
 }
 
 function basketSettings(settings: ModelSettings): BasketSettings {

@@ -4,9 +4,8 @@
  * scores when they are the ones it needs. What is kept lives in the request manager's state for the current
  * data (`ctx.state`), so a change of sources forgets it and a fit begun before the change cannot be reused.
  */
-import { rows, type Db } from '../../db/db.ts';
-import { en, zh } from '../../i18n/packs/clv.ts';
-import { buildChurn, CHURN_EXPORT_COLUMNS, churnExportSql, type ChurnSummary } from '../churn.ts';
+import type { Db } from '../../db/db.ts';
+import { buildChurn, type ChurnSummary } from '../churn.ts';
 import { asOfDate } from '../prepared.ts';
 import type { RunContext } from '../registry.ts';
 import type { ModelSettings } from '../settings.ts';
@@ -140,30 +139,6 @@ export async function runChurn(db: Db, settings: ModelSettings, ctx: RunContext)
   }
   const summary = await buildChurn(db, { asOf, scores, settings: settings.churn, modelError, prepared: ctx.prepared });
   return { ...summary, model: resolved.model, ms: performance.now() - started };
-}
-
-/** The whole churn list: CSV (UTF-8, stable English column names) or XLSX (headers and reasons in the user's language). */
-export async function exportChurn(db: Db, format: 'csv' | 'xlsx', locale: 'zh' | 'en'): Promise<Uint8Array> {
-  if (format === 'csv') return db.exportCsv(churnExportSql());
-  const pack = locale === 'zh' ? zh : en;
-  const list = await rows<Record<string, unknown>>(db, churnExportSql());
-  const headers = CHURN_EXPORT_COLUMNS.map((c) => pack[`churn.col.${c}`]);
-  const reason = (code: unknown) =>
-    String(code)
-      .split('+')
-      .filter(Boolean)
-      .map((r) => pack[r === 'slipping' ? 'churn.reason.slipping_short' : 'churn.reason.low_short'])
-      .join(locale === 'zh' ? '；' : '; ');
-  const table = list.map((row) =>
-    Object.fromEntries(
-      CHURN_EXPORT_COLUMNS.map((c, i) => [
-        headers[i],
-        c === 'reason' ? reason(row.reason) : c === 'value_basis' ? pack[row.value_basis === 'predicted' ? 'churn.basis.predicted' : 'churn.basis.historical'] : row[c],
-      ]),
-    ),
-  );
-  const { xlsxBytes } = await import('../../db/xlsx.ts');
-  return xlsxBytes(table, pack['churn.sheet'], headers);
 }
 
 /** Key of the settings that change the scores (which models are compared does not). */
