@@ -118,7 +118,10 @@ class Notebook {
   cells = $state<Cell[]>([]);
   /** The customer shown in the customer 360 panel (any list's customer id opens it). */
   customer = $state<string | null>(null);
-  /** Which RFM scheme to show; null follows the language (A for Chinese, B for English). */
+  /**
+   * Which RFM scheme to show: set when the first source is applied (A with a Chinese page, B with English) and kept when
+   * the language is switched; null only before then (it follows the language).
+   */
   rfmScheme = $state<'cn' | 'en' | null>(null);
   /** The currency the data is known to be in: the sample data's (¥); null: what the amount column says, if anything. */
   knownCurrency = $state<string | null>(null);
@@ -365,6 +368,9 @@ class Notebook {
       for (const o of replaced) await engine.remove(o.view.id);
       for (const o of replaced) this.#files.delete(o.view.id);
       if (s.role === 'orders' || s.role === 'baskets') this.dataVersion++;
+      // The notebook now exists: its RFM scheme is the one of the language it was made in, kept when the language is
+      // switched (MODELS.md §2), until the user chooses the other.
+      this.rfmScheme ??= this.scheme;
       this.save();
     } catch (e) {
       i = this.sources.findIndex((o) => o.view.id === id);

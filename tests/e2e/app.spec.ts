@@ -77,9 +77,12 @@ test('a dropped file from the reference data gives the same RFM segments as the 
   };
   expect(await rfmSegmentCounts(page)).toEqual(countBy(headless.rfm.customers, (c) => c.segment_cn));
 
+  // Switching the language keeps the notebook's scheme (MODELS.md §2): the same groups, named in English.
   await page.getByTestId('lang').click();
   await expect(page.getByRole('heading', { name: 'RFM segments' })).toBeVisible();
-  await expect(page.getByTestId('rfm-scheme')).toHaveValue('en');
+  await expect(page.getByTestId('rfm-scheme')).toHaveValue('cn');
+  expect(await rfmSegmentCounts(page)).toEqual(countBy(headless.rfm.customers, (c) => c.segment_cn));
+  await page.getByTestId('rfm-scheme').selectOption('en');
   expect(await rfmSegmentCounts(page)).toEqual(countBy(headless.rfm.customers, (c) => c.segment_en));
   await expect(page.getByTestId('report-rows_read')).toHaveText('8,557');
 });
