@@ -22,7 +22,7 @@ import type { ModelSettings } from '../src/models/settings.ts';
 import type { CompareRunner, ScoreRunner } from '../src/models/clv/pipeline.ts';
 import { clvKey, compareClv } from '../src/models/clv/runs.ts';
 import { RequestManager } from './requests.ts';
-import { filterChoices, filteredAsOf, filterKey, isActive, openFiltered, type Filter } from '../src/models/filter.ts';
+import { filterChoices, filteredAsOf, filterKey, isActive, openFiltered, prepareFilters, type Filter } from '../src/models/filter.ts';
 import { buildReport, type BuildContext } from '../src/report/build.ts';
 import type { Report, ReportRequest } from '../src/report/format.ts';
 import { answerSql, queryableTables, type QueryableTable, type SqlFailure, type SqlResult } from '../src/notebook/sql-cell.ts';
@@ -103,12 +103,21 @@ export class Engine {
    * `scoreClv`, `compareClv`: where the CLV fits of the chosen model and of the rest of the model comparison run
    * (default: in this thread; the browser's worker gives each a worker of its own).
    * `models`: the models it runs (default: every registered one).
+   * `sources`, `prepared`: a filtered engine's (its database has no files of its own; some derived tables are made with it).
    */
   constructor(
     db: Db,
-    opts: { warmUp?: boolean; scoreClv?: ScoreRunner; compareClv?: CompareRunner; models?: Registry; sources?: { customers: boolean; events: boolean } } = {},
+    opts: {
+      warmUp?: boolean;
+      scoreClv?: ScoreRunner;
+      compareClv?: CompareRunner;
+      models?: Registry;
+      sources?: { customers: boolean; events: boolean };
+      prepared?: Prepared;
+    } = {},
   ) {
     this.#db = db;
+    if (opts.prepared) this.#prepared = opts.prepared;
     this.#fixedSources = opts.sources;
     this.#models = opts.models ?? MODELS;
     if (opts.warmUp) this.#warming = warmUp(db, () => this.#stopWarming);
@@ -292,9 +301,16 @@ export class Engine {
       const engine = (async () => {
         // A segment is the one computed on all the data at the current settings.
         if (segment) await this.run(segment as ModelName, { ...settings, filter: undefined });
-        const f = await this.#requests.inLane('tables', () => openFiltered(this.#db, filter, (m) => this.#models[m]?.segments));
+        // The per-order tables it cuts are made once per data and kept with this engine's derived tables.
+        const f = await this.#requests.inLane('tables', () => openFiltered(this.#db, filter, (m) => this.#models[m]?.segments, { prepared: this.#prepared }));
         close = f.close;
-        return new Engine(f.db, { models: this.#models, scoreClv: this.#score, compareClv: this.#compare, sources: { customers: f.customers, events: f.events } });
+        return new Engine(f.db, {
+          models: this.#models,
+          scoreClv: this.#score,
+          compareClv: this.#compare,
+          sources: { customers: f.customers, events: f.events },
+          prepared: f.prepared,
+        });
       })();
       entry = { engine, close: () => engine.then(() => close(), () => undefined) };
       this.#filtered.set(key, entry);
@@ -314,9 +330,19 @@ export class Engine {
     for (const f of all) await f.close();
   }
 
-  /** What a filter can keep: the days with orders and the values of regions, channels and categories. */
-  filterChoices() {
-    return this.#requests.inLane('sql', () => filterChoices(this.#db));
+  /**
+   * What a filter can keep: the days with orders and the values of regions, channels and categories. Asked for when the
+   * filter editor opens: the tables filters cut are then made while the user chooses (`prepareFilters`).
+   */
+  async filterChoices() {
+    const choices = await this.#requests.inLane('sql', () => filterChoices(this.#db));
+    void this.prepareFilters().catch(() => undefined);
+    return choices;
+  }
+
+  /** Make the per-order tables a filter cuts (once per data; the first filter makes them otherwise). */
+  async prepareFilters(): Promise<void> {
+    await this.#requests.inLane('tables', () => prepareFilters(this.#db, this.#prepared));
   }
 
   /**

@@ -8,6 +8,9 @@ import { one, type Db } from '../db/db.ts';
 import { dateLit } from './asof.ts';
 import { ensureBuilt, type Prepared } from './prepared.ts';
 
+/** The name `prepared` records for the customer days of the current data. */
+const DAYS = 'days';
+
 /**
  * Build (unless current) `customer_keys` (cid, customer_id, first_day: the day of the first purchase ever;
  * cid numbers the customers in customer_id order) and `customer_days` (cid, first_day, order_day, net: the
@@ -17,7 +20,7 @@ import { ensureBuilt, type Prepared } from './prepared.ts';
  * request manager what it keeps, whenever the orders change, so one name is enough).
  */
 export async function ensureCustomerDays(db: Db, prepared?: Prepared): Promise<string> {
-  const version = 'days';
+  const version = DAYS;
   if (prepared?.get('customer_days') === version) return version;
   // The text ids are grouped once, by (customer, day); keys and days come from that smaller table. The
   // neighbours are read along one sort by (cid, day) with a check that they belong to the same customer,
@@ -38,6 +41,25 @@ export async function ensureCustomerDays(db: Db, prepared?: Prepared): Promise<s
       DROP TABLE customer_days_raw`),
   );
   return version;
+}
+
+/**
+ * Make `customer_keys` and `customer_days` on `db` those of the customers `kept` lists (a query of customer_id), cut
+ * out of the ones in schema `from` (built by `ensureCustomerDays` on all the data): what `ensureCustomerDays` builds
+ * from the purchases of those customers alone, since a customer's days are their own purchases' (a filter keeping
+ * whole customers, MODELS.md §9). The customers are numbered again 1, 2, … in customer_id order and the rows stay in
+ * the order a build writes them (by cid, then day), so every model reads the same tables. Returns the name to record
+ * in the `prepared` of `db`'s models.
+ */
+export async function cutCustomerDays(db: Db, from: string, kept: string): Promise<string> {
+  await db.query(`CREATE OR REPLACE TEMP TABLE customer_numbers AS
+      SELECT (row_number() OVER (ORDER BY cid))::INTEGER AS cid, cid AS was FROM ${from}.customer_keys WHERE customer_id IN (${kept});
+    CREATE OR REPLACE TABLE customer_keys AS
+      SELECT k.* REPLACE (n.cid AS cid) FROM ${from}.customer_keys k JOIN customer_numbers n ON k.cid = n.was ORDER BY n.cid;
+    CREATE OR REPLACE TABLE customer_days AS
+      SELECT d.* REPLACE (n.cid AS cid) FROM ${from}.customer_days d JOIN customer_numbers n ON d.cid = n.was ORDER BY n.cid, d.order_day;
+    DROP TABLE customer_numbers`);
+  return DAYS;
 }
 
 /**

@@ -1,13 +1,17 @@
 /**
  * Filters (MODELS.md §9): a filter is read as "the file had held only these rows", then every model runs as usual.
  * The one shared definition: `openFiltered` makes a database of their own (attached in memory) whose canonical tables
- * are views of the kept rows, and rebuilds orders → purchases there with the ingest's own `buildPurchases`; the models then
- * run unchanged on a connection whose default database is that one, so every model reads filtered purchases the same
- * way, in the page and headless.
+ * are views of the kept rows, and the orders → purchases of those rows there; the models then run unchanged on a
+ * connection whose default database is that one, so every model reads filtered purchases the same way, in the page
+ * and headless. Headless, the purchases are rebuilt from the kept lines with the ingest's own `buildPurchases`; the
+ * engine (which keeps derived tables per data version) cuts them out of per-order tables made once instead, and
+ * for a filter on customers only cuts the customer days as well (see `openFiltered`).
  */
-import { ident, lit, rows, type Db } from '../db/db.ts';
+import { ident, lit, one, rows, type Db } from '../db/db.ts';
 import { buildPurchases } from '../ingest/clean.ts';
 import { PACKED } from '../ingest/store.ts';
+import { cutCustomerDays, ensureCustomerDays } from './customer-days.ts';
+import { ensureBuilt, type Prepared } from './prepared.ts';
 
 /** What a filter may name (the notebook file's `filter`, the page's filter bar). Lists keep any of their values. */
 export interface Filter {
@@ -133,16 +137,26 @@ const inList = (values: readonly (string | number)[]) => values.map((v) => (type
 
 /** Where a canonical table lives for the connection `db` (its own database, or the compressed one), or null. */
 async function locate(db: Db, name: string): Promise<string | null> {
-  const found = await rows<{ db: string }>(
+  return (await locateAll(db, [name]))[name];
+}
+
+/** `locate` for several tables at once (one look at the catalog). */
+async function locateAll<N extends string>(db: Db, names: readonly N[]): Promise<Record<N, string | null>> {
+  const found = await rows<{ db: string; name: string }>(
     db,
-    `SELECT db FROM (
-       SELECT database_name AS db FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ${lit(name)}
+    `SELECT db, name FROM (
+       SELECT database_name AS db, table_name AS name FROM duckdb_tables() WHERE schema_name = 'main' AND table_name IN (${inList(names)})
          AND (database_name = current_database() OR database_name = ${lit(PACKED)})
-       UNION ALL SELECT database_name FROM duckdb_views() WHERE schema_name = 'main' AND view_name = ${lit(name)} AND NOT internal
+       UNION ALL SELECT database_name, view_name FROM duckdb_views() WHERE schema_name = 'main' AND view_name IN (${inList(names)}) AND NOT internal
          AND database_name = current_database())
      ORDER BY db = current_database() DESC`,
   );
-  return found.length ? `${ident(found[0].db)}.main.${ident(name)}` : null;
+  const out = {} as Record<N, string | null>;
+  for (const n of names) {
+    const hit = found.find((f) => f.name === n);
+    out[n] = hit ? `${ident(hit.db)}.main.${ident(n)}` : null;
+  }
+  return out;
 }
 
 let serial = 0;
@@ -155,19 +169,123 @@ export interface Filtered {
   events: boolean;
   /** Order lines kept. */
   lines: number;
+  /**
+   * The derived tables already made in the filtered database, for the `prepared` its models start with (customer days
+   * cut out of the unfiltered ones, for a filter on customers only).
+   */
+  prepared: Prepared;
   close(): Promise<void>;
 }
 
+/** A filter's conditions on order lines, over the columns holding a line's first and last day (both `order_ts` for a line), channel and category. */
+function lineConditions(filter: Filter, c: { first: string; last: string; channel: string; category: string }): string[] {
+  const out: string[] = [];
+  if (filter.from) out.push(`${c.first} >= DATE ${lit(filter.from)}`);
+  if (filter.to) out.push(`${c.last} < DATE ${lit(filter.to)} + INTERVAL 1 DAY`);
+  if (filter.order_channel?.length) out.push(`${c.channel} IN (${inList(filter.order_channel)})`);
+  if (filter.category?.length) out.push(`${c.category} IN (${inList(filter.category)})`);
+  return out;
+}
+
+/** `order_totals` as the ingest builds it (src/ingest/clean.ts `buildPurchases`): the per-order tables below rebuild exactly these columns. */
+const ORDER_TOTALS = ['order_key', 'customer_id', 'order_ts', 'order_day', 'net', 'has_refund', 'lines'];
+/** The columns `filter_orders` adds to an order of `order_totals`. */
+const ORDER_EXTRAS = ['oid', 'fid', 'line_first', 'line_last', 'line_channel', 'line_category', 'split'];
+
 /**
- * Views of the rows `filter` keeps in a database of their own, and the purchases rebuilt there (no copy of the lines:
- * the views read the session's tables, which stay as they are until the data change and the filtered database goes). `segments` says where a
- * segment filter's model keeps its segments (that model must have run on `db` at the current settings).
+ * Build (unless current for the data, as `prepared` records) the per-order tables a filter cuts instead of reading
+ * the order lines again, beside the canonical ones (in the compressed store when the orders are there):
+ * - `filter_customers` (fid, customer_id): every customer with an order, fid numbering them in customer_id order;
+ * - `filter_orders`: each row of `order_totals` with oid (a number for the order), fid (its customer's; NULL for a
+ *   guest order) and what all its lines share: line_first / line_last (the days of its first and last line),
+ *   line_channel / line_category (the channel / category every one of its lines has, else NULL), split (its lines
+ *   differ in day, channel or category);
+ * - `filter_parts`: the lines of the split orders summed by (order, channel, category, day) the way `buildPurchases`
+ *   sums an order's lines: ts (first timestamp), amount, kept_amount (lines without a refund status), is_refund (a
+ *   line is a refund), has_refund (a line is a refund or has a refund status), lines; with the order's fid and line_*.
+ * An order whose lines a filter keeps all is its `order_totals` row; an order it keeps some lines of is the sum of the
+ * parts kept, which is the sum of those lines because money is summed exactly (DECIMAL). Returns where the tables
+ * are, or null when they cannot stand for the lines (amounts not DECIMAL, or `order_totals` with other columns than
+ * these): the filter then rebuilds the purchases from the kept lines.
  */
-export async function openFiltered(db: Db, filter: Filter, segments: (model: string) => SegmentSource | undefined): Promise<Filtered> {
+async function ensureFilterBase(db: Db, orders: string, prepared: Prepared): Promise<string | null> {
+  const home = orders.startsWith(ident(PACKED)) ? ident(PACKED) : ident((await one<{ d: string }>(db, 'SELECT current_database() AS d')).d);
+  const base = `${home}.main`;
+  await ensureBuilt(prepared, 'filter_base', 'data', async () => {
+    prepared.delete('filter_base_at');
+    const cols = await rows<{ t: string; name: string; type: string }>(
+      db,
+      `SELECT table_name AS t, column_name AS name, data_type AS type FROM duckdb_columns()
+       WHERE schema_name = 'main' AND ((table_name = 'order_totals' AND database_name = current_database()) OR (table_name = 'orders' AND database_name = ${lit(orders.split('.')[0].replaceAll('"', ''))}))
+       ORDER BY table_name, column_index`,
+    );
+    const totals = cols.filter((c) => c.t === 'order_totals').map((c) => c.name);
+    const type = (name: string) => cols.find((c) => c.t === 'orders' && c.name === name)?.type;
+    const usable =
+      totals.join() === ORDER_TOTALS.join() &&
+      type('amount')?.startsWith('DECIMAL') &&
+      ['order_key', 'order_ts', 'channel', 'category', 'is_refund', 'refund_status'].every((c) => type(c) !== undefined);
+    if (!usable) return;
+    const packed = home === ident(PACKED);
+    const checkpoint = packed ? `; CHECKPOINT ${PACKED}` : '';
+    await db.query(`CREATE OR REPLACE TABLE ${base}.filter_customers AS
+        SELECT (row_number() OVER (ORDER BY customer_id))::INTEGER AS fid, customer_id
+        FROM (SELECT DISTINCT customer_id FROM order_totals WHERE customer_id IS NOT NULL)${checkpoint}`);
+    await db.query(`CREATE OR REPLACE TEMP TABLE filter_parts_all AS
+        SELECT order_key, channel, category, order_ts::DATE AS day, min(order_ts) AS ts, sum(amount) AS amount,
+          coalesce(sum(amount) FILTER (WHERE NOT refund_status), 0) AS kept_amount, bool_or(is_refund) AS is_refund,
+          bool_or(is_refund OR refund_status) AS has_refund, count(*)::INTEGER AS lines
+        FROM ${orders} GROUP BY order_key, channel, category, day;
+      CREATE OR REPLACE TEMP TABLE filter_order_lines AS
+        SELECT order_key, min(day) AS line_first, max(day) AS line_last,
+          CASE WHEN count(channel) = count(*) AND min(channel) = max(channel) THEN min(channel) END AS line_channel,
+          CASE WHEN count(category) = count(*) AND min(category) = max(category) THEN min(category) END AS line_category,
+          count(*) > 1 AS split
+        FROM filter_parts_all GROUP BY order_key`);
+    await db.query(`CREATE OR REPLACE TABLE ${base}.filter_orders AS
+        SELECT (row_number() OVER ())::INTEGER AS oid, c.fid, l.line_first, l.line_last, l.line_channel, l.line_category, l.split, t.*
+        FROM order_totals t JOIN filter_order_lines l USING (order_key) LEFT JOIN ${base}.filter_customers c USING (customer_id)${checkpoint}`);
+    await db.query(`CREATE OR REPLACE TABLE ${base}.filter_parts AS
+        SELECT o.oid, o.fid, o.line_first, o.line_last, o.line_channel, o.line_category,
+          p.channel, p.category, p.day, p.ts, p.amount, p.kept_amount, p.is_refund, p.has_refund, p.lines
+        FROM filter_parts_all p JOIN ${base}.filter_orders o USING (order_key) WHERE o.split${checkpoint};
+      DROP TABLE filter_parts_all; DROP TABLE filter_order_lines`);
+    prepared.set('filter_base_at', base);
+  });
+  return prepared.get('filter_base_at') === base ? base : null;
+}
+
+/**
+ * Make the per-order tables filters cut (`ensureFilterBase`) ahead of the first filter, e.g. while the user is choosing
+ * one: they are made once per data. Returns whether they can be used (otherwise filters rebuild from the kept lines).
+ */
+export async function prepareFilters(db: Db, prepared: Prepared): Promise<boolean> {
   const orders = await locate(db, 'orders');
+  return Boolean(orders && (await ensureFilterBase(db, orders, prepared)));
+}
+
+/**
+ * Views of the rows `filter` keeps in a database of their own, and the purchases of those rows there (no copy of the
+ * lines: the views read the session's tables, which stay as they are until the data change and the filtered database
+ * goes). `segments` says where a segment filter's model keeps its segments (that model must have run on `db` at the
+ * current settings).
+ *
+ * With `prepared` (the engine's derived tables for the current data), `order_totals` is cut out of per-order tables
+ * made once per data (`ensureFilterBase`): an order all of whose lines are kept is taken whole, the others summed from
+ * their kept parts. A filter on customers only (region, acquisition channel, segment) keeps whole customers, so their
+ * customer days are cut out of the unfiltered ones as well, renumbered as a build from the kept purchases numbers
+ * them (`cutCustomerDays`); the returned `prepared` records them for the filtered models. Without `prepared`, the
+ * purchases are rebuilt from the kept lines with the ingest's `buildPurchases`. Both give the tables a file of only
+ * the kept rows gives (tests/unit/filter.test.ts).
+ */
+export async function openFiltered(
+  db: Db,
+  filter: Filter,
+  segments: (model: string) => SegmentSource | undefined,
+  opts: { prepared?: Prepared } = {},
+): Promise<Filtered> {
+  const { orders, customers, events } = await locateAll(db, ['orders', 'customers', 'events'] as const);
   if (!orders) throw new FilterError('there are no orders to filter');
-  const customers = await locate(db, 'customers');
-  const events = await locate(db, 'events');
   const packed = orders.startsWith(ident(PACKED));
   const name = `crm_filter_${++serial}`;
   await db.query(`ATTACH ':memory:' AS ${ident(name)}${packed ? ' (COMPRESS)' : ''}`);
@@ -177,12 +295,7 @@ export async function openFiltered(db: Db, filter: Filter, segments: (model: str
   };
   try {
     await conn.query(`USE ${ident(name)}`);
-    const lineConds: string[] = [];
     const customerConds: string[] = [];
-    if (filter.from) lineConds.push(`order_ts >= DATE ${lit(filter.from)}`);
-    if (filter.to) lineConds.push(`order_ts < DATE ${lit(filter.to)} + INTERVAL 1 DAY`);
-    if (filter.order_channel?.length) lineConds.push(`channel IN (${inList(filter.order_channel)})`);
-    if (filter.category?.length) lineConds.push(`category IN (${inList(filter.category)})`);
     // Each condition on customers is `customer_id IN (…)`: the lines, the customers and the events keep the same ones.
     for (const [key, column] of [['region', 'region'], ['acquisition_channel', 'channel']] as const) {
       const values = filter[key];
@@ -201,7 +314,7 @@ export async function openFiltered(db: Db, filter: Filter, segments: (model: str
       await conn.query(`CREATE TABLE segment_customers AS SELECT customer_id FROM ${table} WHERE ${match}`);
       customerConds.push(`customer_id IN (SELECT customer_id FROM segment_customers)`);
     }
-    lineConds.push(...customerConds);
+    const lineConds = [...lineConditions(filter, { first: 'order_ts', last: 'order_ts', channel: 'channel', category: 'category' }), ...customerConds];
     const where = (conds: (string | null)[]) => (conds.some(Boolean) ? ` WHERE ${conds.filter(Boolean).join(' AND ')}` : '');
     await conn.query(`CREATE VIEW orders AS SELECT * FROM ${orders}${where(lineConds)}`);
     if (customers) await conn.query(`CREATE VIEW customers AS SELECT * FROM ${customers}${where(customerConds)}`);
@@ -209,9 +322,48 @@ export async function openFiltered(db: Db, filter: Filter, segments: (model: str
       const eventConds = [...customerConds, filter.from ? `event_ts >= DATE ${lit(filter.from)}` : null, filter.to ? `event_ts < DATE ${lit(filter.to)} + INTERVAL 1 DAY` : null].filter(Boolean);
       await conn.query(`CREATE VIEW events AS SELECT * FROM ${events}${where(eventConds)}`);
     }
-    await buildPurchases(conn);
-    const [{ n }] = await rows<{ n: number }>(conn, 'SELECT count(*)::DOUBLE AS n FROM orders');
-    return { db: conn, customers: Boolean(customers), events: Boolean(events), lines: n, close };
+    const base = opts.prepared ? await ensureFilterBase(db, orders, opts.prepared) : null;
+    const prepared: Prepared = new Map();
+    if (base) {
+      const onLines = lineConditions(filter, { first: 'line_first', last: 'line_last', channel: 'line_channel', category: 'line_category' });
+      if (customerConds.length) await conn.query(`CREATE TABLE kept_customers AS SELECT fid, customer_id FROM ${base}.filter_customers${where(customerConds)}`);
+      const byCustomer = customerConds.length ? ['fid IN (SELECT fid FROM kept_customers)'] : [];
+      // Orders whose every line is kept, whole; the lines kept of the other (split) orders, summed as buildPurchases sums them.
+      const whole = `SELECT * EXCLUDE (${ORDER_EXTRAS.join(', ')}) FROM ${base}.filter_orders${where([...byCustomer, ...onLines])}`;
+      const someLines = onLines.length
+        ? `SELECT o.order_key, o.customer_id, p.order_ts, p.order_day, p.net, p.has_refund, p.lines
+           FROM (SELECT oid, min(ts) AS order_ts, min(ts)::DATE AS order_day,
+                   CASE WHEN bool_or(is_refund) THEN sum(amount) ELSE sum(kept_amount) END AS net,
+                   bool_or(has_refund) AS has_refund, sum(lines)::INTEGER AS lines
+                 FROM ${base}.filter_parts${where([
+                   ...byCustomer,
+                   ...lineConditions(filter, { first: 'day', last: 'day', channel: 'channel', category: 'category' }),
+                   `NOT coalesce(${onLines.join(' AND ')}, false)`,
+                 ])}
+                 GROUP BY oid) p
+           JOIN ${base}.filter_orders o USING (oid)`
+        : null;
+      await conn.query(`CREATE TABLE order_totals AS ${whole}${someLines ? ` UNION ALL ${someLines}` : ''}`);
+      // The purchases as the ingest defines them, over these order totals.
+      const views = await rows<{ sql: string }>(
+        db,
+        `SELECT sql FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND view_name IN ('purchases', 'customer_purchases')
+         ORDER BY view_name = 'customer_purchases'`,
+      );
+      if (views.length !== 2) throw new Error('the purchases views were not found');
+      for (const v of views) await conn.query(v.sql);
+      if (customerConds.length && !onLines.length) {
+        // Whole customers: their days as the unfiltered data have them.
+        const parent = opts.prepared!;
+        await ensureCustomerDays(db, parent);
+        const home = ident((await one<{ d: string }>(db, 'SELECT current_database() AS d')).d);
+        prepared.set('customer_days', await cutCustomerDays(conn, `${home}.main`, 'SELECT customer_id FROM kept_customers'));
+      }
+    } else {
+      await buildPurchases(conn);
+    }
+    const [{ n }] = await rows<{ n: number }>(conn, 'SELECT coalesce(sum(lines), 0)::DOUBLE AS n FROM order_totals');
+    return { db: conn, customers: Boolean(customers), events: Boolean(events), lines: n, prepared, close };
   } catch (e) {
     await close();
     throw e;
