@@ -264,8 +264,8 @@ async function readQuick(db: Db, name: string, base: Base, utf8: Uint8Array, hea
   try {
     const rejected = await readWith(db, name, base, dialect, header, names, first, null, false);
     if (!rejected.length) {
-      const { n } = await one<{ n: number }>(db, `SELECT count(*)::DOUBLE AS n FROM ${ident(base.table)}`);
-      if (n === breaks.lines - first) return await finish(db, { ...base, header });
+      const read = await finish(db, { ...base, header });
+      if (read.rows === breaks.lines - first) return read;
     }
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
