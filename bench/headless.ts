@@ -7,7 +7,7 @@
  *
  * Steps: start (opening the engine), load + apply (read, parse, clean, purchases: everything before the first
  * model), each model's `report` (its section of the document), `stringify` (the document to JSON text, as the command
- * makes it) and `write` (the two are one step, `write`, since the command writes the text in pieces). With --sql, every SQL statement of 100 ms or more is listed under the step it ran in.
+ * makes it) and `write` (the two are one step, `write`, since the command writes the text in pieces). With --sql, every SQL statement of 100 ms or more (--sql-ms N: N ms) is listed under the step it ran in.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: '/dev/null' },
     json: { type: 'string' },
     sql: { type: 'boolean' },
+    'sql-ms': { type: 'string', default: '100' },
     'pack-above': { type: 'string' },
   },
 });
@@ -96,7 +97,7 @@ function timed(inner: Db): Db {
         return await inner.query(sql);
       } finally {
         const ms = performance.now() - t;
-        if (ms >= 100) slow.push({ step: current, ms, sql: sql.replace(/\s+/g, ' ').slice(0, 160) });
+        if (ms >= Number(values['sql-ms'])) slow.push({ step: current, ms, sql: sql.replace(/\s+/g, ' ').slice(0, 160) });
       }
     },
     connect: async () => timed(await inner.connect()),

@@ -170,6 +170,10 @@ async function readDelimited(db: Db, name: string, base: Base, input: Uint8Array
     if (head !== utf8) await db.dropFile(sampleFile);
   }
   const guess = s ? chooseDialect(s, utf8) : { delimiter: ',', quote: '"', escape: '"' };
+  if (s) {
+    const quick = await readQuick(db, name, base, utf8, head, s, guess);
+    if (quick) return quick;
+  }
   let scan = scanDelimited(utf8, guess);
   // Lines ending in CR LF and others in LF alone (a file edited by two programs): the reader takes one kind per file.
   const kinds = [scan.breaks.crlf, scan.breaks.lf, scan.breaks.cr].filter((k) => k > 0).length;
@@ -202,6 +206,83 @@ async function readDelimited(db: Db, name: string, base: Base, input: Uint8Array
   } finally {
     if (file !== name) await db.dropFile(file);
   }
+}
+
+/**
+ * How the text breaks into lines, from the line breaks alone (no byte-by-byte scan): the number of lines, with
+ * `blank` when a line is empty (blank lines are not records, and shift the records' line numbers) and `mixed` when CR LF
+ * and LF alone (or CR alone) both occur.
+ */
+export function lineBreaks(utf8: Uint8Array): { lines: number; blank: boolean; mixed: boolean } {
+  let lf = 0;
+  let crlf = 0;
+  let blank = false;
+  let start = 0;
+  for (let i = utf8.indexOf(10); i >= 0; i = utf8.indexOf(10, i + 1)) {
+    const cr = i > 0 && utf8[i - 1] === 13;
+    if (cr) crlf++;
+    if (i - (cr ? 1 : 0) === start) blank = true;
+    lf++;
+    start = i + 1;
+  }
+  let cr = 0;
+  for (let i = utf8.indexOf(13); i >= 0; i = utf8.indexOf(13, i + 1)) cr++;
+  return {
+    lines: lf + (start < utf8.length ? 1 : 0),
+    blank,
+    // CR LF and LF alone, or CR alone beside either: the reader takes one kind per file.
+    mixed: (crlf > 0 && crlf < lf) || cr > crlf,
+  };
+}
+
+/**
+ * The fast path for the usual file, without scanning its bytes in JS: every line a record of the header's width, one
+ * kind of line break, no blank line. The sample the sniffer read is scanned (title lines, a header the dialect cannot
+ * read, ragged rows near the top take the full path); then DuckDB reads the whole file with the dialect, strict and
+ * without padding short rows. Its rows account for the file's lines when there are as many of them as lines below
+ * the header (a value spanning lines would make fewer) and it rejected none (a short or long row, a stray quote, a line
+ * over its limit): then row k is on line k + 1 + header, as the scan would have said. Otherwise (undefined) the full
+ * path reads the file again, scanning every byte.
+ */
+async function readQuick(db: Db, name: string, base: Base, utf8: Uint8Array, head: Uint8Array, s: Sniff, dialect: Dialect): Promise<RawSource | undefined> {
+  // Lines past the reader's limit were left out of the sniffer's sample: the full path says which.
+  if (head !== utf8) return undefined;
+  const breaks = lineBreaks(utf8);
+  if (breaks.blank || breaks.mixed) return undefined;
+  // The sniffer's sample (its 20,480 lines) scanned as the full path would: it must need nothing of the tolerant reader.
+  const sample = sampleLines(utf8, 20_480);
+  const plan = planOf(dialect, scanDelimited(sample, dialect));
+  if (!clean(plan) || plan.scan.lines) return undefined;
+  const header = s.HasHeader;
+  const expected = plan.scan.firstWidth;
+  const first = header ? 1 : 0;
+  if (breaks.lines <= first) return undefined;
+  const sniffedNames = Array.from(s.Columns, (c) => c.name);
+  const names = uniqueNames(Array.from({ length: expected }, (_, i) => (i < sniffedNames.length ? sniffedNames[i] : `column${i}`)));
+  const notes = base.notes.length;
+  noteDelimiter(base, dialect);
+  try {
+    const rejected = await readWith(db, name, base, dialect, header, names, first, null, false);
+    if (!rejected.length) {
+      const read = await finish(db, { ...base, header });
+      if (read.rows === breaks.lines - first) return read;
+    }
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+  }
+  await db.query(`DROP TABLE IF EXISTS ${ident(base.table)}`);
+  base.notes.length = notes;
+  return undefined;
+}
+
+/** The first `n` lines of the text (all of it when it has no more). */
+function sampleLines(utf8: Uint8Array, n: number): Uint8Array {
+  let end = -1;
+  for (let k = 0; k < n; k++) {
+    end = utf8.indexOf(10, end + 1);
+    if (end < 0) return utf8;
+  }
+  return utf8.subarray(0, end + 1);
 }
 
 /** The lines the sniffer samples (20,480, as SNIFF_OPTIONS says), without those over the reader's limit: `utf8` itself when it has none. */
@@ -393,7 +474,7 @@ async function readTolerant(db: Db, name: string, base: Base, utf8: Uint8Array, 
  * null when row k is on line k + 1 + first). Returns the rows the reader rejected (then no table is left).
  */
 async function readWith(
-  db: Db, name: string, base: Base, dialect: Dialect, header: boolean, names: string[], first: number, lines: Int32Array | null,
+  db: Db, name: string, base: Base, dialect: Dialect, header: boolean, names: string[], first: number, lines: Int32Array | null, pad = true,
 ): Promise<{ line: number; error_type: string; error_message: string }[]> {
   const columns = `{${names.map((n) => `${lit(n)}: 'VARCHAR'`).join(', ')}}`;
   const keep = names.map(ident).join(', ');
@@ -409,7 +490,7 @@ async function readWith(
   const read = (parallel: boolean) =>
     db.query(`CREATE OR REPLACE TABLE ${into} AS SELECT row_number() OVER () + ${lines ? 0 : first} AS ${key}, ${keep}
       FROM read_csv(${lit(name)}, auto_detect=false, header=${header},
-      delim=${lit(dialect.delimiter)}, quote=${lit(dialect.quote)}, escape=${lit(dialect.escape)}, columns=${columns}, null_padding=true,
+      delim=${lit(dialect.delimiter)}, quote=${lit(dialect.quote)}, escape=${lit(dialect.escape)}, columns=${columns}, null_padding=${pad},
       store_rejects=true, rejects_table='${base.table}__rejects', rejects_scan='${base.table}__rejects_scan'${parallel ? '' : ', parallel=false'})`);
   try {
     try {

@@ -256,13 +256,19 @@ export async function startClv(db: Db, settings: ClvSettings & { asOf?: string |
     fits: opts.fits?.on(s.asOf, s.calibrationEnd, s.timeUnit) ?? new Map(),
     timedOut: opts.fits?.timedOutOn(s.asOf, s.calibrationEnd, s.timeUnit) ?? new Set(),
   };
-  const scoring = (opts.score ?? scoreHere)(input, { ...scoreOptions, onProgress: (phase, f) => progress(phase, f) });
-  // A fit in a worker of its own leaves this thread free: meanwhile, the queries that do not need the scores
-  // (its failure is taken up below, when the scores are awaited).
-  scoring.catch(() => undefined);
-  const calibrationStart = (await one<{ d: string }>(db, `SELECT strftime(min(first_day), '%Y-%m-%d') AS d FROM ${ident(summary)}`)).d;
+  // The queries that do not need the scores run while the chosen model is fitted: a fit in a worker of its own
+  // leaves this thread free for them; a fit in this thread starts once they are sent, and native DuckDB runs them in
+  // threads of its own meanwhile (the larger one first). Failures are taken up below, when each is awaited.
   const tables = await tableNames(db);
-  await ensureFirstChannels(db, tables, prepared);
+  const independent = (async () => {
+    await ensureFirstChannels(db, tables, prepared);
+    return (await one<{ d: string }>(db, `SELECT strftime(min(first_day), '%Y-%m-%d') AS d FROM ${ident(summary)}`)).d;
+  })();
+  independent.catch(() => undefined);
+  const fitOptions = { ...scoreOptions, onProgress: (phase: string, f: number) => progress(phase, f) };
+  const scoring = opts.score ? opts.score(input, fitOptions) : sent(independent).then(() => scoreHere(input, fitOptions));
+  scoring.catch(() => undefined);
+  const calibrationStart = await independent;
   const scores = await scoring;
   progress('write', 0);
   await writeClvCustomers(db, summary, table, {
@@ -378,6 +384,14 @@ function customerList(ids: Awaited<ReturnType<Db['query']>>, input: { x: Float64
 
 /** Scores in this thread. */
 const scoreHere: ScoreRunner = async (input, options) => scoreCustomers(input, options);
+
+/**
+ * Resolves once the database work begun by `work` has been sent to the engine (after this turn of the event loop), or
+ * when it is over, whichever comes first: work in this thread started then runs beside it on native DuckDB.
+ */
+function sent(work: Promise<unknown>): Promise<void> {
+  return Promise.race([work.then(() => undefined, () => undefined), new Promise<void>((resolve) => setTimeout(resolve, 0))]);
+}
 
 /** The rest of the comparison in this thread. */
 const compareHere: CompareRunner = async (input, options, done) => compareRuns(input, options, done);
