@@ -295,24 +295,22 @@ export interface SettingRun {
 
 async function settingRun(s: Session, change: (typeof SETTING_CHANGES)[number]): Promise<SettingRun> {
   const sel = JSON.stringify(`[data-testid="${change.control}"]`);
+  const cell = JSON.stringify(change.cell);
+  // Scrolled to first, as a user does, and left until what came into view is drawn (cells off screen are not laid
+  // out and their charts wait until they come near): the redraw timed is the setting's alone.
+  const found = await s.page.evaluate(`(() => { const el = document.querySelector(${sel}); if (el) el.scrollIntoView({ block: 'center' }); return Boolean(el); })()`);
+  if (found) await quiet(s, cell);
   const at = (await s.page.evaluate(`(() => {
     const el = document.querySelector(${sel});
     if (!el) return null;
-    el.scrollIntoView({ block: 'center' });
     el.value = ${JSON.stringify(change.value)};
     el.dispatchEvent(new Event('change', { bubbles: true }));
     return window.__marks.changes.at(-1).at;
   })()`)) as number | null;
   if (at === null) return { name: change.name, cell: change.cell, status: 'error', idleMs: NaN, drawnMs: NaN, recomputed: {}, longestTask: NaN };
-  const cell = JSON.stringify(change.cell);
   const status = await settle(s, `(() => { const c = window.__marks.cells[${cell}]; return c && c.idleAt.some((t) => t > ${at}); })()`, 120_000, 500);
-  // Charts are drawn in tasks after the result arrives: wait until nothing in the cell changed for a second.
-  if (status === 'ok')
-    for (let i = 0; i < 50; i++) {
-      const quiet = (await s.page.evaluate(`performance.now() - (window.__marks.mutated[${cell}] ?? 0)`)) as number;
-      if (quiet > 1000) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+  // Charts are drawn in tasks after the result arrives.
+  if (status === 'ok') await quiet(s, cell);
   const m = await marks(s.page);
   const after = (c: Marks['cells'][string]) => c.idleAt.find((t) => t > at);
   const idle = m.cells[change.cell] ? after(m.cells[change.cell]) : undefined;
@@ -326,6 +324,16 @@ async function settingRun(s: Session, change: (typeof SETTING_CHANGES)[number]):
     recomputed: Object.fromEntries(Object.entries(m.cells).filter(([, c]) => c.busyAt.some((t) => t > at)).map(([k, c]) => [k, round((after(c) ?? NaN) - at)])),
     longestTask: Math.max(0, ...m.longtasks.filter((t) => t.start >= at - 1 && t.start <= drawn).map((t) => t.duration)),
   };
+}
+
+/** Wait (up to 10 s) until nothing inside the cell changed for a second (the first look after 300 ms: a frame for what was asked to start). */
+async function quiet(s: Session, cell: string): Promise<void> {
+  await new Promise((r) => setTimeout(r, 300));
+  for (let i = 0; i < 50; i++) {
+    const still = (await s.page.evaluate(`performance.now() - (window.__marks.mutated[${cell}] ?? 0)`)) as number;
+    if (still > 1000) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 async function errorText(s: Session): Promise<string> {
