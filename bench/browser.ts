@@ -178,6 +178,9 @@ export async function open(url: string): Promise<Session> {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   await page.goto(url);
+  // `?bench` puts the engine on window.__bench once the app's first script has run; on a loaded machine that can
+  // come well after the navigation.
+  await page.waitForFunction('window.__bench', undefined, { timeout: 300_000 });
   return {
     page,
     cdp,

@@ -98,7 +98,7 @@ export function renderResults(results: Results): string {
         if (!x) return '–';
         if (x.status !== 'ok') return x.status;
         const others = Object.entries(x.recomputed).filter(([c]) => c !== x.cell);
-        return `${ms(x.idleMs)} / ${ms(x.drawnMs)}; task ${ms(x.longestTask)}${others.length ? `; also ${others.map(([c, v]) => `${c.replace(/-cell$/, '')} ${ms(v)}`).join(', ')}` : ''}`;
+        return `${ms(x.idleMs)} / ${ms(x.drawnMs)}; ${x.longestTask ? `task ${ms(x.longestTask)}` : 'no task over 50 ms'}${others.length ? `; also ${others.map(([c, v]) => `${c.replace(/-cell$/, '')} ${ms(v)}`).join(', ')}` : ''}`;
       })])));
       out.push('');
     }
