@@ -94,7 +94,7 @@ function status(pid: number): { rss: number; hwm: number } {
 
 /** Installed before the app's scripts: long tasks, long animation frames, and when watched elements first appear. */
 const INIT_SCRIPT = `(() => {
-  const m = (window.__marks = { longtasks: [], loafs: [], firsts: {}, painted: {}, cells: {}, changes: [] });
+  const m = (window.__marks = { longtasks: [], loafs: [], firsts: {}, painted: {}, cells: {}, changes: [], track: false, mutated: {} });
   new PerformanceObserver((l) => { for (const e of l.getEntries()) m.longtasks.push({ start: e.startTime, duration: e.duration }); })
     .observe({ type: 'longtask', buffered: true });
   try {
@@ -108,8 +108,14 @@ const INIT_SCRIPT = `(() => {
     m.changes.push({ at: performance.now(), what: t && t.type === 'file' ? 'file' : (t && t.dataset && t.dataset.testid) || '' });
   }, true);
   const watch = { report: '[data-testid="cleaning-report"]', overview: '[data-testid="kpi-customers"]', rfm: '[data-testid="rfm-segments"] tbody tr', error: '[data-testid="error"], .error' };
-  new MutationObserver(() => {
+  new MutationObserver((records) => {
     const now = performance.now();
+    // Once the benchmark asks for it (after the load): the last time anything changed inside each cell.
+    if (m.track) for (const r of records) {
+      const node = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      const cell = node && node.closest('[data-testid$="-cell"]');
+      if (cell) m.mutated[cell.dataset.testid] = now;
+    }
     for (const k in watch) if (!(k in m.firsts) && document.querySelector(watch[k])) {
       m.firsts[k] = now;
       requestAnimationFrame(() => { m.painted[k] = performance.now(); });
@@ -122,7 +128,7 @@ const INIT_SCRIPT = `(() => {
       else if (!busy && !c.idleAt.length) c.idleAt.push(now);
       c.busy = busy;
     }
-  }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-busy'] });
+  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['aria-busy'] });
 })()`;
 
 export interface LongTask {
@@ -141,6 +147,10 @@ export interface Marks {
   /** Per cell (data-testid ending in -cell): when its aria-busy turned true and when it turned (or first was) false. */
   cells: Record<string, { busy: boolean; busyAt: number[]; idleAt: number[] }>;
   changes: { at: number; what: string }[];
+  /** Set by the benchmark to start noting `mutated`. */
+  track: boolean;
+  /** Per cell: the last time its DOM changed (a node added or removed, text changed), once `track` is set. */
+  mutated: Record<string, number>;
 }
 
 export interface Session {
@@ -168,6 +178,9 @@ export async function open(url: string): Promise<Session> {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   await page.goto(url);
+  // `?bench` puts the engine on window.__bench once the app's first script has run; on a loaded machine that can
+  // come well after the navigation.
+  await page.waitForFunction('window.__bench', undefined, { timeout: 300_000 });
   return {
     page,
     cdp,

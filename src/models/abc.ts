@@ -13,7 +13,7 @@ import { lit, one, rows, type Db } from '../db/db.ts';
 import { round } from '../report/format.ts';
 import { isSmall, reportCount, type ReportCount } from '../report/privacy.ts';
 import { ensureCustomerSummary } from './customer-days.ts';
-import { asOfDate, type Prepared } from './prepared.ts';
+import { asOfDate, ensureTable, type Prepared } from './prepared.ts';
 
 export type AbcClass = 'A' | 'B' | 'C';
 export const ABC_CLASSES: readonly AbcClass[] = ['A', 'B', 'C'];
@@ -78,28 +78,33 @@ function cut(value: number | undefined, fallback: number, name: string): number 
 }
 
 /**
- * Classify customers into table `abc` (customer_id, monetary, rank, cum_share, class) and return the summary.
- * Reads the customer summary at D (exact sums; kept in `prepared` between calls).
+ * Classify customers into the view `abc` (customer_id, monetary, rank, cum_share, class; over the table `abc_ranked`)
+ * and return the summary. Reads the customer summary at D (exact sums; both kept in `prepared` between calls).
  */
 export async function abc(db: Db, settings: AbcSettings = {}, prepared: Prepared = new Map()): Promise<AbcSummary> {
   const asOf = await asOfDate(db, settings.asOf, prepared);
-  await ensureCustomerSummary(db, asOf, prepared);
+  const summary = await ensureCustomerSummary(db, asOf, prepared);
   const cutA = cut(settings.cutA, 0.8, 'A');
   const cutB = cut(settings.cutB, 0.95, 'B');
   if (cutB < cutA) throw new Error(`ABC cut-off B (${cutB}) must not be below cut-off A (${cutA})`);
-  // String(0.85) is "0.85": DuckDB reads it as an exact DECIMAL, so the comparison below is exact. Customers
-  // are ordered by the exact sum: by its DOUBLE first (which orders as the sum does, and sorts faster), then
-  // by the sum itself where two DOUBLEs are equal, then by cid, which follows customer_id.
-  await db.query(`CREATE OR REPLACE TABLE abc AS
+  // Customers are ordered by the exact sum: by its DOUBLE first (which orders as the sum does, and sorts faster),
+  // then by the sum itself where two DOUBLEs are equal, then by cid, which follows customer_id. The ranking and the
+  // running sums do not depend on the cut-offs: built once per customer summary, so that a cut-off change only
+  // classes again (the view `abc`).
+  await ensureTable(db, prepared, 'abc_ranked', summary, () => `
     WITH m AS (SELECT cid, customer_id, net AS monetary, revenue FROM customer_summary),
     ranked AS (
       SELECT *, row_number() OVER w AS rank_desc, sum(monetary) OVER (w ROWS UNBOUNDED PRECEDING) AS cum,
         sum(monetary) OVER () AS total
       FROM m WINDOW w AS (ORDER BY revenue DESC, monetary DESC, cid))
     SELECT customer_id, monetary::DOUBLE AS monetary, rank_desc::INTEGER AS rank,
-      coalesce(cum::DOUBLE / nullif(total::DOUBLE, 0), 1) AS cum_share,
-      CASE WHEN rank_desc = 1 OR cum <= total * ${String(cutA)} THEN 'A' WHEN cum <= total * ${String(cutB)} THEN 'B' ELSE 'C' END AS class
+      coalesce(cum::DOUBLE / nullif(total::DOUBLE, 0), 1) AS cum_share, cum, total
     FROM ranked ORDER BY rank_desc`);
+  // String(0.85) is "0.85": DuckDB reads it as an exact DECIMAL, so the comparison with the exact sums is exact.
+  await db.query(`CREATE OR REPLACE VIEW abc AS
+    SELECT customer_id, monetary, rank, cum_share,
+      CASE WHEN rank = 1 OR cum <= total * ${String(cutA)} THEN 'A' WHEN cum <= total * ${String(cutB)} THEN 'B' ELSE 'C' END AS class
+    FROM abc_ranked`);
   const t = await one<{ customers: number; revenue: number; top20_share: number; top20_n: number; share_for_80: number; gini: number }>(
     db,
     `WITH n AS (SELECT count(*)::DOUBLE AS n FROM abc)

@@ -123,7 +123,7 @@ export function stageSql(w: LifecycleWindows, recency: string, age: string): str
 export async function lifecycle(
   db: Db,
   settings: LifecycleSettings = {},
-  opts: { prepared?: Prepared; sources?: FunnelSources } = {},
+  opts: { prepared?: Prepared; sources?: FunnelSources; kept?: LifecycleColumns } = {},
 ): Promise<LifecycleResult> {
   const prepared = opts.prepared ?? new Map();
   const w = lifecycleWindows(settings);
@@ -138,6 +138,8 @@ export async function lifecycle(
   );
   const days = await ensureCustomerDays(db, prepared);
   await ensureTable(db, prepared, 'life_spans', `${days}|${asOf}`, () => spansSql(D));
+  // Without `prepared` the tables were built just now, for this call alone: nothing kept can match them.
+  const builtFrom = opts.prepared ? `${prepared.get('life_spans')}#${prepared.get('life_customers')}` : null;
   await ensureTable(db, prepared, 'life_returns', `${days}|${asOf}|${reactivationDays}`, () =>
     `SELECT ${periodIndexSql('month', 'order_day')} AS j, count(DISTINCT cid)::DOUBLE AS customers FROM customer_days
      WHERE order_day < ${D} AND order_day - prev_day >= ${reactivationDays} GROUP BY j`,
@@ -158,7 +160,7 @@ export async function lifecycle(
     return { stage, customers: r?.customers ?? 0, share: customers ? (r?.customers ?? 0) / customers : 0, revenue: r?.revenue ?? 0, slipping: r?.slipping ?? 0 };
   });
 
-  const codes = await monthFlows(db, asOf, w);
+  const codes = builtFrom === null ? await monthFlows(db, asOf, w, '') : await monthFlows(db, asOf, w, builtFrom, opts.kept);
   const flows = codes.map((f) => ({ ...f, from: f.from === 0 ? null : STAGES[f.from - 1], to: STAGES[f.to - 1] }));
   const reactivated = await rows<{ month: string; customers: number }>(db, `SELECT ${periodLabelSql('month', 'j')} AS month, customers FROM life_returns`);
   const months = monthly(flows, reactivated);
@@ -198,6 +200,19 @@ function spansSql(D: string): string {
     FROM customer_days WHERE order_day < ${lastStart} GROUP BY cid, mi`;
 }
 
+/**
+ * The spans and customers the month flows count, as read into the worker: the engine keeps one for the current data,
+ * so that a window change counts again without reading them (they do not depend on the windows).
+ */
+export interface LifecycleColumns {
+  read?: {
+    /** What the tables were built from (their keys in `prepared`). */
+    key: string;
+    spans: Record<'cid' | 'f' | 'mi' | 'l' | 'p' | 'b', Int32Array>;
+    people: Record<'pid' | 'pf' | 'recency' | 'age', Int32Array>;
+  };
+}
+
 /** Days since 1970-01-01 of a DATE column, as an integer (NULL as NONE), for reading into the worker. */
 const dayNumber = (col: string) => `coalesce((${col} - DATE '1970-01-01')::INTEGER, ${NONE})`;
 const NONE = -2147483648;
@@ -215,12 +230,19 @@ const DAY_MS = 86_400_000;
  * Counted here in the worker from the spans (integer arithmetic, the same counts as grouping every customer
  * and month in SQL, without the rows).
  */
-async function monthFlows(db: Db, asOf: string, w: LifecycleWindows): Promise<{ j: number; month: string; from: number; to: number; customers: number }[]> {
-  const spans = await db.query(`SELECT cid, ${dayNumber('f')} AS f, mi, ${dayNumber('l')} AS l, ${dayNumber('p')} AS p, b FROM life_spans`);
-  const people = await db.query(`SELECT cid, ${dayNumber('first_day')} AS f, recency_days, age_days FROM life_customers`);
-  const ints = (t: Awaited<ReturnType<Db['query']>>, name: string) => Int32Array.from(t.getChild(name)!.toArray() as ArrayLike<number>);
-  const [cid, f, mi, l, p, b] = ['cid', 'f', 'mi', 'l', 'p', 'b'].map((c) => ints(spans, c));
-  const [pid, pf, recency, age] = ['cid', 'f', 'recency_days', 'age_days'].map((c) => ints(people, c));
+async function monthFlows(
+  db: Db, asOf: string, w: LifecycleWindows, key: string, kept: LifecycleColumns = {},
+): Promise<{ j: number; month: string; from: number; to: number; customers: number }[]> {
+  if (kept.read?.key !== key) {
+    const spans = await db.query(`SELECT cid, ${dayNumber('f')} AS f, mi, ${dayNumber('l')} AS l, ${dayNumber('p')} AS p, b FROM life_spans`);
+    const people = await db.query(`SELECT cid, ${dayNumber('first_day')} AS f, recency_days, age_days FROM life_customers`);
+    const ints = (t: Awaited<ReturnType<Db['query']>>, name: string) => Int32Array.from(t.getChild(name)!.toArray() as ArrayLike<number>);
+    const [cid, f, mi, l, p, b] = ['cid', 'f', 'mi', 'l', 'p', 'b'].map((c) => ints(spans, c));
+    const [pid, pf, recency, age] = ['cid', 'f', 'recency_days', 'age_days'].map((c) => ints(people, c));
+    kept.read = { key, spans: { cid, f, mi, l, p, b }, people: { pid, pf, recency, age } };
+  }
+  const { cid, f, mi, l, p, b } = kept.read.spans;
+  const { pid, pf, recency, age } = kept.read.people;
   const D = Date.parse(asOf + 'T00:00:00Z') / DAY_MS;
   const calendar = monthCalendar(Math.min(D - 1, ...minOf(pf)), D + MAX_WINDOW_DAYS + 1);
   const last = calendar.month(D - 1);

@@ -59,6 +59,12 @@ test('cohorts and lifecycle on the sample data equal the headless command, the f
   );
   expect(shown).toEqual(expected.cohorts.cells.map((c) => [c.cohort, c.period, c.active]));
   expect(await numberAt(page, 'cohorts-p1')).toBeCloseTo(expected.cohorts.average[1].retention, 12);
+  // A cell's tooltip is written when the pointer reaches it: the cohort, the period and its customers.
+  const int = (n: number) => new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 0 }).format(n);
+  const jan1 = expected.cohorts.cells.find((c) => c.cohort === '2024-01' && c.period === 1)!;
+  const jan1Cell = matrix.locator('tr[data-cohort="2024-01"] td[data-period="1"]');
+  await jan1Cell.hover();
+  await expect(jan1Cell).toHaveAttribute('title', new RegExp(`^2024-01 · 第 1 期：${int(jan1.active)} / ${int(jan1.size)} 位客户再次购买`));
 
   // The matrix export holds every cohort's row of the measure shown.
   const download = page.waitForEvent('download');

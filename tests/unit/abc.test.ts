@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { rows, type Db } from '../../src/db/db.ts';
 import { openNodeDb } from '../../src/db/node.ts';
 import { abc, abcCustomers, abcExportSql } from '../../src/models/abc.ts';
+import type { Prepared } from '../../src/models/prepared.ts';
 import { ingest, parseCsv, utf8 } from './ingest-helpers.ts';
 
 const shared = (f: string) => fileURLToPath(new URL(`../../../shared/data/${f}`, import.meta.url));
@@ -66,6 +67,24 @@ describe('ABC on a hand-computed fixture', () => {
     expect(all.classes.map((c) => [c.class, c.customers])).toEqual([['A', 4], ['B', 0], ['C', 0]]);
     await expect(abc(db, { cutA: 0.9, cutB: 0.8 })).rejects.toThrow(/must not be below/);
     await expect(abc(db, { cutA: 0 })).rejects.toThrow(/share in \(0, 1\]/);
+  });
+
+  it('ranks once per customer summary: a cut-off change only classes again, with the answers from scratch', async () => {
+    const prepared: Prepared = new Map();
+    const ranked: string[] = [];
+    const watched: Db = { ...db, query: (sql) => (/CREATE OR REPLACE TABLE abc_ranked/.test(sql) && ranked.push(sql), db.query(sql)) };
+    const runs = [{}, { cutA: 0.6, cutB: 0.9 }, { cutA: 1, cutB: 1 }, { asOf: '2024-01-04' }, { asOf: '2024-01-04', cutA: 0.5 }];
+    const built: number[] = [];
+    for (const settings of runs) {
+      const s = { asOf: '2024-01-10', ...settings };
+      const kept = await abc(watched, s, prepared);
+      const keptList = await abcCustomers(db);
+      expect(kept).toEqual(await abc(db, s));
+      expect(keptList).toEqual(await abcCustomers(db));
+      built.push(ranked.length);
+    }
+    // A new as-of date is a new customer summary: ranked again once.
+    expect(built).toEqual([1, 1, 1, 2, 2]);
   });
 
   it('pages a class list and exports it with the class, rank and cumulative share', async () => {

@@ -10,7 +10,7 @@ import { openNodeDb } from '../../src/db/node.ts';
 import { applyMapping, loadFile } from '../../src/ingest/index.ts';
 import { buildCadence } from '../../src/models/cadence.ts';
 import { defaultEventStage } from '../../src/models/funnel.ts';
-import { lifecycle, lifecycleCustomers, lifecycleWindows, STAGES, type LifecycleResult, type Stage } from '../../src/models/lifecycle.ts';
+import { lifecycle, lifecycleCustomers, lifecycleWindows, STAGES, type LifecycleColumns, type LifecycleResult, type Stage } from '../../src/models/lifecycle.ts';
 import type { Prepared } from '../../src/models/prepared.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -172,6 +172,23 @@ describe('month-end stages and transitions', () => {
     const prepared: Prepared = new Map();
     const runs = [{}, { asOf: '2024-03-20' }, { newDays: 10, dormantDays: 200 }, { activeDays: 45, reactivationDays: 200 }, { asOf: '2024-03-20', atRiskDays: 100 }, {}];
     for (const settings of runs) expect(await lifecycle(db, settings, { prepared })).toEqual(await lifecycle(db, settings));
+  });
+
+  it('counts a window change from the spans it kept, without reading them again, with the same answers as from scratch', async () => {
+    const prepared: Prepared = new Map();
+    const kept: LifecycleColumns = {};
+    const reads: string[] = [];
+    const watched: Db = { ...db, query: (sql) => (/^SELECT cid, .* FROM life_(spans|customers)$/s.test(sql.trim()) && reads.push(sql), db.query(sql)) };
+    await lifecycle(watched, {}, { prepared, kept });
+    expect(reads).toHaveLength(2);
+    const runs = [{ activeDays: 45 }, { newDays: 10, dormantDays: 200 }, { asOf: '2024-03-20' }, { asOf: '2024-03-20', atRiskDays: 100 }, {}];
+    const readsAfter: number[] = [];
+    for (const settings of runs) {
+      expect(await lifecycle(watched, settings, { prepared, kept })).toEqual(await lifecycle(db, settings));
+      readsAfter.push(reads.length);
+    }
+    // Windows alone: nothing read again; a new as-of date rebuilds the tables and reads them once.
+    expect(readsAfter).toEqual([2, 2, 4, 4, 6]);
   });
 
   it('stops at a mid-month as-of date, ignoring later purchases of that month', async () => {
