@@ -94,8 +94,8 @@ export function basketHeatmap(co: Cooccurrence, width: number, lang: Lang): Plot
       Plot.cell(co.pairs, { x: 'a', y: 'b', fill: '#f1f4f7', inset: 0.5 }),
       Plot.cell(names.map((n) => ({ n })), { x: 'n', y: 'n', fill: '#dfe5eb', inset: 0.5 }),
       Plot.cell(together, {
-        x: 'a',
-        y: 'b',
+        x: { value: 'a', label: t('basket.heat.a') },
+        y: { value: 'b', label: t('basket.heat.b') },
         fill: 'lift',
         inset: 0.5,
         channels: { count: { value: 'count', label: t('basket.col.count') }, support: { value: 'support', label: t('basket.col.support') } },

@@ -26,7 +26,8 @@ export function clvAlive(bins: ClvResult['p_alive_bins'], width: number, lang: L
     marginBottom: 44,
     x: { label: t('clv.chart.alive.x'), labelAnchor: 'center', domain: Array.from({ length: 10 }, (_, i) => binLabel(i)), tickFormat: (d: string, i: number) => (i % 2 === 0 ? d : '') },
     y: { label: t('clv.chart.alive.y'), grid: true, tickFormat: (v: number) => lang.compact(v) },
-    color: { legend: true, domain: groups, range: ['#b9cde0', 'var(--accent)'] },
+    // No label of its own in the tip: the group's name says what it is.
+    color: { legend: true, domain: groups, range: ['#b9cde0', 'var(--accent)'], label: '' },
     style: { fontSize: '12px' },
     marks: [Plot.barY(data, { x: 'bin', y: 'n', fill: 'group', inset: 1, tip: { format: { y: (v: number) => lang.int(v) } } }), Plot.ruleY([0])],
   };

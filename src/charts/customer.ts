@@ -41,15 +41,21 @@ export function customerTimeline(data: Customer360, width: number, lang: Lang): 
         y: 'amount',
         fill: 'kind',
         r: 3.5,
-        channels: { [t('customer.order_id')]: (d: CustomerOrder) => d.order_id ?? '', [t('customer.kind')]: (d: CustomerOrder) => orderKindName(d, lang) },
-        tip: { format: { x: minute, y: (v: number) => lang.money(v), fill: false } },
+        // The time under its own word (the x channel's label would be the field's name).
+        channels: {
+          [t('customer.date')]: (d: { date: Date }) => minute(d.date),
+          [t('customer.order_id')]: (d: CustomerOrder) => d.order_id ?? '',
+          [t('customer.kind')]: (d: CustomerOrder) => orderKindName(d, lang),
+        },
+        tip: { format: { x: false, y: (v: number) => lang.money(v), fill: false } },
       }),
     ],
   };
 }
 
 /** The customer's events as ticks, one row per event name, on the timeline's time axis. */
-export function customerEvents(data: Customer360, width: number): Plot.PlotOptions {
+export function customerEvents(data: Customer360, width: number, lang: Lang): Plot.PlotOptions {
+  const { t } = lang;
   const events = (data.events ?? []).map((e) => ({ ...e, date: date(e.ts) }));
   const kinds = [...new Set(events.map((e) => e.event))];
   return {
@@ -59,6 +65,15 @@ export function customerEvents(data: Customer360, width: number): Plot.PlotOptio
     x: { type: 'utc', domain: customerTimeDomain(data) ?? undefined, label: null, axis: null },
     y: { label: null, domain: kinds },
     style: { fontSize: '12px' },
-    marks: [Plot.tickX(events, { x: 'date', y: 'event', stroke: '#e0892b', strokeWidth: 1.5, tip: { format: { x: minute } } })],
+    marks: [
+      Plot.tickX(events, {
+        x: 'date',
+        y: 'event',
+        stroke: '#e0892b',
+        strokeWidth: 1.5,
+        channels: { [t('customer.date')]: (d: { date: Date }) => minute(d.date), [t('customer.event')]: 'event' },
+        tip: { format: { x: false, y: false } },
+      }),
+    ],
   };
 }

@@ -51,7 +51,9 @@ export function lifecycleReactivation(rows: MonthStages[], width: number, lang: 
         x: 'date',
         y: 'reactivated',
         fill: STAGE_COLORS.active,
-        tip: { format: { x: (d: Date) => lang.month(d.toISOString().slice(0, 7)), y: (v: number) => lang.int(v) } },
+        // The tip in words (a title), not under the data's field names.
+        title: (d: (typeof months)[number]) => `${lang.month(d.date.toISOString().slice(0, 7))} · ${lang.t('lifecycle.reactivated.y')}: ${lang.int(d.reactivated)}`,
+        tip: true,
       }),
       Plot.ruleY([0]),
     ],

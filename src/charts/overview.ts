@@ -69,7 +69,8 @@ export function overviewCounts(rows: MonthRow[], width: number, lang: Lang): Plo
     marks: [
       Plot.lineY(long, { x: 'mid', y: 'value', stroke: 'series', strokeWidth: 2, curve: 'monotone-x' }),
       Plot.dot(long, { x: 'mid', y: 'value', fill: 'series', r: 2.5 }),
-      Plot.tip(long, Plot.pointerX({ x: 'mid', y: 'value', stroke: 'series', format: { x: monthLabel(lang), y: (v: number) => lang.int(v) } })),
+      // The tip in words (a title), not under the data's field names.
+      Plot.tip(long, Plot.pointerX({ x: 'mid', y: 'value', stroke: 'series', title: (d: (typeof long)[number]) => `${monthLabel(lang)(d.mid)} · ${d.series}: ${lang.int(d.value)}` })),
       Plot.ruleY([0]),
     ],
   };

@@ -20,7 +20,7 @@ export function rfmHeatmap(grid: RfmSummary['grid'], width: number, lang: Lang):
     color: { scheme: 'blues', legend: false, type: 'sqrt' },
     marks: [
       Plot.cell(ALL_CELLS, { x: 'f', y: 'r', fill: '#f1f4f7', inset: 0.5 }),
-      Plot.cell(grid, { x: 'f', y: 'r', fill: 'customers', inset: 0.5, tip: { format: { fill: (v: number) => lang.int(v) } } }),
+      Plot.cell(grid, { x: 'f', y: 'r', fill: { value: 'customers', label: lang.t('rfm.customers') }, inset: 0.5, tip: { format: { fill: (v: number) => lang.int(v) } } }),
       Plot.text(grid, {
         x: 'f',
         y: 'r',
@@ -55,7 +55,7 @@ export function rfmSegments(segments: SegmentRow[], width: number, lang: Lang): 
     color: { legend: true, domain: measures, range: ['#9bb7d4', 'var(--accent)'] },
     style: { fontSize: '12px' },
     marks: [
-      Plot.barX(data, { x: 'value', y: 'measure', fy: 'segment', fill: 'measure', tip: { format: { x: (v: number) => lang.pct(v), fy: true, y: true } } }),
+      Plot.barX(data, { x: 'value', y: 'measure', fy: 'segment', fill: 'measure', title: (d: (typeof data)[number]) => `${d.segment}\n${d.measure}: ${lang.pct(d.value)}`, tip: true }),
       Plot.text(data, { x: 'value', y: 'measure', fy: 'segment', text: (d: { value: number }) => lang.pct(d.value, 0), textAnchor: 'start', dx: 4, fontSize: 10, fill: 'var(--muted)' }),
       Plot.ruleX([0]),
     ],

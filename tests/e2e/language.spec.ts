@@ -82,6 +82,61 @@ test('in Chinese, no cell shows a Latin word that is not data, a unit or a model
   expect(offending(tipText, data)).toEqual([]);
   expect(tipText).not.toContain('–');
 
+  // Every chart's tip, pointed at one of its marks (or its middle for the charts that follow the pointer along x):
+  // labels in Chinese, not the data's field names (value, measure, fy, date…).
+  // Charts are drawn as they come into view: bring each cell on screen first.
+  await page.evaluate(async () => {
+    for (const cell of document.querySelectorAll<HTMLElement>('[data-testid$="-cell"]')) {
+      if (!cell.checkVisibility()) continue;
+      cell.scrollIntoView();
+      await new Promise((done) => setTimeout(done, 400));
+    }
+  });
+  await page.waitForTimeout(1000);
+  const charts = page.locator('[data-testid$="-cell"] svg[class^="plot"]');
+  const tips: { chart: string; words: string[] }[] = [];
+  const shown: string[] = [];
+  for (const chart of await charts.all()) {
+    if (!(await chart.isVisible())) continue;
+    await chart.scrollIntoViewIfNeeded();
+    // Each mark layer in turn (a background layer has no tip), then the chart's middle (tips that follow the pointer).
+    const layers = chart.locator('g[aria-label]:not([aria-label="tip"]):not([aria-label$="axis"]):not([aria-label$="tick label"]):not([aria-label$="label"])');
+    const tip = chart.locator('g[aria-label="tip"]');
+    const targets = [];
+    for (const layer of await layers.all()) {
+      const marks = layer.locator(':scope > :is(rect, circle, path, line)');
+      const n = await marks.count();
+      if (n) targets.push(marks.nth(Math.floor(n / 2)));
+    }
+    targets.push(chart);
+    for (const target of targets) {
+      await target.hover({ force: true }).catch(() => undefined);
+      if (await tip.count()) break;
+    }
+    if (!(await tip.count())) continue;
+    // The tip's text is laid out in the frame after it appears.
+    await expect.poll(async () => ((await tip.first().textContent()) ?? '').trim().length, { timeout: 5000 }).toBeGreaterThan(0).catch(() => undefined);
+    const text = (await tip.first().textContent()) ?? '';
+    if (text.trim()) shown.push(text);
+    const words = offending(text, data);
+    const cell = await chart.evaluate((el) => el.closest('[data-testid$="-cell"]')?.getAttribute('data-testid') ?? '');
+    if (words.length) tips.push({ chart: `${cell} ${await chart.evaluate((el) => el.getAttribute('aria-label') ?? el.closest('figure')?.querySelector('figcaption')?.textContent ?? '')}`, words });
+  }
+  // The walk reached the tips of the charts (overview, RFM, ABC, lifecycle, CLV, basket, clusters…).
+  expect(shown.length).toBeGreaterThanOrEqual(12);
+  expect(tips, `Latin words in chart tips: ${tips.map((f) => `${f.chart}: ${f.words.join(', ')}`).join('; ')}`).toEqual([]);
+
+  // The customer 360 timeline's tip: the time, order and kind under Chinese words.
+  await page.getByTestId('rfm-customer').first().click();
+  const panel360 = page.getByTestId('customer-360');
+  const dots = panel360.locator('svg[class^="plot"] g[aria-label="dot"] circle');
+  await expect(dots.first()).toBeVisible();
+  await dots.first().hover({ force: true });
+  const timelineTip = panel360.locator('g[aria-label="tip"]').first();
+  await expect(timelineTip).toContainText('时间');
+  expect(offending((await timelineTip.textContent()) ?? '', data)).toEqual([]);
+  await page.keyboard.press('Escape');
+
   // The report panel: each cell's list named in words, not by its internal name (segments, cross_sell…).
   await page.getByTestId('share-open').click();
   const panel = page.getByTestId('share-panel');

@@ -16,5 +16,5 @@ const customer: Customer360 = {
 
 snapshotTests({
   'customer-timeline': (w, l) => customerTimeline(customer, w, l),
-  'customer-events': (w) => customerEvents(customer, w),
+  'customer-events': (w, l) => customerEvents(customer, w, l),
 });
