@@ -60,6 +60,22 @@ const CHUNK = 8 * 1024 * 1024;
 /** Filtered copies of the data kept at once (each holds its rows and its models' tables). */
 const FILTERS_KEPT = 3;
 
+/** A filtered copy of the data (MODELS.md §9) with the engine over it, and how many requests are using it now. */
+interface FilteredCopy {
+  engine: Promise<Engine>;
+  users: number;
+  /** No longer kept: closed once its last user is done. */
+  dropped: boolean;
+  /** Detach it (once). */
+  close: () => Promise<void>;
+}
+
+/** Stop keeping a filtered copy: closed now when nothing uses it, else by its last user. */
+function dropCopy(copy: FilteredCopy): Promise<void> {
+  copy.dropped = true;
+  return copy.users === 0 ? copy.close() : Promise.resolve();
+}
+
 /** Read a File in chunks so progress is real; a file the tab cannot hold gets a clear message. */
 export async function readBytes(file: FileLike, onProgress?: Progress): Promise<Uint8Array> {
   if (file.data) return file.data;
@@ -92,7 +108,7 @@ export class Engine {
   /** A filtered engine's sources (it has no files of its own). */
   #fixedSources: { customers: boolean; events: boolean } | undefined;
   /** Engines over filtered copies of the data, by filter (and the segment model's settings), newest last. */
-  #filtered = new Map<string, { engine: Promise<Engine>; close: () => Promise<void> }>();
+  #filtered = new Map<string, FilteredCopy>();
 
   /** The warm-up started with the engine (see src/ingest/warmup.ts); a file to load stops it. */
   #warming: Promise<void> = Promise.resolve();
@@ -312,22 +328,31 @@ export class Engine {
           prepared: f.prepared,
         });
       })();
-      entry = { engine, close: () => engine.then(() => close(), () => undefined) };
-      this.#filtered.set(key, entry);
-      engine.catch(() => this.#filtered.get(key) === entry && this.#filtered.delete(key));
+      let closed: Promise<void> | null = null;
+      const copy: FilteredCopy = { engine, users: 0, dropped: false, close: () => (closed ??= engine.then(() => close(), () => undefined)) };
+      entry = copy;
+      this.#filtered.set(key, copy);
+      engine.catch(() => this.#filtered.get(key) === copy && this.#filtered.delete(key));
       while (this.#filtered.size > FILTERS_KEPT) {
         const [oldest, old] = this.#filtered.entries().next().value!;
         this.#filtered.delete(oldest);
-        void old.close();
+        void dropCopy(old);
       }
     }
-    return use(await entry.engine, plain);
+    // Counted from here (before any wait), so a copy dropped meanwhile stays open until its last user is done.
+    entry.users++;
+    try {
+      return await use(await entry.engine, plain);
+    } finally {
+      entry.users--;
+      if (entry.dropped && entry.users === 0) void entry.close();
+    }
   }
 
   async #dropFiltered(): Promise<void> {
     const all = [...this.#filtered.values()];
     this.#filtered.clear();
-    for (const f of all) await f.close();
+    for (const f of all) await dropCopy(f);
   }
 
   /**

@@ -47,3 +47,18 @@ describe('engine: a source applied while a model runs', { timeout: 240_000 }, ()
     expect(calls).toBe(2);
   });
 });
+
+describe('engine: a filtered copy dropped from the kept ones while a cell still uses it', { timeout: 240_000 }, () => {
+  it('the run under way finishes on it; the copy is closed after', async () => {
+    const engine = new Engine(await openNodeDb());
+    const orders = await engine.load(file('orders.csv'));
+    await engine.apply(orders.id, orders.mapping);
+    const first = engine.run('rfm', { asOf: null, filter: { order_channel: ['抖音'] } });
+    // Three more filters at once: the first one's copy is the oldest of four and leaves the kept ones at once.
+    const others = (['天猫', '小程序', '门店'] as const).map((c) => engine.run('rfm', { asOf: null, filter: { order_channel: [c] } }));
+    const [rfm] = await Promise.all([first, ...others]);
+    expect(rfm.customers).toBeGreaterThan(0);
+    // Asked again, the first filter is made anew and gives the same answer.
+    expect((await engine.run('rfm', { asOf: null, filter: { order_channel: ['抖音'] } })).customers).toBe(rfm.customers);
+  });
+});
