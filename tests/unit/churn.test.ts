@@ -10,7 +10,7 @@ import { buildChurn, churnCustomers, churnExportSql } from '../../src/models/chu
 import { fitClv } from '../../src/models/clv/model.ts';
 import { runChurn, runClv } from '../../src/models/clv/runs.ts';
 import { exportChurnList } from '../../src/models/model-exports.ts';
-import type { RunContext } from '../../src/models/registry.ts';
+import { runContext } from './run-context.ts';
 
 const cdnow = new URL('../../../shared/data/CDNOW_sample.txt', import.meta.url);
 const AS_OF = '1998-07-01';
@@ -87,26 +87,13 @@ describe('churn list on the CDNOW sample', () => {
   });
 });
 
-/** What the engine gives a model run: derived tables and the state kept for the current data. */
-function context(): RunContext {
-  const kept = new Map<string, unknown>();
-  return {
-    prepared: new Map(),
-    sources: { customers: false, events: false },
-    state: <T>(name: string, make: () => T) => {
-      if (!kept.has(name)) kept.set(name, make());
-      return kept.get(name) as T;
-    },
-  };
-}
-
 describe('the engine runs', () => {
   it('says why when no model can be fitted, and still builds the list from cadence', async () => {
     const db = await openNodeDb();
     const csv = ['customer_id,order_ts,amount', ...Array.from({ length: 40 }, (_, i) => `c${i},2024-0${1 + (i % 9)}-1${i % 10},${10 + i}`)].join('\n');
     const loaded = await loadFile(db, 'once.csv', new TextEncoder().encode(csv), 'raw_orders');
     await applyMapping(db, loaded, loaded.mapping);
-    const ctx = context();
+    const ctx = runContext();
     await expect(runClv(db, { asOf: null }, ctx)).rejects.toThrow(/no customer has a repeat purchase/);
     const churn = await runChurn(db, { asOf: null }, ctx);
     expect(churn.model_error).toMatch(/no customer has a repeat purchase/);
@@ -116,7 +103,7 @@ describe('the engine runs', () => {
 
   it('reuses the CLV cell fit when it is calibrated to the last day, and fits its own otherwise', async () => {
     const db = await open();
-    const ctx = context();
+    const ctx = runContext();
     const tables = async () => new Set((await rows<{ t: string }>(db, `SELECT table_name AS t FROM duckdb_tables()`)).map((r) => r.t));
 
     const current = await runClv(db, { asOf: null, clv: {} }, ctx);

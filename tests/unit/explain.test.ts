@@ -12,23 +12,12 @@ import { basket } from '../../src/models/basket/model.ts';
 import { SOLID_RULE_BASKETS } from '../../src/models/basket/rules.ts';
 import { customer360, customerHeadline } from '../../src/models/customer360.ts';
 import { notBuying, overview } from '../../src/models/overview.ts';
-import { customerSections, MODELS, type RunContext } from '../../src/models/registry.ts';
+import { customerSections, MODELS } from '../../src/models/registry.ts';
+import { runContext } from './run-context.ts';
 import { frequencyGaps, rfm } from '../../src/models/rfm.ts';
 
 const sample = (f: string) => new URL(`../../sample-data/${f}`, import.meta.url).pathname;
 const shared = (f: string) => new URL(`../../../shared/data/${f}`, import.meta.url).pathname;
-
-function context(): RunContext {
-  const kept = new Map<string, unknown>();
-  return {
-    prepared: new Map(),
-    sources: { customers: false, events: false },
-    state: <T>(name: string, make: () => T) => {
-      if (!kept.has(name)) kept.set(name, make());
-      return kept.get(name) as T;
-    },
-  };
-}
 
 let db: Db;
 let customersInOrders: number;
@@ -63,7 +52,7 @@ describe('the R × F heat map: F scores no customer has', { timeout: 120_000 }, 
     // Everybody bought once: F 2–5 are empty and nobody scores past them.
     expect(frequencyGaps(Int32Array.from([1, 1, 1]), Int32Array.from([1, 1, 1]))).toEqual([{ empty: [2, 3, 4, 5], frequency: 1, share: 1, score: 1, next: null }]);
     expect(frequencyGaps(Int32Array.from([1, 2, 3, 4, 5]), Int32Array.from([1, 2, 3, 4, 5]))).toEqual([]);
-    const headless = (await MODELS.rfm.report(db, { asOf: null }, context())) as Record<string, unknown>;
+    const headless = (await MODELS.rfm.report(db, { asOf: null }, runContext())) as Record<string, unknown>;
     expect(headless).not.toHaveProperty('f_gaps');
     expect(headless).toHaveProperty('grid');
   });
@@ -71,7 +60,7 @@ describe('the R × F heat map: F scores no customer has', { timeout: 120_000 }, 
 
 describe('customers with orders and buying customers', { timeout: 120_000 }, () => {
   it('counts the cleaning report customers without a purchase, and the overview says so only in the page', async () => {
-    const page = (await MODELS.overview.run(db, { asOf: null }, context())) as Awaited<ReturnType<typeof overview>>;
+    const page = (await MODELS.overview.run(db, { asOf: null }, runContext())) as Awaited<ReturnType<typeof overview>>;
     expect(customersInOrders).toBe(5000);
     expect(page.customers).toBe(4937);
     expect(page.not_buying).toEqual({ with_orders: 5000, no_purchase: 63, after_as_of: 0 });
@@ -82,7 +71,7 @@ describe('customers with orders and buying customers', { timeout: 120_000 }, () 
          HAVING NOT bool_or(net > 0 OR (net = 0 AND NOT has_refund)))`,
     );
     expect(refundedOnly.n).toBe(63);
-    const headless = (await MODELS.overview.report(db, { asOf: null }, context())) as Record<string, unknown>;
+    const headless = (await MODELS.overview.report(db, { asOf: null }, runContext())) as Record<string, unknown>;
     expect(headless).not.toHaveProperty('not_buying');
     expect(headless.customers).toBe(4937);
   });
@@ -100,7 +89,7 @@ describe('customers with orders and buying customers', { timeout: 120_000 }, () 
 
 describe('the customer 360 headline', { timeout: 300_000 }, () => {
   it('says at risk when P(alive) is below the churn threshold or the customer is slipping, else the RFM segment', async () => {
-    const ctx = context();
+    const ctx = runContext();
     const settings = { asOf: null };
     await MODELS.rfm.run(db, settings, ctx);
     await MODELS.lifecycle.run(db, settings, ctx);

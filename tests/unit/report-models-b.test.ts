@@ -16,12 +16,13 @@ import type { ChurnRow, ChurnShare } from '../../src/models/churn.ts';
 import type { ClustersShare } from '../../src/models/clusters.ts';
 import type { ClvView } from '../../src/models/clv/runs.ts';
 import { paramValue, type ClvShare } from '../../src/models/clv/share.ts';
-import { MODELS, type ModelResult, type RunContext } from '../../src/models/registry.ts';
+import { MODELS, type ModelResult } from '../../src/models/registry.ts';
 import { buildReport } from '../../src/report/build.ts';
 import { reportDataOf } from '../../src/report/document.ts';
 import { reportFile } from '../../src/report/file.ts';
 import { round, type Report, type ReportRequest } from '../../src/report/format.ts';
 import { Engine } from '../../workers/engine.ts';
+import { runContext } from './run-context.ts';
 
 const sample = (f: string) => fileURLToPath(new URL(`../../sample-data/${f}`, import.meta.url));
 const shared = (f: string) => fileURLToPath(new URL(`../../../shared/data/${f}`, import.meta.url));
@@ -293,15 +294,7 @@ describe('CDNOW_master.txt: CLV with a holdout, and the comparison filled in', {
     const db = await openNodeDb();
     const raw = await loadFile(db, 'CDNOW_master.txt', readFileSync(shared('CDNOW_master.txt')), 'raw_orders');
     await applyMapping(db, raw, raw.mapping);
-    const kept = new Map<string, unknown>();
-    const ctx: RunContext = {
-      prepared: new Map(),
-      sources: { customers: false, events: false },
-      state: <T>(name: string, make: () => T) => {
-        if (!kept.has(name)) kept.set(name, make());
-        return kept.get(name) as T;
-      },
-    };
+    const ctx = runContext();
     const settings = { asOf: null, clv: { calibrationEnd: '1997-09-30' } };
     const req: ReportRequest = { title: 'CDNOW', sources: [], cells: [{ kind: 'clv' }] };
     const base = { db, models: MODELS, settings, asOf: '1998-07-01', today: '2026-01-01' };
