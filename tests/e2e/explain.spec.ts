@@ -143,7 +143,11 @@ test('390 px: the heat map line and the 360 headline fit the phone width', async
   const box = (await gap.boundingBox())!;
   expect(box.x).toBeGreaterThanOrEqual(0);
   expect(box.x + box.width).toBeLessThanOrEqual(390);
-  if (SHOTS) await gap.locator('..').screenshot({ path: `${SHOTS}/explain-rfm-390-zh.png` });
+  // A score never wraps away from its letter: "F 1" is joined by a no-break space.
+  const text = (await gap.textContent())!;
+  expect(text).toMatch(/F\u00a02/);
+  expect(text).not.toMatch(/F [0-9]/);
+  if (SHOTS) await gap.screenshot({ path: `${SHOTS}/explain-rfm-390-zh.png` });
   const note = page.getByTestId('overview-not-buying');
   await note.scrollIntoViewIfNeeded();
   const noteBox = (await note.boundingBox())!;
