@@ -10,7 +10,7 @@
 import { ident, lit, one, rows, type Db } from '../db/db.ts';
 import { buildPurchases } from '../ingest/clean.ts';
 import { PACKED } from '../ingest/store.ts';
-import { cutCustomerDays, ensureCustomerDays } from './customer-days.ts';
+import { cutCustomerDays, cutFrom, ensureCustomerDays } from './customer-days.ts';
 import { ensureBuilt, type Prepared } from './prepared.ts';
 
 /** What a filter may name (the notebook file's `filter`, the page's filter bar). Lists keep any of their values. */
@@ -358,6 +358,8 @@ export async function openFiltered(
         await ensureCustomerDays(db, parent);
         const home = ident((await one<{ d: string }>(db, 'SELECT current_database() AS d')).d);
         prepared.set('customer_days', await cutCustomerDays(conn, `${home}.main`, 'SELECT customer_id FROM kept_customers'));
+        // And the per-customer tables the models build from them, where the unfiltered ones are built for the same D.
+        cutFrom(prepared, { prepared: parent, schema: `${home}.main` });
       }
     } else {
       await buildPurchases(conn);
