@@ -274,7 +274,8 @@ export async function prepareFilters(db: Db, prepared: Prepared): Promise<boolea
  * made once per data (`ensureFilterBase`): an order all of whose lines are kept is taken whole, the others summed from
  * their kept parts. A filter on customers only (region, acquisition channel, segment) keeps whole customers, so their
  * customer days are cut out of the unfiltered ones as well, renumbered as a build from the kept purchases numbers
- * them (`cutCustomerDays`); the returned `prepared` records them for the filtered models. Without `prepared`, the
+ * them (`cutCustomerDays`); the returned `prepared` records them for the filtered models, and lets them cut their
+ * per-customer tables out of the unfiltered ones built for the same as-of date (`ensureCutTable`). Without `prepared`, the
  * purchases are rebuilt from the kept lines with the ingest's `buildPurchases`. Both give the tables a file of only
  * the kept rows gives (tests/unit/filter.test.ts).
  */
