@@ -52,19 +52,57 @@ export async function ensureCustomerDays(db: Db, prepared?: Prepared): Promise<s
  * in the `prepared` of `db`'s models.
  */
 export async function cutCustomerDays(db: Db, from: string, kept: string): Promise<string> {
-  await db.query(`CREATE OR REPLACE TEMP TABLE customer_numbers AS
+  await db.query(`CREATE OR REPLACE TABLE customer_cut AS
       SELECT (row_number() OVER (ORDER BY cid))::INTEGER AS cid, cid AS was FROM ${from}.customer_keys WHERE customer_id IN (${kept});
     CREATE OR REPLACE TABLE customer_keys AS
-      SELECT k.* REPLACE (n.cid AS cid) FROM ${from}.customer_keys k JOIN customer_numbers n ON k.cid = n.was ORDER BY n.cid;
+      SELECT k.* REPLACE (n.cid AS cid) FROM ${from}.customer_keys k JOIN customer_cut n ON k.cid = n.was ORDER BY n.cid;
     CREATE OR REPLACE TABLE customer_days AS
-      SELECT d.* REPLACE (n.cid AS cid) FROM ${from}.customer_days d JOIN customer_numbers n ON d.cid = n.was ORDER BY n.cid, d.order_day;
-    DROP TABLE customer_numbers`);
+      SELECT d.* REPLACE (n.cid AS cid) FROM ${from}.customer_days d JOIN customer_cut n ON d.cid = n.was ORDER BY n.cid, d.order_day`);
   return DAYS;
 }
 
 /**
+ * Where the per-customer tables of a filter keeping whole customers can be cut from: the unfiltered data's tables (in
+ * schema `schema`, recorded in `prepared` as built for which inputs), with `customer_cut` (cid: the kept customer's
+ * number here, was: theirs there) on the filtered connection, as `cutCustomerDays` leaves it.
+ */
+export interface CutSource {
+  prepared: Prepared;
+  schema: string;
+}
+
+const cutSources = new WeakMap<Prepared, CutSource>();
+
+/** Record that the tables of `prepared` (a filtered database's, after `cutCustomerDays`) may be cut out of `source`'s. */
+export function cutFrom(prepared: Prepared, source: CutSource): void {
+  cutSources.set(prepared, source);
+}
+
+/**
+ * Build `table` for `key` on `db` (as `ensureTable` does): cut out of the unfiltered data's table when `prepared` has a
+ * cut source whose same table is built for the same key (a customer's rows there are theirs here, under their new
+ * number: `cut` is the SELECT over the unfiltered table `t` joined to `customer_cut` n, ON t.cid = n.was), else `select`.
+ * The unfiltered table is looked at and read with no wait in between, so that a rebuild of it cannot come between.
+ */
+export function ensureCutTable(
+  db: Db,
+  prepared: Prepared | undefined,
+  table: string,
+  key: string,
+  select: () => string | Promise<string>,
+  cut: (t: string) => string,
+): Promise<boolean> {
+  return ensureBuilt(prepared, table, key, async () => {
+    const source = prepared && cutSources.get(prepared);
+    if (source?.prepared.get(table) === key) return db.query(`CREATE OR REPLACE TABLE ${table} AS ${cut(`${source.schema}.${table}`)}`);
+    return db.query(`CREATE OR REPLACE TABLE ${table} AS ${await select()}`);
+  });
+}
+
+/**
  * Build (unless current for this data version and D) `customer_summary`: one row per customer with a
- * purchase before D (in no particular order: cid follows customer_id), with what RFM, ABC, the clusters,
+ * purchase before D, by cid (which follows customer_id: a sum over the rows in stored order, as lifecycle's revenue
+ * per stage, is then the same for a filter keeping whole customers, whose summary is cut out of this one), with what RFM, ABC, the clusters,
  * the lifecycle, the churn warning and the overview share:
  * cid, customer_id, first_day, last_day (of purchases before D), recency_days (D − last_day), purchases
  * (frequency), purchase_days (distinct days), net (exact sum of the purchases), revenue (net as DOUBLE),
@@ -76,17 +114,22 @@ export async function ensureCustomerSummary(db: Db, asOf: string, prepared?: Pre
   const days = await ensureCustomerDays(db, prepared);
   const key = `${days}|${asOf}`;
   const D = dateLit(asOf);
-  await ensureBuilt(prepared, 'customer_summary', key, async () => {
-    const mean = await meanSql(db, 'net', 'purchases');
-    await db.query(`CREATE OR REPLACE TABLE customer_summary AS
-     SELECT s.cid, k.customer_id, s.first_day, s.last_day, (${D} - s.last_day)::INTEGER AS recency_days, s.purchases, s.purchase_days,
-       s.net, s.net::DOUBLE AS revenue, ${mean} AS mean, s.median_gap_days
+  await ensureCutTable(
+    db,
+    prepared,
+    'customer_summary',
+    key,
+    async () => `SELECT s.cid, k.customer_id, s.first_day, s.last_day, (${D} - s.last_day)::INTEGER AS recency_days, s.purchases, s.purchase_days,
+       s.net, s.net::DOUBLE AS revenue, ${await meanSql(db, 'net', 'purchases')} AS mean, s.median_gap_days
      FROM (SELECT cid, any_value(first_day) AS first_day, max(order_day) AS last_day, sum(purchases)::INTEGER AS purchases,
              count(*)::INTEGER AS purchase_days, sum(net) AS net,
              median((order_day - prev_day)::DOUBLE) FILTER (WHERE prev_day IS NOT NULL) AS median_gap_days
            FROM customer_days WHERE order_day < ${D} GROUP BY cid) s
-     JOIN customer_keys k USING (cid)`);
-  });
+     JOIN customer_keys k USING (cid)
+     ORDER BY s.cid`,
+    // A customer's row is their own days' (and D's): the same under a filter keeping them whole.
+    (t) => `SELECT s.* REPLACE (n.cid AS cid) FROM ${t} s JOIN customer_cut n ON s.cid = n.was ORDER BY n.cid`,
+  );
   return key;
 }
 

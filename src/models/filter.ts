@@ -10,7 +10,7 @@
 import { ident, lit, one, rows, type Db } from '../db/db.ts';
 import { buildPurchases } from '../ingest/clean.ts';
 import { PACKED } from '../ingest/store.ts';
-import { cutCustomerDays, ensureCustomerDays } from './customer-days.ts';
+import { cutCustomerDays, cutFrom, ensureCustomerDays } from './customer-days.ts';
 import { ensureBuilt, type Prepared } from './prepared.ts';
 
 /** What a filter may name (the notebook file's `filter`, the page's filter bar). Lists keep any of their values. */
@@ -274,7 +274,8 @@ export async function prepareFilters(db: Db, prepared: Prepared): Promise<boolea
  * made once per data (`ensureFilterBase`): an order all of whose lines are kept is taken whole, the others summed from
  * their kept parts. A filter on customers only (region, acquisition channel, segment) keeps whole customers, so their
  * customer days are cut out of the unfiltered ones as well, renumbered as a build from the kept purchases numbers
- * them (`cutCustomerDays`); the returned `prepared` records them for the filtered models. Without `prepared`, the
+ * them (`cutCustomerDays`); the returned `prepared` records them for the filtered models, and lets them cut their
+ * per-customer tables out of the unfiltered ones built for the same as-of date (`ensureCutTable`). Without `prepared`, the
  * purchases are rebuilt from the kept lines with the ingest's `buildPurchases`. Both give the tables a file of only
  * the kept rows gives (tests/unit/filter.test.ts).
  */
@@ -358,6 +359,8 @@ export async function openFiltered(
         await ensureCustomerDays(db, parent);
         const home = ident((await one<{ d: string }>(db, 'SELECT current_database() AS d')).d);
         prepared.set('customer_days', await cutCustomerDays(conn, `${home}.main`, 'SELECT customer_id FROM kept_customers'));
+        // And the per-customer tables the models build from them, where the unfiltered ones are built for the same D.
+        cutFrom(prepared, { prepared: parent, schema: `${home}.main` });
       }
     } else {
       await buildPurchases(conn);

@@ -18,6 +18,7 @@
  */
 import { lit, one, rows, type Db } from '../db/db.ts';
 import { dateLit } from './asof.ts';
+import { ensureCustomerDays, ensureCutTable } from './customer-days.ts';
 import { ensureTable, type Prepared } from './prepared.ts';
 
 export const FUNNEL_STAGES = ['lead', 'engaged', 'intent', 'customer', 'loyal'] as const;
@@ -93,8 +94,8 @@ async function tableExists(db: Db, name: string): Promise<boolean> {
 
 /**
  * The funnel at D, or null without a customers or events file. Needs `life_customers` (built by the
- * lifecycle model for the same D) and `customer_days`; the day of the N-th purchase is counted here, over
- * the customers with at least N purchases only.
+ * lifecycle model for the same D) and `customer_days`; the day of the N-th purchase is counted here into `life_loyal`
+ * (cid, loyal), over the customers with at least N purchases only.
  */
 export async function funnel(
   db: Db,
@@ -124,6 +125,20 @@ export async function funnel(
       return { ...c, suggested, stage: chosen && EVENT_STAGES.includes(chosen) ? chosen : suggested };
     });
   }
+  // The day of each customer's N-th purchase before D: a customer's own (cut out of the unfiltered data's under a
+  // filter keeping whole customers, when those are for the same D and N).
+  const days = await ensureCustomerDays(db, opts.prepared);
+  await ensureCutTable(
+    db,
+    opts.prepared,
+    'life_loyal',
+    `${days}|${asOf}|${loyal}`,
+    () => `SELECT cid, min(order_day) AS loyal
+      FROM (SELECT cid, order_day, sum(purchases) OVER (PARTITION BY cid ORDER BY order_day) AS cum
+            FROM customer_days WHERE order_day < ${D} AND cid IN (SELECT cid FROM life_customers WHERE purchases >= ${loyal}))
+      WHERE cum >= ${loyal} GROUP BY cid`,
+    (t) => `SELECT l.* REPLACE (n.cid AS cid) FROM ${t} l JOIN customer_cut n ON l.cid = n.was`,
+  );
   const shown = FUNNEL_STAGES.filter((s) => sources.events || (s !== 'engaged' && s !== 'intent'));
   const mapping = names.map((n) => `(${lit(n.event)}, '${n.stage}')`).join(', ');
   const evidence = (stage: EventStage) => `min(first_day) FILTER (WHERE stage = '${stage}')`;
@@ -144,10 +159,7 @@ export async function funnel(
         ? `SELECT customer_id, min(first_seen)::DATE AS signup FROM customers WHERE first_seen < ${D} GROUP BY customer_id`
         : `SELECT NULL::VARCHAR AS customer_id, NULL::DATE AS signup WHERE false`
     }),
-    loyal AS (SELECT b.customer_id, min(d.order_day) AS loyal
-      FROM (SELECT cid, order_day, sum(purchases) OVER (PARTITION BY cid ORDER BY order_day) AS cum
-            FROM customer_days WHERE order_day < ${D} AND cid IN (SELECT cid FROM life_customers WHERE purchases >= ${loyal})) d
-      JOIN life_customers b USING (cid) WHERE d.cum >= ${loyal} GROUP BY b.customer_id),
+    loyal AS (SELECT b.customer_id, l.loyal FROM life_loyal l JOIN life_customers b USING (cid)),
     e AS (SELECT p.customer_id, least(signup.signup, ev.lead_ev) AS e_lead, ev.engaged AS e_engaged, ev.intent AS e_intent,
         b.first_day AS e_customer, loyal.loyal AS e_loyal
       FROM people p LEFT JOIN ev USING (customer_id) LEFT JOIN signup USING (customer_id)

@@ -18,7 +18,7 @@ import { isSmall, reportCount, type ReportCount } from '../report/privacy.ts';
 import { rows, type Db } from '../db/db.ts';
 import { dateLit } from './asof.ts';
 import { slippingSql, type CadenceSettings } from './cadence.ts';
-import { ensureCustomerDays, ensureCustomerSummary } from './customer-days.ts';
+import { ensureCustomerDays, ensureCustomerSummary, ensureCutTable } from './customer-days.ts';
 import { funnel, type EventStage, type FunnelResult, type FunnelSources } from './funnel.ts';
 import { periodIndexSql, periodLabelSql, periodStartSql } from './periods.ts';
 import { asOfDate, ensureTable, type Prepared } from './prepared.ts';
@@ -137,7 +137,9 @@ export async function lifecycle(
      FROM customer_summary`,
   );
   const days = await ensureCustomerDays(db, prepared);
-  await ensureTable(db, prepared, 'life_spans', `${days}|${asOf}`, () => spansSql(D));
+  // A customer's spans are their own days' (and D's): under a filter keeping whole customers, cut out of the unfiltered
+  // ones when those are for the same D. Their order does not matter (monthFlows counts them).
+  await ensureCutTable(db, prepared, 'life_spans', `${days}|${asOf}`, () => spansSql(D), (t) => `SELECT s.* REPLACE (n.cid AS cid) FROM ${t} s JOIN customer_cut n ON s.cid = n.was`);
   // Without `prepared` the tables were built just now, for this call alone: nothing kept can match them.
   const builtFrom = opts.prepared ? `${prepared.get('life_spans')}#${prepared.get('life_customers')}` : null;
   await ensureTable(db, prepared, 'life_returns', `${days}|${asOf}|${reactivationDays}`, () =>

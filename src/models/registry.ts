@@ -228,7 +228,7 @@ export const MODELS = {
     defaults: { ...DEFAULT_WINDOWS, reactivationDays: 180, loyalPurchases: 3 },
     lane: 'tables',
     reads: ['orders', 'customers', 'events'],
-    writes: ['life_customers', 'life_spans', 'life_returns', 'lifecycle', 'event_firsts'],
+    writes: ['life_customers', 'life_spans', 'life_returns', 'life_loyal', 'lifecycle', 'event_firsts'],
     /**
      * Stages, month by month, transitions, reactivations and the funnel, with the first page of a customer list
      * (by default the cell's first page, 50 most valuable) so that the cell draws in one round trip.
