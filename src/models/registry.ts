@@ -24,6 +24,7 @@ import type { ExportAs } from './list-export.ts';
 import { exportAbc, exportChurnList, exportClusters, exportClv, exportLifecycle, exportRfm, type RfmExport } from './model-exports.ts';
 import type { Prepared } from './prepared.ts';
 import { rfm, rfmCustomers, rfmSchemeOf, rfmSegmentList, RFM_SHARE_LISTS, shareRfm, type RfmColumns, type RfmCustomer, type RfmSummary } from './rfm.ts';
+import { PERIOD_UNITS } from './periods.ts';
 import type { ModelSettings } from './settings.ts';
 import type { SegmentSource } from './filter.ts';
 
@@ -97,6 +98,12 @@ export interface ModelEntry<R = unknown, O = object, LO = never, L = unknown, EO
    * without a page (the headless command) holds, as `report` waits for it. Default: `run`.
    */
   complete?(db: Db, settings: ModelSettings, ctx: RunContext): Promise<R>;
+  /**
+   * Other settings a user is likely to switch to whose run builds tables the model keeps (cohorts: the other period
+   * units): the page's engine runs them when it has nothing else to do, so that the switch then reads kept tables.
+   * Only for a model whose run leaves no tables of its own for a list, export or the customer 360 view to read.
+   */
+  warm?(settings: ModelSettings): ModelSettings[];
 }
 
 /** What a model's report part is built with. */
@@ -228,6 +235,7 @@ export const MODELS = {
     reads: ['orders'],
     writes: ['cohort_cells_month', 'cohort_cells_week', 'cohort_cells_quarter'],
     run: (db, settings, ctx) => cohorts(db, { ...settings.cohorts, asOf: settings.asOf }, ctx.prepared),
+    warm: (settings) => PERIOD_UNITS.filter((u) => u !== (settings.cohorts?.unit ?? 'month')).map((unit) => ({ ...settings, cohorts: { ...settings.cohorts, unit } })),
     report: (db, settings, ctx) => cohorts(db, { ...settings.cohorts, asOf: asOf(settings) }, ctx.prepared),
     share: (_db, result, { minGroup }) => shareCohorts(result, minGroup),
   }),
