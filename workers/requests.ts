@@ -6,7 +6,7 @@
 import type { Lane } from '../src/models/registry.ts';
 
 /** How long the engine has had no request before it runs a job that waits for it to be idle (ms). */
-const IDLE_MS = 300;
+const IDLE_MS = 1000;
 
 export class RequestManager {
   #version = 0;

@@ -24,7 +24,6 @@ import type { ExportAs } from './list-export.ts';
 import { exportAbc, exportChurnList, exportClusters, exportClv, exportLifecycle, exportRfm, type RfmExport } from './model-exports.ts';
 import type { Prepared } from './prepared.ts';
 import { rfm, rfmCustomers, rfmSchemeOf, rfmSegmentList, RFM_SHARE_LISTS, shareRfm, type RfmColumns, type RfmCustomer, type RfmSummary } from './rfm.ts';
-import { PERIOD_UNITS } from './periods.ts';
 import type { ModelSettings } from './settings.ts';
 import type { SegmentSource } from './filter.ts';
 
@@ -235,7 +234,9 @@ export const MODELS = {
     reads: ['orders'],
     writes: ['cohort_cells_month', 'cohort_cells_week', 'cohort_cells_quarter'],
     run: (db, settings, ctx) => cohorts(db, { ...settings.cohorts, asOf: settings.asOf }, ctx.prepared),
-    warm: (settings) => PERIOD_UNITS.filter((u) => u !== (settings.cohorts?.unit ?? 'month')).map((unit) => ({ ...settings, cohorts: { ...settings.cohorts, unit } })),
+    // Quarter first: the unit most often switched to from months.
+    warm: (settings) =>
+      (['quarter', 'month', 'week'] as const).filter((u) => u !== (settings.cohorts?.unit ?? 'month')).map((unit) => ({ ...settings, cohorts: { ...settings.cohorts, unit } })),
     report: (db, settings, ctx) => cohorts(db, { ...settings.cohorts, asOf: asOf(settings) }, ctx.prepared),
     share: (_db, result, { minGroup }) => shareCohorts(result, minGroup),
   }),

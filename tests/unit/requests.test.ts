@@ -175,7 +175,7 @@ describe('the request manager', { timeout: 300_000 }, () => {
       order.push('warm-up');
       ran();
     });
-    await new Promise((r) => setTimeout(r, 600));
+    await new Promise((r) => setTimeout(r, 1300));
     expect(order).toEqual([]);
     release();
     await slow;
@@ -187,7 +187,7 @@ describe('the request manager', { timeout: 300_000 }, () => {
       dropped = true;
     });
     manager.bump();
-    await new Promise((r) => setTimeout(r, 600));
+    await new Promise((r) => setTimeout(r, 1300));
     expect(dropped).toBe(false);
   });
 
@@ -198,7 +198,7 @@ describe('the request manager', { timeout: 300_000 }, () => {
     const tables = async () => (await rows<{ name: string }>(db, "SELECT table_name AS name FROM duckdb_tables() WHERE table_name LIKE 'cohort_cells_%' ORDER BY 1")).map((t) => t.name);
     await engine.run('cohorts', { asOf: null });
     expect(await tables()).toEqual(['cohort_cells_month']);
-    for (let i = 0; i < 100 && (await tables()).length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 150 && (await tables()).length < 3; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await tables()).toEqual(['cohort_cells_month', 'cohort_cells_quarter', 'cohort_cells_week']);
     const quarter = await engine.run('cohorts', { asOf: null, cohorts: { unit: 'quarter' } });
 
@@ -207,7 +207,7 @@ describe('the request manager', { timeout: 300_000 }, () => {
     const plain = new Engine(plainDb);
     await apply(plain, orders());
     await plain.run('cohorts', { asOf: null });
-    await new Promise((r) => setTimeout(r, 800));
+    await new Promise((r) => setTimeout(r, 1500));
     expect((await rows<{ n: number }>(plainDb, "SELECT count(*)::DOUBLE AS n FROM duckdb_tables() WHERE table_name LIKE 'cohort_cells_%'"))[0].n).toBe(1);
     expect(await plain.run('cohorts', { asOf: null, cohorts: { unit: 'quarter' } })).toEqual(quarter);
   });
