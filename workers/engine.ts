@@ -105,6 +105,8 @@ export class Engine {
   #requests = new RequestManager();
   #score: ScoreRunner | undefined;
   #compare: CompareRunner | undefined;
+  /** Whether to run what a model suggests after a run when idle (see the constructor). */
+  #warmModels = false;
   /** A filtered engine's sources (it has no files of its own). */
   #fixedSources: { customers: boolean; events: boolean } | undefined;
   /** Engines over filtered copies of the data, by filter (and the segment model's settings), newest last. */
@@ -119,12 +121,15 @@ export class Engine {
    * `scoreClv`, `compareClv`: where the CLV fits of the chosen model and of the rest of the model comparison run
    * (default: in this thread; the browser's worker gives each a worker of its own).
    * `models`: the models it runs (default: every registered one).
+   * `warmModels`: run the settings a model suggests after a run (its `warm`) when idle (the page's engine: a user
+   * switches settings there; a command that runs once and exits has no use for them).
    * `sources`, `prepared`: a filtered engine's (its database has no files of its own; some derived tables are made with it).
    */
   constructor(
     db: Db,
     opts: {
       warmUp?: boolean;
+      warmModels?: boolean;
       scoreClv?: ScoreRunner;
       compareClv?: CompareRunner;
       models?: Registry;
@@ -137,6 +142,7 @@ export class Engine {
     this.#fixedSources = opts.sources;
     this.#models = opts.models ?? MODELS;
     if (opts.warmUp) this.#warming = warmUp(db, () => this.#stopWarming);
+    this.#warmModels = Boolean(opts.warmModels);
     this.#score = opts.scoreClv;
     this.#compare = opts.compareClv;
   }
@@ -205,7 +211,27 @@ export class Engine {
     const model = this.#model(name);
     const tables = resultKey(model, settings);
     const key = [tables, options ?? null];
-    return this.#requests.result(name, key, model.lane, () => model.run(this.#db, settings, this.#context(onProgress), options), tables);
+    const result = this.#requests.result(name, key, model.lane, () => model.run(this.#db, settings, this.#context(onProgress), options), tables);
+    if (model.warm && this.#warmModels) void result.then(() => this.#warm(name, settings), () => {});
+    return result;
+  }
+
+  /**
+   * The runs model `name` suggests after one under `settings` (its `warm`: settings a user is likely to switch to),
+   * each once per data, when the engine has nothing else to do: they only build tables the model keeps.
+   */
+  #warm(name: ModelName, settings: ModelSettings): void {
+    const model = this.#model(name);
+    const done = this.#requests.state('warmed', () => new Set<string>());
+    const version = this.#requests.version;
+    for (const s of model.warm!(settings)) {
+      const key = `${name}|${JSON.stringify(resultKey(model, s))}`;
+      if (done.has(key)) continue;
+      done.add(key);
+      this.#requests.whenIdle(() =>
+        this.#requests.version === version ? this.#requests.inLane(model.lane, () => model.run(this.#db, s, this.#context())).catch(() => undefined) : Promise.resolve(),
+      );
+    }
   }
 
   /**

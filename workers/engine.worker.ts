@@ -28,7 +28,7 @@ const engine: Promise<{ engine: Engine; version: string; ms: number }> = (async 
   await bindings.instantiate(() => {});
   const db = blockingDb(bindings as unknown as BlockingBindings);
   const version = String((await db.query('SELECT version() AS v')).getChild('v')?.get(0));
-  return { engine: new Engine(db, { warmUp: true, scoreClv: workerScoreRunner(), compareClv: workerCompareRunner() }), version, ms: performance.now() - started };
+  return { engine: new Engine(db, { warmUp: true, warmModels: true, scoreClv: workerScoreRunner(), compareClv: workerCompareRunner() }), version, ms: performance.now() - started };
 })();
 
 /** The engine's methods (one generic run, list and export for every model), awaited behind DuckDB's start; errors cross as messages (input errors with their code and params). */

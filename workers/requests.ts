@@ -5,6 +5,9 @@
  */
 import type { Lane } from '../src/models/registry.ts';
 
+/** How long the engine has had no request before it runs a job that waits for it to be idle (ms). */
+const IDLE_MS = 1000;
+
 export class RequestManager {
   #version = 0;
   /** Each model's last result with the key it answered: the model's tables hold that result too, so one a model. */
@@ -16,6 +19,10 @@ export class RequestManager {
   #tables = new Map<string, string>();
   /** State a model keeps for the current data (fits, transactions, columns read): replaced when the data change. */
   #state = new Map<string, unknown>();
+  /** Requests under way or waiting in a lane; the jobs that wait for there to be none (warm-ups), and their timer. */
+  #pending = 0;
+  #idle: (() => Promise<unknown>)[] = [];
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** The data version: bumped by every change of sources. */
   get version(): number {
@@ -27,6 +34,32 @@ export class RequestManager {
     this.#version++;
     this.#results.clear();
     this.#state = new Map();
+    this.#idle = [];
+  }
+
+  /**
+   * Run `job` once no request has been under way for a moment (after the jobs already waiting): work a request may
+   * need later (a warm-up) that must not hold back one asked for now. Dropped when the data change.
+   */
+  whenIdle(job: () => Promise<unknown>): void {
+    this.#idle.push(job);
+    this.#idleSoon();
+  }
+
+  #idleSoon(): void {
+    if (this.#pending > 0 || this.#idle.length === 0 || this.#idleTimer !== undefined) return;
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = undefined;
+      if (this.#pending > 0) return;
+      const job = this.#idle.shift();
+      if (!job) return;
+      this.#pending++;
+      const done = () => {
+        this.#pending--;
+        this.#idleSoon();
+      };
+      job().then(done, done);
+    }, IDLE_MS);
   }
 
   /**
@@ -106,9 +139,23 @@ export class RequestManager {
 
   /** Run `task` in `lane`: at once for `sql`, else after the lane's earlier requests have settled. */
   inLane<T>(lane: Lane, task: () => Promise<T>): Promise<T> {
-    if (lane === 'sql') return task();
-    const next = (this.#lanes.get(lane) ?? Promise.resolve()).then(task, task);
-    this.#lanes.set(lane, next.catch(() => undefined));
+    this.#pending++;
+    let next: Promise<T>;
+    if (lane === 'sql') {
+      try {
+        next = task();
+      } catch (e) {
+        next = Promise.reject(e);
+      }
+    } else {
+      next = (this.#lanes.get(lane) ?? Promise.resolve()).then(task, task);
+      this.#lanes.set(lane, next.catch(() => undefined));
+    }
+    const done = () => {
+      this.#pending--;
+      this.#idleSoon();
+    };
+    next.then(done, done);
     return next;
   }
 

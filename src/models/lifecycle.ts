@@ -346,6 +346,10 @@ function monthCalendar(from: number, to: number) {
   let year = start0.getUTCFullYear();
   let month = start0.getUTCMonth();
   let next = firstOfMonth(year, month + 1);
+  // The first day of each month of the range (the month flows ask for one per span and stage: looked up, not made
+  // with a Date each time).
+  const j0 = year * 12 + month;
+  const starts = [firstOfMonth(year, month)];
   for (let d = from; d <= to; d++) {
     if (d >= next) {
       month++;
@@ -353,13 +357,16 @@ function monthCalendar(from: number, to: number) {
         month = 0;
         year++;
       }
+      starts.push(next);
       next = firstOfMonth(year, month + 1);
     }
     table[d - from] = year * 12 + month;
   }
+  starts.push(next);
+  const startOf = Int32Array.from(starts);
   return {
     month: (day: number) => table[day - from],
-    start: (j: number) => firstOfMonth(Math.floor(j / 12), j % 12),
+    start: (j: number) => (j >= j0 && j - j0 < startOf.length ? startOf[j - j0] : firstOfMonth(Math.floor(j / 12), j % 12)),
     label: (j: number) => `${String(Math.floor(j / 12)).padStart(4, '0')}-${String((j % 12) + 1).padStart(2, '0')}`,
   };
 }

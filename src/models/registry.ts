@@ -4,7 +4,7 @@
  * API, the headless command and the notebook's cell kinds all derive from `MODELS`.
  */
 import { rows, type Db } from '../db/db.ts';
-import { abc, abcClassList, abcCustomers, ABC_SHARE_LISTS, shareAbc, type AbcClass } from './abc.ts';
+import { abc, abcClassList, abcCustomers, ABC_SHARE_LISTS, shareAbc, type AbcClass, type AbcCustomer, type AbcSummary } from './abc.ts';
 import { hasBasketData } from './basket/data.ts';
 import { basket } from './basket/model.ts';
 import { crossSellPage, exportCrossSell, runBasket, type RuleRef } from './basket/runs.ts';
@@ -23,7 +23,7 @@ import { notBuying, overview, shareOverview } from './overview.ts';
 import type { ExportAs } from './list-export.ts';
 import { exportAbc, exportChurnList, exportClusters, exportClv, exportLifecycle, exportRfm, type RfmExport } from './model-exports.ts';
 import type { Prepared } from './prepared.ts';
-import { rfm, rfmCustomers, rfmSchemeOf, rfmSegmentList, RFM_SHARE_LISTS, shareRfm, type RfmColumns } from './rfm.ts';
+import { rfm, rfmCustomers, rfmSchemeOf, rfmSegmentList, RFM_SHARE_LISTS, shareRfm, type RfmColumns, type RfmCustomer, type RfmSummary } from './rfm.ts';
 import type { ModelSettings } from './settings.ts';
 import type { SegmentSource } from './filter.ts';
 
@@ -97,6 +97,12 @@ export interface ModelEntry<R = unknown, O = object, LO = never, L = unknown, EO
    * without a page (the headless command) holds, as `report` waits for it. Default: `run`.
    */
   complete?(db: Db, settings: ModelSettings, ctx: RunContext): Promise<R>;
+  /**
+   * Other settings a user is likely to switch to whose run builds tables the model keeps (cohorts: the other period
+   * units): the page's engine runs them when it has nothing else to do, so that the switch then reads kept tables.
+   * Only for a model whose run leaves no tables of its own for a list, export or the customer 360 view to read.
+   */
+  warm?(settings: ModelSettings): ModelSettings[];
 }
 
 /** What a model's report part is built with. */
@@ -166,7 +172,11 @@ export const MODELS = {
       const { scheme: _, ...rfmSettings } = settings.rfm ?? {};
       return [asOf(settings), Object.keys(rfmSettings).length ? rfmSettings : null];
     },
-    run: (db, settings, ctx) => rfm(db, { ...settings.rfm, asOf: settings.asOf }, ctx.prepared, ctx.state<RfmColumns>('rfm.columns', () => ({}))),
+    /** The summary; with `options.list`, also that first page of the customer list, so that the cell draws in one round trip. */
+    async run(db, settings, ctx, options: { list?: Parameters<typeof rfmCustomers>[1] } = {}): Promise<RfmSummary & { list?: RfmCustomer[] }> {
+      const summary = await rfm(db, { ...settings.rfm, asOf: settings.asOf }, ctx.prepared, ctx.state<RfmColumns>('rfm.columns', () => ({})));
+      return options.list ? { ...summary, list: await rfmCustomers(db, options.list) } : summary;
+    },
     list: (db, opts: Parameters<typeof rfmCustomers>[1]) => rfmCustomers(db, opts),
     /**
      * One segment of a scheme (or every customer), by monetary, as CSV or Excel in the user's language; or one workbook
@@ -195,7 +205,11 @@ export const MODELS = {
     lane: 'sql',
     reads: ['orders'],
     writes: ['abc'],
-    run: (db, settings, ctx) => abc(db, { ...settings.abc, asOf: settings.asOf }, ctx.prepared),
+    /** The summary; with `options.list`, also that first page of the customer list, so that the cell draws in one round trip. */
+    async run(db, settings, ctx, options: { list?: Parameters<typeof abcCustomers>[1] } = {}): Promise<AbcSummary & { list?: AbcCustomer[] }> {
+      const summary = await abc(db, { ...settings.abc, asOf: settings.asOf }, ctx.prepared);
+      return options.list ? { ...summary, list: await abcCustomers(db, options.list) } : summary;
+    },
     list: (db, opts: Parameters<typeof abcCustomers>[1]) => abcCustomers(db, opts),
     /** One class's customers (or all of them), by rank. */
     export: (db, opts: ExportAs & { cls: AbcClass | null }) => exportAbc(db, opts),
@@ -220,6 +234,9 @@ export const MODELS = {
     reads: ['orders'],
     writes: ['cohort_cells_month', 'cohort_cells_week', 'cohort_cells_quarter'],
     run: (db, settings, ctx) => cohorts(db, { ...settings.cohorts, asOf: settings.asOf }, ctx.prepared),
+    // Quarter first: the unit most often switched to from months.
+    warm: (settings) =>
+      (['quarter', 'month', 'week'] as const).filter((u) => u !== (settings.cohorts?.unit ?? 'month')).map((unit) => ({ ...settings, cohorts: { ...settings.cohorts, unit } })),
     report: (db, settings, ctx) => cohorts(db, { ...settings.cohorts, asOf: asOf(settings) }, ctx.prepared),
     share: (_db, result, { minGroup }) => shareCohorts(result, minGroup),
   }),

@@ -159,4 +159,73 @@ describe('the request manager', { timeout: 300_000 }, () => {
     expect(manager.state('fits', () => ({ made: 0 }))).toEqual({ made: 0 });
     expect(manager.result('m', [1], 'sql', counted)).not.toBe(kept);
   });
+
+  it('runs a job waiting for idleness only once no request has been under way for a moment, and drops it when the data change', async () => {
+    const manager = new RequestManager();
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = manager.inLane('tables', async () => {
+      await gate;
+      order.push('request');
+    });
+    let ran!: () => void;
+    const idle = new Promise<void>((resolve) => (ran = resolve));
+    manager.whenIdle(async () => {
+      order.push('warm-up');
+      ran();
+    });
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(order).toEqual([]);
+    release();
+    await slow;
+    await idle;
+    expect(order).toEqual(['request', 'warm-up']);
+
+    let dropped = false;
+    manager.whenIdle(async () => {
+      dropped = true;
+    });
+    manager.bump();
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(dropped).toBe(false);
+  });
+
+  it("the page's engine builds the other cohort units' tables when idle, and a switch to one then gives the numbers of a fresh run", async () => {
+    const db = await openNodeDb();
+    const engine = new Engine(db, { warmModels: true });
+    await apply(engine, orders());
+    const tables = async () => (await rows<{ name: string }>(db, "SELECT table_name AS name FROM duckdb_tables() WHERE table_name LIKE 'cohort_cells_%' ORDER BY 1")).map((t) => t.name);
+    await engine.run('cohorts', { asOf: null });
+    expect(await tables()).toEqual(['cohort_cells_month']);
+    for (let i = 0; i < 150 && (await tables()).length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await tables()).toEqual(['cohort_cells_month', 'cohort_cells_quarter', 'cohort_cells_week']);
+    const quarter = await engine.run('cohorts', { asOf: null, cohorts: { unit: 'quarter' } });
+
+    // Without warm-ups (the headless command's engine) nothing is built ahead.
+    const plainDb = await openNodeDb();
+    const plain = new Engine(plainDb);
+    await apply(plain, orders());
+    await plain.run('cohorts', { asOf: null });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await rows<{ n: number }>(plainDb, "SELECT count(*)::DOUBLE AS n FROM duckdb_tables() WHERE table_name LIKE 'cohort_cells_%'"))[0].n).toBe(1);
+    expect(await plain.run('cohorts', { asOf: null, cohorts: { unit: 'quarter' } })).toEqual(quarter);
+  });
+
+  it("the RFM and ABC runs bring their list's first page when asked, the same rows a list call gives", async () => {
+    const engine = new Engine(await openNodeDb());
+    await apply(engine, orders());
+    const settings = { asOf: null, rfm: { monetary: 'mean' as const }, abc: { cutA: 0.7 } };
+    const rfm = await engine.run('rfm', settings, { list: { scheme: 'cn', limit: 5 } });
+    expect(rfm.list).toHaveLength(5);
+    expect(rfm.list).toEqual(await engine.list('rfm', { scheme: 'cn', limit: 5 }, settings));
+    const segment = rfm.segments_cn[0].segment;
+    const inSegment = await engine.run('rfm', settings, { list: { scheme: 'cn', segment, limit: 3 } });
+    expect(inSegment.list!.map((c) => c.segment_cn)).toEqual([segment, segment, segment]);
+    const abc = await engine.run('abc', settings, { list: { class: 'B', limit: 4 } });
+    expect(abc.list!.map((c) => c.class)).toEqual(['B', 'B', 'B', 'B']);
+    expect(abc.list).toEqual(await engine.list('abc', { class: 'B', limit: 4 }, settings));
+    // Without the option the result is the summary alone (what reports and the headless command read).
+    expect('list' in (await engine.run('rfm', settings))).toBe(false);
+  });
 });
