@@ -62,7 +62,8 @@ export interface DiskFile {
 /** Read `source` (the bytes of `file`, or the file on disk) into table `table` (replacing it). */
 export async function readSource(db: Db, file: string, source: Uint8Array | DiskFile, table: string, opts: ReadOptions = {}): Promise<RawSource> {
   let bytes: Uint8Array;
-  if (source instanceof Uint8Array) bytes = source;
+  // Bytes are told from a file by shape, not by class: bytes made in another realm (a worker's message) are no instance here.
+  if (!('path' in source)) bytes = source;
   else {
     const read = await readFromDisk(db, file, source, table);
     if (read) return read;
