@@ -1,11 +1,11 @@
 /** The headless `analyze` command: the notebook's models on DuckDB in Node, one JSON document out. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { parseHTML } from 'linkedom';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Db } from '../db/db.ts';
 import { openNodeDb } from '../db/node.ts';
-import { applyMapping, loadFile, mappingNotes, type Mapping } from '../ingest/index.ts';
+import { applyMapping, loadFile, mappingNotes, type DiskFile, type Mapping } from '../ingest/index.ts';
 import { en } from '../i18n/en.ts';
 import { mappingNoteText } from '../ingest/notes.ts';
 import { ClvInputError } from '../models/clv/summary.ts';
@@ -118,7 +118,7 @@ async function run(opts: AnalyzeOptions, db: Db | undefined, models: Registry, r
 
   // `--orders` says what the file is: it is mapped as orders (a basket-per-line file as baskets), never re-guessed as
   // customers or events, and refused by name when a field orders need has no column.
-  const orders = await loadFile(db, basename(opts.orders), readFileSync(opts.orders), 'raw_orders', { role: opts.shape ?? 'orders' });
+  const orders = await loadFile(db, basename(opts.orders), diskFile(opts.orders), 'raw_orders', { role: opts.shape ?? 'orders' });
   const mapping = { ...orders.mapping, ...(opts.mapping ?? {}) };
   out.source = { file: orders.raw.file, format: orders.raw.format, encoding: orders.raw.encoding, rows: orders.raw.rows, role: orders.role };
   out.mapping = mapping;
@@ -129,7 +129,7 @@ async function run(opts: AnalyzeOptions, db: Db | undefined, models: Registry, r
   const sources: ReportSource[] = [reportSource(orders.raw.file, orders.role, applied.report?.rows_read ?? orders.raw.rows, applied.report?.rows_loaded)];
   for (const [file, role] of [[opts.customers, 'customers'], [opts.events, 'events']] as const) {
     if (!file) continue;
-    const src = await loadFile(db, basename(file), readFileSync(file), `raw_${role}`, { role });
+    const src = await loadFile(db, basename(file), diskFile(file), `raw_${role}`, { role });
     // What the file gave and what was left out (blank ids, unreadable times), like the orders cleaning report.
     const table = (await applyMapping(db, src, src.mapping, settings.cleaning)).table;
     out[`cleaning_${role}`] = table;
@@ -419,6 +419,32 @@ export async function openEngine(engine?: string, threads = 1): Promise<Db> {
   const db = await native.openNativeDb({ threads });
   NATIVE.add(db);
   return db;
+}
+
+/**
+ * An input file as the ingest reads it from disk: on native DuckDB the usual CSV is read by DuckDB from its path and
+ * only its first lines come into memory; otherwise its bytes are read whole (src/ingest/read.ts `readSource`).
+ */
+export function diskFile(path: string): DiskFile {
+  const fd = openSync(path, 'r');
+  let size: number;
+  try {
+    size = fstatSync(fd).size;
+  } finally {
+    closeSync(fd);
+  }
+  return {
+    path,
+    size,
+    read(into, offset) {
+      const f = openSync(path, 'r');
+      try {
+        return readSync(f, into, 0, into.length, offset);
+      } finally {
+        closeSync(f);
+      }
+    },
+  };
 }
 
 /** The databases openEngine opened on native DuckDB. */

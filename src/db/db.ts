@@ -6,6 +6,11 @@ export interface Db {
   query(sql: string): Promise<Table>;
   /** Make bytes readable by SQL under `name` (e.g. `read_csv('name')`). */
   registerFile(name: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Make a file on disk readable by SQL under `name`, without reading it into memory (an engine that reads files by
+   * path: native DuckDB). Where it is missing, the file's bytes are registered with `registerFile`.
+   */
+  registerPath?(name: string, path: string): Promise<void>;
   /** Forget a registered file and free its memory. */
   dropFile(name: string): Promise<void>;
   /** Create (or append to) `table` from an Arrow IPC stream. */

@@ -10,10 +10,10 @@
  * `read_csv('name')` SQL works on both engines. Arrow IPC input is written as Parquet files (parquet-wasm, one per
  * record batch) and read back, since native DuckDB has no built-in Arrow IPC reader.
  */
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   DuckDBInstance, DuckDBTypeId,
   type DuckDBConnection, type DuckDBDateValue, type DuckDBDecimalValue, type DuckDBListValue, type DuckDBStructValue,
@@ -72,6 +72,11 @@ async function nativeConnection(instance: DuckDBInstance, dir: string, seq: { n:
     },
     async registerFile(name, bytes) {
       writeFileSync(join(dir, name), bytes);
+    },
+    async registerPath(name, path) {
+      // A link to the file where registered files are looked for: DuckDB reads the file itself, nothing is copied.
+      rmSync(join(dir, name), { force: true });
+      symlinkSync(resolve(path), join(dir, name));
     },
     async dropFile(name) {
       rmSync(join(dir, name), { force: true });

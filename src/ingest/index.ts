@@ -7,7 +7,7 @@ import {
   CUSTOMER_FIELDS, EVENT_FIELDS, guessMapping, guessRole, mappingNotes, matchScore, missingRequired, ORDER_FIELDS, profileColumns,
   type ColumnProfile, type Field, type Mapping, type MappingNote, type Role,
 } from './mapping.ts';
-import { readSource, type RawSource, type ReadOptions } from './read.ts';
+import { readSource, type DiskFile, type RawSource, type ReadOptions } from './read.ts';
 import { buildBaskets, buildCustomers, buildEvents, type TableReport } from './tables.ts';
 
 export interface LoadedSource {
@@ -26,8 +26,9 @@ export interface LoadedSource {
  * `role` is the user's word and wins over the guess: the columns are mapped for that role, and fields no column fits
  * are left missing, for `applyMapping` to refuse by name. The one exception is a basket-per-line file (its lines have
  * no columns to map), which is the basket form of an orders file: asked for as orders, it is read as baskets.
+ * `bytes` are the file's bytes, or the file on disk (the headless command: see `readSource`).
  */
-export async function loadFile(db: Db, file: string, bytes: Uint8Array, slot: string, opts: ReadOptions & { role?: Role } = {}): Promise<LoadedSource> {
+export async function loadFile(db: Db, file: string, bytes: Uint8Array | DiskFile, slot: string, opts: ReadOptions & { role?: Role } = {}): Promise<LoadedSource> {
   try {
     const read = async (sheet: string | undefined) => {
       const raw = await readSource(db, file, bytes, slot, { ...opts, sheet });
@@ -119,4 +120,4 @@ export type { DateRange } from './date-range.ts';
 export type { TableReport } from './tables.ts';
 export type { Mapping, MappingNote, Role, Field, ColumnProfile } from './mapping.ts';
 export { mappingNotes } from './mapping.ts';
-export { readSource, type SourceNote } from './read.ts';
+export { readSource, type DiskFile, type SourceNote } from './read.ts';

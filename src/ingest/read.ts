@@ -48,8 +48,27 @@ export interface ReadOptions {
   onProgress?: (phase: string, fraction: number) => void;
 }
 
-/** Read `bytes` of `file` into table `table` (replacing it). */
-export async function readSource(db: Db, file: string, bytes: Uint8Array, table: string, opts: ReadOptions = {}): Promise<RawSource> {
+/**
+ * A file on disk, read in parts (the headless command): where the engine reads files by path (`Db.registerPath`), the
+ * usual delimited file is read by DuckDB from disk and only its first lines come into memory; see `readFromDisk`.
+ */
+export interface DiskFile {
+  path: string;
+  size: number;
+  /** Fill `into` with the file's bytes from `offset` on; returns how many were read (fewer only at its end). */
+  read(into: Uint8Array, offset: number): number;
+}
+
+/** Read `source` (the bytes of `file`, or the file on disk) into table `table` (replacing it). */
+export async function readSource(db: Db, file: string, source: Uint8Array | DiskFile, table: string, opts: ReadOptions = {}): Promise<RawSource> {
+  let bytes: Uint8Array;
+  // Bytes are told from a file by shape, not by class: bytes made in another realm (a worker's message) are no instance here.
+  if (!('path' in source)) bytes = source;
+  else {
+    const read = await readFromDisk(db, file, source, table);
+    if (read) return read;
+    bytes = readAll(source);
+  }
   const sniffed = sniff(file, bytes);
   const base = { file, table, format: sniffed.format, encoding: sniffed.encoding, notes: [] as SourceNote[] };
   if (sniffed.format === 'parquet') return readParquet(db, file, bytes, base);
@@ -156,22 +175,9 @@ const tolerated = (bad: number, rows: number) => bad <= Math.max(TOLERATED_ROWS,
  */
 async function readDelimited(db: Db, name: string, base: Base, input: Uint8Array): Promise<RawSource> {
   let utf8 = input;
-  let s: Sniff | undefined;
-  let sniffError: unknown;
-  // The sniffer reads the first lines only; lines past the reader's limit are left out of them (it takes a minute over each).
-  const head = sniffSample(utf8);
-  const sampleFile = head === utf8 ? name : `${base.table}.head`;
-  if (head !== utf8) await db.registerFile(sampleFile, head);
-  try {
-    s = await one<Sniff>(db, `SELECT Delimiter, Quote, Escape, HasHeader, Columns FROM sniff_csv(${lit(sampleFile)}, ${SNIFF_OPTIONS})`);
-  } catch (e) {
-    sniffError = e;
-  } finally {
-    if (head !== utf8) await db.dropFile(sampleFile);
-  }
-  const guess = s ? chooseDialect(s, utf8) : { delimiter: ',', quote: '"', escape: '"' };
+  const { s, sniffError, guess, head } = await sniffDialect(db, name, base, utf8);
   if (s) {
-    const quick = await readQuick(db, name, base, utf8, head, s, guess);
+    const quick = await readQuick(db, name, base, utf8, head, s, guess, () => lineBreaks(utf8));
     if (quick) return quick;
   }
   let scan = scanDelimited(utf8, guess);
@@ -209,29 +215,158 @@ async function readDelimited(db: Db, name: string, base: Base, input: Uint8Array
 }
 
 /**
+ * DuckDB's sniffer on the file's first lines (`utf8` holds at least those: the whole text, or its first 20,480 lines and
+ * 256 KiB), and the dialect taken from it (`chooseDialect`; a default when the sniffer fails). The sniffer reads the
+ * first lines only; lines past the reader's limit are left out of them (it takes a minute over each): `head` is what it
+ * read, `utf8` itself when no line was left out.
+ */
+async function sniffDialect(db: Db, name: string, base: Base, utf8: Uint8Array): Promise<{ s?: Sniff; sniffError?: unknown; guess: Dialect; head: Uint8Array }> {
+  let s: Sniff | undefined;
+  let sniffError: unknown;
+  const head = sniffSample(utf8);
+  const sampleFile = head === utf8 ? name : `${base.table}.head`;
+  if (head !== utf8) await db.registerFile(sampleFile, head);
+  try {
+    s = await one<Sniff>(db, `SELECT Delimiter, Quote, Escape, HasHeader, Columns FROM sniff_csv(${lit(sampleFile)}, ${SNIFF_OPTIONS})`);
+  } catch (e) {
+    sniffError = e;
+  } finally {
+    if (head !== utf8) await db.dropFile(sampleFile);
+  }
+  const guess = s ? chooseDialect(s, utf8) : { delimiter: ',', quote: '"', escape: '"' };
+  return { s, sniffError, guess, head };
+}
+
+/** Bytes read from disk before the file is recognised: at least the sniffer's (sniff.ts) 256 KiB head and 20,480 lines. */
+const DISK_HEAD_BYTES = 256 * 1024;
+const DISK_HEAD_LINES = 20_480;
+/** A file whose first lines are longer than this together is read whole instead. */
+const DISK_HEAD_LIMIT = 64 * 1024 * 1024;
+const DISK_BLOCK = 4 * 1024 * 1024;
+
+/**
+ * The quick path (`readQuick`) for a file on disk, on an engine that reads files by path: the file is not copied into
+ * memory. Only its first lines are read (what `sniff`, the sniffer and the sample scan look at, as they would in the
+ * whole text), its line breaks are counted a block at a time, and DuckDB reads the file itself. The same table and
+ * lines as reading the whole text; undefined whenever that text would not take the quick path (another format, an
+ * encoding other than UTF-8 or a BOM, anything `readQuick` declines): then the caller reads the whole file.
+ */
+async function readFromDisk(db: Db, file: string, disk: DiskFile, table: string): Promise<RawSource | undefined> {
+  if (!db.registerPath || disk.size === 0) return undefined;
+  const prefix = firstLines(disk);
+  if (!prefix) return undefined;
+  let sniffed: ReturnType<typeof sniff>;
+  try {
+    sniffed = sniff(file, prefix);
+  } catch {
+    return undefined;
+  }
+  if (sniffed.format !== 'csv' || sniffed.encoding !== 'utf-8' || sniffed.bom) return undefined;
+  const base: Base = { file, table, format: sniffed.format, encoding: sniffed.encoding, notes: [] };
+  const name = `${table}.src`;
+  await db.registerPath(name, disk.path);
+  try {
+    await db.query(`DROP TABLE IF EXISTS ${ident(table)}`);
+    const { s, guess, head } = await sniffDialect(db, name, base, prefix);
+    if (!s) return undefined;
+    return await readQuick(db, name, base, prefix, head, s, guess, () => diskLineBreaks(disk));
+  } finally {
+    await db.dropFile(name);
+  }
+}
+
+/** The file's first bytes: its first 20,480 lines and at least 256 KiB, or all of it; undefined past `DISK_HEAD_LIMIT`. */
+function firstLines(disk: DiskFile): Uint8Array | undefined {
+  let buf = new Uint8Array(Math.min(disk.size, DISK_BLOCK));
+  let n = 0;
+  let lines = 0;
+  while (n < disk.size && (n < DISK_HEAD_BYTES || lines < DISK_HEAD_LINES)) {
+    if (n === buf.length) {
+      if (n >= DISK_HEAD_LIMIT) return undefined;
+      const bigger = new Uint8Array(Math.min(disk.size, n * 2));
+      bigger.set(buf);
+      buf = bigger;
+    }
+    const got = disk.read(buf.subarray(n), n);
+    if (got <= 0) break;
+    for (let i = buf.indexOf(10, n); i >= 0 && i < n + got; i = buf.indexOf(10, i + 1)) lines++;
+    n += got;
+  }
+  return buf.subarray(0, n);
+}
+
+/** The whole file in memory. */
+function readAll(disk: DiskFile): Uint8Array {
+  const out = new Uint8Array(disk.size);
+  let n = 0;
+  while (n < out.length) {
+    const got = disk.read(out.subarray(n), n);
+    if (got <= 0) break;
+    n += got;
+  }
+  return out.subarray(0, n);
+}
+
+/** `lineBreaks` of a file on disk, read a block at a time. */
+function diskLineBreaks(disk: DiskFile): LineBreaks {
+  const count = lineCounter();
+  const block = new Uint8Array(Math.min(Math.max(disk.size, 1), DISK_BLOCK));
+  for (let at = 0; ; ) {
+    const got = disk.read(block, at);
+    if (got <= 0) break;
+    count.add(block.subarray(0, got));
+    at += got;
+  }
+  return count.end();
+}
+
+/** How text breaks into lines (see `lineBreaks`). */
+export interface LineBreaks {
+  lines: number;
+  blank: boolean;
+  mixed: boolean;
+}
+
+/**
  * How the text breaks into lines, from the line breaks alone (no byte-by-byte scan): the number of lines, with
  * `blank` when a line is empty (blank lines are not records, and shift the records' line numbers) and `mixed` when CR LF
  * and LF alone (or CR alone) both occur.
  */
-export function lineBreaks(utf8: Uint8Array): { lines: number; blank: boolean; mixed: boolean } {
+export function lineBreaks(utf8: Uint8Array): LineBreaks {
+  const count = lineCounter();
+  count.add(utf8);
+  return count.end();
+}
+
+/** `lineBreaks` of a text given in consecutive pieces (a file read a block at a time). */
+function lineCounter(): { add(part: Uint8Array): void; end(): LineBreaks } {
   let lf = 0;
   let crlf = 0;
-  let blank = false;
-  let start = 0;
-  for (let i = utf8.indexOf(10); i >= 0; i = utf8.indexOf(10, i + 1)) {
-    const cr = i > 0 && utf8[i - 1] === 13;
-    if (cr) crlf++;
-    if (i - (cr ? 1 : 0) === start) blank = true;
-    lf++;
-    start = i + 1;
-  }
   let cr = 0;
-  for (let i = utf8.indexOf(13); i >= 0; i = utf8.indexOf(13, i + 1)) cr++;
+  let blank = false;
+  // Where the current line starts, and where the pieces so far end, as offsets in the whole text.
+  let start = 0;
+  let at = 0;
+  let before = -1;
   return {
-    lines: lf + (start < utf8.length ? 1 : 0),
-    blank,
-    // CR LF and LF alone, or CR alone beside either: the reader takes one kind per file.
-    mixed: (crlf > 0 && crlf < lf) || cr > crlf,
+    add(part) {
+      for (let i = part.indexOf(10); i >= 0; i = part.indexOf(10, i + 1)) {
+        const isCr = (i > 0 ? part[i - 1] : before) === 13;
+        if (isCr) crlf++;
+        if (at + i - (isCr ? 1 : 0) === start) blank = true;
+        lf++;
+        start = at + i + 1;
+      }
+      for (let i = part.indexOf(13); i >= 0; i = part.indexOf(13, i + 1)) cr++;
+      if (part.length) before = part[part.length - 1];
+      at += part.length;
+    },
+    end: () => ({
+      lines: lf + (start < at ? 1 : 0),
+      blank,
+      // CR LF and LF alone, or CR alone beside either: the reader takes one kind per file.
+      mixed: (crlf > 0 && crlf < lf) || cr > crlf,
+    }),
   };
 }
 
@@ -242,12 +377,15 @@ export function lineBreaks(utf8: Uint8Array): { lines: number; blank: boolean; m
  * without padding short rows. Its rows account for the file's lines when there are as many of them as lines below
  * the header (a value spanning lines would make fewer) and it rejected none (a short or long row, a stray quote, a line
  * over its limit): then row k is on line k + 1 + header, as the scan would have said. Otherwise (undefined) the full
- * path reads the file again, scanning every byte.
+ * path reads the file again, scanning every byte. `utf8` holds at least the text's first 20,480 lines and 256 KiB (the
+ * whole text, or the first lines of a file on disk); `lines` counts the line breaks of the whole text.
  */
-async function readQuick(db: Db, name: string, base: Base, utf8: Uint8Array, head: Uint8Array, s: Sniff, dialect: Dialect): Promise<RawSource | undefined> {
+async function readQuick(
+  db: Db, name: string, base: Base, utf8: Uint8Array, head: Uint8Array, s: Sniff, dialect: Dialect, lines: () => LineBreaks,
+): Promise<RawSource | undefined> {
   // Lines past the reader's limit were left out of the sniffer's sample: the full path says which.
   if (head !== utf8) return undefined;
-  const breaks = lineBreaks(utf8);
+  const breaks = lines();
   if (breaks.blank || breaks.mixed) return undefined;
   // The sniffer's sample (its 20,480 lines) scanned as the full path would: it must need nothing of the tolerant reader.
   const sample = sampleLines(utf8, 20_480);
