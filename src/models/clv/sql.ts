@@ -1,6 +1,6 @@
 // Customer summaries for the CLV models, built in SQL from the customers' purchase days (MODELS.md §6).
 
-import { makeVector, Table, tableToIPC, Vector } from 'apache-arrow';
+import { makeVector, Table, tableToIPC, type Vector } from 'apache-arrow';
 import { ident, lit, rows, type Db } from '../../db/db.ts';
 import { PACKED } from '../../ingest/store.ts';
 import { dateLit } from '../asof.ts';
@@ -78,14 +78,17 @@ export async function loadClvInput(
  */
 export function textValues(vector: Vector): (string | null)[] {
   const out: (string | null)[] = [];
+  let row = 0;
   for (const data of vector.data) {
+    const first = row;
+    row += data.length;
     const offsets = data.valueOffsets as Int32Array | undefined;
     const bytes = data.values as Uint8Array | undefined;
     const start = offsets?.[0] ?? 0;
     const end = offsets?.[data.length] ?? 0;
     const ascii = offsets !== undefined && bytes !== undefined && data.nullCount === 0 && isAscii(bytes, start, end);
     if (!ascii) {
-      for (const v of new Vector([data])) out.push(v as string | null);
+      for (let i = first; i < row; i++) out.push(vector.get(i) as string | null);
       continue;
     }
     const text = utf8.decode(bytes.subarray(start, end));
