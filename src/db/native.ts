@@ -99,14 +99,14 @@ async function nativeConnection(instance: DuckDBInstance, dir: string, seq: { n:
       const files = await arrowToParquet(ipc, () => join(dir, `__arrow_${++seq.n}.parquet`));
       try {
         const source = `read_parquet([${files.map(lit).join(', ')}])`;
-        await conn.run(create ? `CREATE TABLE ${ident(table)} AS SELECT * FROM ${source}` : `INSERT INTO ${ident(table)} SELECT * FROM ${source}`);
+        await counted(() => conn.run(create ? `CREATE TABLE ${ident(table)} AS SELECT * FROM ${source}` : `INSERT INTO ${ident(table)} SELECT * FROM ${source}`));
       } finally {
         for (const f of files) unlinkSync(f);
       }
     },
     async exportCsv(sql) {
       const file = join(dir, `export_${++seq.n}.csv`);
-      await conn.run(`COPY (${await spreadsheetSafeSql(db, sql)}) TO ${lit(file)} (FORMAT csv, HEADER true)`);
+      await counted(async () => conn.run(`COPY (${await spreadsheetSafeSql(db, sql)}) TO ${lit(file)} (FORMAT csv, HEADER true)`));
       try {
         return new Uint8Array(readFileSync(file));
       } finally {
