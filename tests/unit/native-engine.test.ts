@@ -140,4 +140,32 @@ describe('native DuckDB results as Arrow', () => {
     // BIGINT left DuckDB as a double (as in the WASM engine), so the round trip made it DOUBLE.
     expect(new TextDecoder().decode(await db.exportCsv('SELECT b, a FROM u ORDER BY a LIMIT 1'))).toBe('b,a\nx,10.0\n');
   });
+
+  it('take INTEGER and DOUBLE columns through the appender with every bit as the WASM engine keeps them', async () => {
+    // 5,000 rows (three appender chunks) in two record batches, with NaN, ±Infinity, −0 and the extremes of both types.
+    const n = 5000;
+    const id = Int32Array.from({ length: n }, (_, i) => (i === 1 ? -2147483648 : i === 2 ? 2147483647 : i));
+    const v = Float64Array.from({ length: n }, (_, i) => [NaN, Infinity, -Infinity, -0, 5e-324, Number.MAX_VALUE][i] ?? Math.sin(i) * 1e3);
+    const all = tableFromArrays({ id, v });
+    const ipc = tableToIPC(new ArrowTable([...all.slice(0, 3000).batches, ...all.slice(3000).batches]), 'stream');
+    const [wasmDb, nativeDb] = await Promise.all([openNodeDb(), openNativeDb()]);
+    const read = async (db: Awaited<ReturnType<typeof openNodeDb>>) => {
+      await db.insertArrow('p', ipc);
+      await db.insertArrow('p', ipc, false);
+      const t = await db.query('SELECT id, v FROM p');
+      const types = await rows(db, `SELECT column_name AS c, column_type AS t FROM (DESCRIBE p)`);
+      return { id: Array.from(t.getChild('id')!.toArray() as Int32Array), v: Array.from(t.getChild('v')!.toArray() as Float64Array), types };
+    };
+    const [wasm, native] = [await read(wasmDb), await read(nativeDb)];
+    expect(native.types).toEqual([{ c: 'id', t: 'INTEGER' }, { c: 'v', t: 'DOUBLE' }]);
+    expect(native.types).toEqual(wasm.types);
+    expect(native.id).toEqual([...id, ...id]);
+    expect(native.id).toEqual(wasm.id);
+    expect(native.v.length).toBe(2 * n);
+    expect(native.v.every((x, i) => Object.is(x, v[i % n]))).toBe(true);
+    expect(Object.is(native.v[3], -0)).toBe(true);
+    // A null takes the other way (Parquet), and still arrives as NULL.
+    await nativeDb.insertArrow('q', tableToIPC(tableFromArrays({ v: [1.5, null, 2.5] as unknown as Float64Array }), 'stream'));
+    expect(await rows(nativeDb, 'SELECT v FROM q')).toEqual([{ v: 1.5 }, { v: null }, { v: 2.5 }]);
+  });
 });

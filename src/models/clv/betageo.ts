@@ -46,6 +46,11 @@ export function betaGeoLogLikelihood(
   const { x, tx, T, weights } = summary;
   const rows = x.length;
   const wantGradient = gradient !== undefined;
+  // ln(α + T) and ln(α + t_x) for each distinct T and t_x (a few hundred days among thousands of customers): the
+  // same logarithms, taken once per value instead of once per row.
+  const lv = levels(summary);
+  const lnAlphaT = lv ? logsOf(alpha, lv.T) : null;
+  const lnAlphaTx = lv ? logsOf(alpha, lv.tx) : null;
 
   // Neumaier-compensated sum: over 1M customers plain summation would blur the last digits the optimizer needs.
   let sum = 0;
@@ -60,14 +65,14 @@ export function betaGeoLogLikelihood(
     if (w === 0) continue;
     const xi = x[i];
     const rx = r + xi;
-    const lnAT = Math.log(alpha + T[i]);
+    const lnAT = lnAlphaT ? lnAlphaT[lv!.TAt[i]] : Math.log(alpha + T[i]);
     const alive = -rx * lnAT;
     let lse = alive;
     let dropShare = 0;
     let lnAtx = 0;
     const m = xi + k;
     if (m > 0) {
-      lnAtx = Math.log(alpha + tx[i]);
+      lnAtx = lnAlphaTx ? lnAlphaTx[lv!.txAt[i]] : Math.log(alpha + tx[i]);
       const dropped = lnDrop[m] - rx * lnAtx;
       const diff = dropped - alive;
       if (diff > 0) {
@@ -103,6 +108,55 @@ export function betaGeoLogLikelihood(
     gradient[3] = b * gB;
   }
   return sum + comp + totalWeight * r * lnAlpha;
+}
+
+/** The distinct values of T and t_x of a summary, and each row's index among them. */
+interface Levels {
+  T: Float64Array;
+  TAt: Int32Array;
+  tx: Float64Array;
+  txAt: Int32Array;
+}
+
+// By summary: a fit evaluates the likelihood on the same summary some forty times (summaries are read, never written).
+const levelsOf = new WeakMap<CustomerSummary, Levels | null>();
+
+/** The summary's levels, or null when T or t_x takes too many distinct values for a table to save anything. */
+function levels(summary: CustomerSummary): Levels | null {
+  let got = levelsOf.get(summary);
+  if (got === undefined) {
+    const T = distinct(summary.T);
+    const tx = T && distinct(summary.tx);
+    got = T && tx ? { T: T.values, TAt: T.at, tx: tx.values, txAt: tx.at } : null;
+    levelsOf.set(summary, got);
+  }
+  return got;
+}
+
+function distinct(column: ArrayLike<number>): { values: Float64Array; at: Int32Array } | null {
+  const rows = column.length;
+  if (rows < 256) return null;
+  const index = new Map<number, number>();
+  const values: number[] = [];
+  const at = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const v = column[i];
+    let k = index.get(v);
+    if (k === undefined) {
+      if (values.length >= rows / 8) return null;
+      k = values.length;
+      index.set(v, k);
+      values.push(v);
+    }
+    at[i] = k;
+  }
+  return { values: Float64Array.from(values), at };
+}
+
+function logsOf(alpha: number, values: Float64Array): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let j = 0; j < values.length; j++) out[j] = Math.log(alpha + values[j]);
+  return out;
 }
 
 /** P(alive | x, t_x, T) for the BG/NBD or MBG/NBD. */

@@ -13,6 +13,7 @@ import {
   scoreCustomers,
   type ClvScores,
   type CompareRunner,
+  type ComparisonRuns,
   type FitStore,
   type HoldoutError,
   type ModelRun,
@@ -21,7 +22,7 @@ import {
   type SpendBasis,
   type SpendIssue,
 } from './pipeline.ts';
-import { daysPerUnit, loadClvInput, tableNames, writeClvCustomers } from './sql.ts';
+import { daysPerUnit, loadClvInput, sent, tableNames, writeClvCustomers } from './sql.ts';
 import { ClvInputError } from './summary.ts';
 
 /** CLV settings as the notebook stores them (`analyze --settings` takes the same under `clv`). */
@@ -200,6 +201,12 @@ export interface FitClvOptions {
   compare?: CompareRunner;
   /** Also give every customer's scores in customer_id order (ClvRun.customers), as the table has them. */
   listCustomers?: boolean;
+  /**
+   * Fit the comparison's pending models in this thread while DuckDB builds the scores table, instead of in
+   * complete() (only without a `compare` runner): for a caller that waits for the whole comparison anyway (the
+   * headless command). The result still lists them in `pending` until complete().
+   */
+  compareEarly?: boolean;
 }
 
 /** A CLV run whose scores are out: its result, and the way to the result with the whole model comparison. */
@@ -238,7 +245,7 @@ export async function startClv(db: Db, settings: ClvSettings & { asOf?: string |
   const summary = `${table}__input`;
   const progress = opts.onProgress ?? (() => {});
   progress('summary', 0);
-  const input = await loadClvInput(db, summary, s.asOf, s.calibrationEnd, s.timeUnit, prepared);
+  const { ids, ...input } = await loadClvInput(db, summary, s.asOf, s.calibrationEnd, s.timeUnit, prepared, opts.listCustomers);
   if (input.x.length === 0) throw new ClvInputError(`no customer made a first purchase on or before the calibration end ${s.calibrationEnd}`);
   const unit = daysPerUnit(s.timeUnit);
   const holdoutEnd = s.calibrationEnd < shiftDay(s.asOf, -1) ? shiftDay(s.asOf, -1) : null;
@@ -271,12 +278,25 @@ export async function startClv(db: Db, settings: ClvSettings & { asOf?: string |
   const calibrationStart = await independent;
   const scores = await scoring;
   progress('write', 0);
-  await writeClvCustomers(db, summary, table, {
-    p_alive: scores.pAlive,
-    expected_purchases: scores.expectedPurchases,
-    expected_spend: scores.expectedSpend,
-    clv: scores.clv,
-  });
+  // With compareEarly and the comparison in this thread, its fits run while DuckDB builds the scores table.
+  let early: ComparisonRuns | null = null;
+  let earlyError: unknown = null;
+  const fitEarly = opts.compareEarly && !opts.compare && scores.pending.length > 0;
+  await writeClvCustomers(
+    db,
+    summary,
+    table,
+    { p_alive: scores.pAlive, expected_purchases: scores.expectedPurchases, expected_spend: scores.expectedSpend, clv: scores.clv },
+    fitEarly
+      ? () => {
+          try {
+            early = compareRuns(input, scoreOptions, scores.runs);
+          } catch (e) {
+            earlyError = e;
+          }
+        }
+      : undefined,
+  );
 
   const chosen = scores.chosen.fit;
   const bg = scores.runs.find((r) => r.kind === 'bgnbd')!.fit as ModelFit<PurchaseModelParams['bgnbd']>;
@@ -333,7 +353,7 @@ export async function startClv(db: Db, settings: ClvSettings & { asOf?: string |
     top: await clvCustomers(db, { table, order: 'clv', limit: TOP }),
   };
   // The summary's idx follows customer_id, as the scores table's order does.
-  const customers = opts.listCustomers ? customerList(await db.query(`SELECT customer_id FROM ${ident(summary)} ORDER BY idx`), input, scores) : null;
+  const customers = ids ? customerList(ids, input, scores) : null;
   await db.query(`DROP TABLE IF EXISTS ${ident(summary)}`);
   progress('charts', 1);
   // What the comparison needs besides the input: not the per-customer score arrays.
@@ -350,7 +370,8 @@ export async function startClv(db: Db, settings: ClvSettings & { asOf?: string |
   const complete = () =>
     (completed ??= (async () => {
       if (result.pending.length === 0) return result;
-      const compared = await (opts.compare ?? compareHere)(input, scoreOptions, scores.runs);
+      if (earlyError) throw earlyError;
+      const compared = early ?? (await (opts.compare ?? compareHere)(input, scoreOptions, scores.runs));
       const runs = compared.runs;
       const all = modelsOf(runs);
       const withRuns = { ...kept, runs };
@@ -367,8 +388,7 @@ export async function startClv(db: Db, settings: ClvSettings & { asOf?: string |
 }
 
 /** The rows of the scores table (writeClvCustomers: values that are not finite become null) from the arrays written to it. */
-function customerList(ids: Awaited<ReturnType<Db['query']>>, input: { x: Float64Array; tx: Float64Array; T: Float64Array }, scores: ClvScores): ClvCustomer[] {
-  const id = ids.getChild('customer_id')!.toArray() as string[];
+function customerList(id: string[], input: { x: Float64Array; tx: Float64Array; T: Float64Array }, scores: ClvScores): ClvCustomer[] {
   const finite = (v: number) => (Number.isFinite(v) ? v : null);
   return Array.from(id, (customer_id, i) => ({
     customer_id,
@@ -384,14 +404,6 @@ function customerList(ids: Awaited<ReturnType<Db['query']>>, input: { x: Float64
 
 /** Scores in this thread. */
 const scoreHere: ScoreRunner = async (input, options) => scoreCustomers(input, options);
-
-/**
- * Resolves once the database work begun by `work` has been sent to the engine (after this turn of the event loop), or
- * when it is over, whichever comes first: work in this thread started then runs beside it on native DuckDB.
- */
-function sent(work: Promise<unknown>): Promise<void> {
-  return Promise.race([work.then(() => undefined, () => undefined), new Promise<void>((resolve) => setTimeout(resolve, 0))]);
-}
 
 /** The rest of the comparison in this thread. */
 const compareHere: CompareRunner = async (input, options, done) => compareRuns(input, options, done);

@@ -4,7 +4,7 @@ import { lifetimeValues, unitsPerMonth, type ClvOptions, type TimeUnit } from '.
 import { FitTimeoutError, type ModelFit } from './fitting.ts';
 import { fitGammaGamma, gammaGammaConditionalExpectedSpend, type GammaGammaFit } from './gammagamma.ts';
 import { compareModels, fitPurchaseModel, purchaseModel, type PurchaseModel, type PurchaseModelKind, type PurchaseModelParams } from './index.ts';
-import { ClvInputError, collapseSummary, validateSummary, type CollapsedSummary } from './summary.ts';
+import { ClvInputError, collapseSummary, validateSummary, type CollapsedSummary, type SummaryStats } from './summary.ts';
 
 /** Per-customer inputs, one array element per customer, times in the model's unit. */
 export interface ClvInput {
@@ -153,10 +153,8 @@ const NAMES: Record<PurchaseModelKind, string> = { bgnbd: 'BG/NBD', mbgnbd: 'MBG
  */
 export function scoreCustomers(input: ClvInput, options: ScoreOptions): ClvScores {
   const progress = options.onProgress ?? (() => {});
-  const stats = validateSummary(input);
+  const { stats, rowOf, unique } = collapsedInput(input);
   const n = input.x.length;
-  const rowOf = new Int32Array(n);
-  const unique = collapseSummary(input, rowOf);
   const wanted = comparedModels(options);
   const first = options.deferComparison ? wanted.filter((k) => k === 'bgnbd' || k === options.model) : wanted;
   const pending = wanted.filter((k) => !first.includes(k));
@@ -243,6 +241,21 @@ export function scoreCustomers(input: ClvInput, options: ScoreOptions): ClvScore
   };
 }
 
+/** An input's checks and distinct histories, kept while the input lives: compareRuns after scoreCustomers on the same input reuses them. */
+const collapsedInputs = new WeakMap<ClvInput, { stats: SummaryStats; rowOf: Int32Array; unique: CollapsedSummary }>();
+
+// Inputs are read, never written, once made: the same object has the same histories.
+function collapsedInput(input: ClvInput): { stats: SummaryStats; rowOf: Int32Array; unique: CollapsedSummary } {
+  let got = collapsedInputs.get(input);
+  if (!got) {
+    const stats = validateSummary(input);
+    const rowOf = new Int32Array(input.x.length);
+    got = { stats, rowOf, unique: collapseSummary(input, rowOf) };
+    collapsedInputs.set(input, got);
+  }
+  return got;
+}
+
 /** The purchase models a run compares, in table order: BG/NBD, the chosen one, and those `compare` asks for. */
 export function comparedModels(options: Pick<ScoreOptions, 'model' | 'compare'>): PurchaseModelKind[] {
   const wanted = new Set<PurchaseModelKind>(['bgnbd', options.model]);
@@ -257,9 +270,7 @@ export function comparedModels(options: Pick<ScoreOptions, 'model' | 'compare'>)
  * of time is listed in `unfinished` (the chosen one and BG/NBD are in `done` already).
  */
 export function compareRuns(input: ClvInput, options: ScoreOptions, done: ModelRun[]): ComparisonRuns {
-  validateSummary(input);
-  const rowOf = new Int32Array(input.x.length);
-  const unique = collapseSummary(input, rowOf);
+  const { rowOf, unique } = collapsedInput(input);
   const missing = comparedModels(options).filter((k) => !done.some((r) => r.kind === k));
   const fitted = fitRuns(missing, input, unique, rowOf, options, (k) => options.onProgress?.('compare', k / Math.max(missing.length, 1)));
   const all = [...done, ...fitted.runs];

@@ -47,7 +47,7 @@ export async function clvKey(db: Db, settings: ModelSettings, ctx: RunContext): 
  * answer with them. `listCustomers`: also keep every customer's scores, made from the arrays written to the
  * table, for `reportClv`.
  */
-export async function runClv(db: Db, settings: ModelSettings, ctx: RunContext, opts: { listCustomers?: boolean } = {}): Promise<ClvView> {
+export async function runClv(db: Db, settings: ModelSettings, ctx: RunContext, opts: { listCustomers?: boolean; compareEarly?: boolean } = {}): Promise<ClvView> {
   const state = clvState(ctx);
   const wanted = clvWanted(settings);
   const resolved = await resolveClvSettings(db, wanted, ctx.prepared);
@@ -64,6 +64,7 @@ export async function runClv(db: Db, settings: ModelSettings, ctx: RunContext, o
     score: ctx.score,
     compare: ctx.compare,
     listCustomers: opts.listCustomers,
+    compareEarly: opts.compareEarly,
   });
   const view = { ...run.result, ms: performance.now() - started };
   state.scored.set('clv_customers', scoringKey(resolved));
@@ -106,7 +107,8 @@ export function compareClv(key: string, ctx: RunContext, onFilled?: (earlier: Cl
  * them, else read back from the table).
  */
 export async function reportClv(db: Db, settings: ModelSettings, ctx: RunContext): Promise<ClvResult & { customers: ClvCustomer[] }> {
-  const first = await runClv(db, settings, ctx, { listCustomers: true });
+  // It waits for the whole comparison: fitted (in this thread) while DuckDB builds the scores table.
+  const first = await runClv(db, settings, ctx, { listCustomers: true, compareEarly: true });
   const full = (await compareClv(await clvKey(db, settings, ctx), ctx)) ?? first;
   const { ms: _ms, compare_ms: _compareMs, ...result } = full;
   return { ...result, customers: listed.get(full) ?? listed.get(first) ?? (await clvCustomers(db, { order: 'id' })) };

@@ -78,6 +78,12 @@ export interface CollapsedSummary {
  * predictions made once per merged row can be spread back to every customer.
  */
 export function collapseSummary(summary: CustomerSummary, rowOf?: Int32Array): CollapsedSummary {
+  // A summary this made has no two rows alike: collapsing it again would copy it row for row (the fits collapse what
+  // they are given, and the pipeline gives them its collapsed summary). Such summaries are read, never written.
+  if (collapsed.has(summary)) {
+    if (rowOf) for (let i = 0; i < rowOf.length; i++) rowOf[i] = i;
+    return summary as CollapsedSummary;
+  }
   // Open addressing on the raw bits of the three doubles: no per-row strings or objects for 1M rows.
   const { x, tx, T, weights } = summary;
   const rows = x.length;
@@ -121,10 +127,15 @@ export function collapseSummary(summary: CustomerSummary, rowOf?: Int32Array): C
       slot = (slot + 1) & mask;
     }
   }
-  return {
+  const out: CollapsedSummary = {
     x: outX.slice(0, unique),
     tx: outTx.slice(0, unique),
     T: outT.slice(0, unique),
     weights: outW.slice(0, unique),
   };
+  collapsed.add(out);
+  return out;
 }
+
+/** The summaries collapseSummary made. */
+const collapsed = new WeakSet<object>();
