@@ -4,7 +4,7 @@
  * API, the headless command and the notebook's cell kinds all derive from `MODELS`.
  */
 import { rows, type Db } from '../db/db.ts';
-import { abc, abcClassList, abcCustomers, ABC_SHARE_LISTS, shareAbc, type AbcClass, type AbcCustomer, type AbcSummary } from './abc.ts';
+import { abc, abcClassList, abcCustomers, ABC_SHARE_LISTS, shareAbc, type AbcClass } from './abc.ts';
 import { hasBasketData } from './basket/data.ts';
 import { basket } from './basket/model.ts';
 import { crossSellPage, exportCrossSell, runBasket, type RuleRef } from './basket/runs.ts';
@@ -23,7 +23,7 @@ import { notBuying, overview, shareOverview } from './overview.ts';
 import type { ExportAs } from './list-export.ts';
 import { exportAbc, exportChurnList, exportClusters, exportClv, exportLifecycle, exportRfm, type RfmExport } from './model-exports.ts';
 import type { Prepared } from './prepared.ts';
-import { rfm, rfmCustomers, rfmSchemeOf, rfmSegmentList, RFM_SHARE_LISTS, shareRfm, type RfmColumns, type RfmCustomer, type RfmSummary } from './rfm.ts';
+import { rfm, rfmCustomers, rfmSchemeOf, rfmSegmentList, RFM_SHARE_LISTS, shareRfm, type RfmColumns } from './rfm.ts';
 import type { ModelSettings } from './settings.ts';
 import type { SegmentSource } from './filter.ts';
 
@@ -172,11 +172,7 @@ export const MODELS = {
       const { scheme: _, ...rfmSettings } = settings.rfm ?? {};
       return [asOf(settings), Object.keys(rfmSettings).length ? rfmSettings : null];
     },
-    /** The summary; with `options.list`, also that first page of the customer list, so that the cell draws in one round trip. */
-    async run(db, settings, ctx, options: { list?: Parameters<typeof rfmCustomers>[1] } = {}): Promise<RfmSummary & { list?: RfmCustomer[] }> {
-      const summary = await rfm(db, { ...settings.rfm, asOf: settings.asOf }, ctx.prepared, ctx.state<RfmColumns>('rfm.columns', () => ({})));
-      return options.list ? { ...summary, list: await rfmCustomers(db, options.list) } : summary;
-    },
+    run: (db, settings, ctx) => rfm(db, { ...settings.rfm, asOf: settings.asOf }, ctx.prepared, ctx.state<RfmColumns>('rfm.columns', () => ({}))),
     list: (db, opts: Parameters<typeof rfmCustomers>[1]) => rfmCustomers(db, opts),
     /**
      * One segment of a scheme (or every customer), by monetary, as CSV or Excel in the user's language; or one workbook
@@ -205,11 +201,7 @@ export const MODELS = {
     lane: 'sql',
     reads: ['orders'],
     writes: ['abc'],
-    /** The summary; with `options.list`, also that first page of the customer list, so that the cell draws in one round trip. */
-    async run(db, settings, ctx, options: { list?: Parameters<typeof abcCustomers>[1] } = {}): Promise<AbcSummary & { list?: AbcCustomer[] }> {
-      const summary = await abc(db, { ...settings.abc, asOf: settings.asOf }, ctx.prepared);
-      return options.list ? { ...summary, list: await abcCustomers(db, options.list) } : summary;
-    },
+    run: (db, settings, ctx) => abc(db, { ...settings.abc, asOf: settings.asOf }, ctx.prepared),
     list: (db, opts: Parameters<typeof abcCustomers>[1]) => abcCustomers(db, opts),
     /** One class's customers (or all of them), by rank. */
     export: (db, opts: ExportAs & { cls: AbcClass | null }) => exportAbc(db, opts),

@@ -211,21 +211,4 @@ describe('the request manager', { timeout: 300_000 }, () => {
     expect((await rows<{ n: number }>(plainDb, "SELECT count(*)::DOUBLE AS n FROM duckdb_tables() WHERE table_name LIKE 'cohort_cells_%'"))[0].n).toBe(1);
     expect(await plain.run('cohorts', { asOf: null, cohorts: { unit: 'quarter' } })).toEqual(quarter);
   });
-
-  it("the RFM and ABC runs bring their list's first page when asked, the same rows a list call gives", async () => {
-    const engine = new Engine(await openNodeDb());
-    await apply(engine, orders());
-    const settings = { asOf: null, rfm: { monetary: 'mean' as const }, abc: { cutA: 0.7 } };
-    const rfm = await engine.run('rfm', settings, { list: { scheme: 'cn', limit: 5 } });
-    expect(rfm.list).toHaveLength(5);
-    expect(rfm.list).toEqual(await engine.list('rfm', { scheme: 'cn', limit: 5 }, settings));
-    const segment = rfm.segments_cn[0].segment;
-    const inSegment = await engine.run('rfm', settings, { list: { scheme: 'cn', segment, limit: 3 } });
-    expect(inSegment.list!.map((c) => c.segment_cn)).toEqual([segment, segment, segment]);
-    const abc = await engine.run('abc', settings, { list: { class: 'B', limit: 4 } });
-    expect(abc.list!.map((c) => c.class)).toEqual(['B', 'B', 'B', 'B']);
-    expect(abc.list).toEqual(await engine.list('abc', { class: 'B', limit: 4 }, settings));
-    // Without the option the result is the summary alone (what reports and the headless command read).
-    expect('list' in (await engine.run('rfm', settings))).toBe(false);
-  });
 });
