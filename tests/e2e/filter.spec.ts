@@ -38,6 +38,15 @@ test('a filter set in the bar changes every cell as the headless command under t
   const clv = page.getByTestId('clv-cell');
   await clv.scrollIntoViewIfNeeded();
   await expect(clv).toHaveAttribute('aria-busy', 'false', { timeout: 120_000 });
+  // Every change of a cell's busy state and dimming from here on, with its time (see the end of the filter change).
+  await page.evaluate(() => {
+    const log: { cell: string; at: number; busy: boolean; stale: boolean }[] = [];
+    (window as unknown as { __cellLog: typeof log }).__cellLog = log;
+    for (const el of document.querySelectorAll<HTMLElement>('section.cell[data-kind]')) {
+      const note = () => log.push({ cell: el.dataset.kind!, at: performance.now(), busy: el.getAttribute('aria-busy') === 'true', stale: el.classList.contains('stale') });
+      new MutationObserver(note).observe(el, { attributes: true, attributeFilter: ['aria-busy', 'class'] });
+    }
+  });
   await page.getByTestId('filter-open').click();
   const editor = page.getByTestId('filter-editor');
   await editor.getByTestId('filter-order_channel').getByLabel('抖音').check();
@@ -47,6 +56,28 @@ test('a filter set in the bar changes every cell as the headless command under t
   await expect(clv.getByTestId('cell-updating')).toBeVisible();
   await expect(clv.getByTestId('clv-error')).toHaveCount(0);
   await expect(clv.getByTestId('cell-updating')).toHaveCount(0, { timeout: 120_000 });
+
+  // A kept result is dimmed only once its update has taken a moment (400 ms): never in an update's first 300 ms, always
+  // in one that took over 700 ms, and no longer once the new result is there.
+  await expect(page.locator('section.cell.stale')).toHaveCount(0);
+  const log = await page.evaluate(() => (window as unknown as { __cellLog: { cell: string; at: number; busy: boolean; stale: boolean }[] }).__cellLog);
+  const updates: { cell: string; start: number; end: number; dimmedAt: number | null }[] = [];
+  const open = new Map<string, (typeof updates)[number]>();
+  for (const e of log) {
+    let u = open.get(e.cell);
+    if (e.busy && !u) open.set(e.cell, (u = { cell: e.cell, start: e.at, end: Infinity, dimmedAt: null }));
+    if (u && e.stale && u.dimmedAt === null) u.dimmedAt = e.at;
+    if (u && !e.busy) {
+      u.end = e.at;
+      updates.push(u);
+      open.delete(e.cell);
+    }
+  }
+  expect(updates.map((u) => u.cell)).toContain('clv');
+  for (const u of updates) {
+    if (u.dimmedAt !== null) expect(u.dimmedAt - u.start, `${u.cell} dimmed too soon`).toBeGreaterThanOrEqual(300);
+    if (u.end - u.start > 700) expect(u.dimmedAt, `${u.cell} took ${Math.round(u.end - u.start)} ms without being dimmed`).not.toBeNull();
+  }
 
   const expected = await headless({ order_channel: ['抖音'], region: ['华东'] });
   await expect(customers).toHaveAttribute('data-value', String(expected.overview.customers));
