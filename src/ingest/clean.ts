@@ -213,6 +213,9 @@ async function separateSharedOrderIds(db: Db, table: string): Promise<void> {
     SELECT order_id FROM ${table} WHERE order_id IS NOT NULL GROUP BY order_id HAVING min(coalesce(customer_id, '')) <> max(coalesce(customer_id, '')))`);
 }
 
+/** Which order totals are purchases (MODELS.md §1): the `purchases` view's condition, over `order_totals`' columns. */
+export const PURCHASE_WHERE = 'net > 0 OR (net = 0 AND NOT has_refund)';
+
 /**
  * One shared definition of orders and purchases (MODELS.md §1), used by every model. `order_totals` stays an ordinary
  * table even when `orders` is stored compressed: it is a third of the size, and every model reads it.
@@ -225,7 +228,7 @@ export async function buildPurchases(db: Db): Promise<void> {
         bool_or(is_refund OR refund_status) AS has_refund, count(*)::INTEGER AS lines
       FROM orders GROUP BY order_key;
     CREATE OR REPLACE VIEW purchases AS
-      SELECT * FROM order_totals WHERE net > 0 OR (net = 0 AND NOT has_refund);
+      SELECT * FROM order_totals WHERE ${PURCHASE_WHERE};
     CREATE OR REPLACE VIEW customer_purchases AS
       SELECT * FROM purchases WHERE customer_id IS NOT NULL`);
 }

@@ -5,6 +5,7 @@
  * customer rows instead of aggregating 670k purchases answers a setting change at once.
  */
 import { one, type Db } from '../db/db.ts';
+import { PURCHASE_WHERE } from '../ingest/clean.ts';
 import { dateLit } from './asof.ts';
 import { ensureBuilt, type Prepared } from './prepared.ts';
 
@@ -32,19 +33,45 @@ export async function ensureCustomerDays(db: Db, prepared?: Prepared): Promise<s
       CREATE OR REPLACE TABLE customer_keys AS
         SELECT (row_number() OVER (ORDER BY customer_id))::INTEGER AS cid, customer_id, first_day
         FROM (SELECT customer_id, min(order_day) AS first_day FROM customer_days_raw GROUP BY customer_id);
-      CREATE OR REPLACE TABLE customer_days AS
-        SELECT cid, first_day, order_day, net, net::DOUBLE AS revenue, purchases,
-          CASE WHEN lag(cid) OVER w = cid THEN lag(order_day) OVER w END AS prev_day,
-          CASE WHEN lead(cid) OVER w = cid THEN lead(order_day) OVER w END AS next_day
-        FROM (SELECT k.cid, k.first_day, d.order_day, d.net, d.purchases FROM customer_days_raw d JOIN customer_keys k USING (customer_id))
-        WINDOW w AS (ORDER BY cid, order_day);
+      ${daysFrom('customer_keys', 'customer_id')};
       DROP TABLE customer_days_raw`),
   );
   return version;
 }
 
+/** `customer_days` from the temporary `customer_days_raw` (one row per customer and day) and `keys` (cid, first_day), joined on `on`. */
+function daysFrom(keys: string, on: string): string {
+  return `CREATE OR REPLACE TABLE customer_days AS
+    SELECT cid, first_day, order_day, net, net::DOUBLE AS revenue, purchases,
+      CASE WHEN lag(cid) OVER w = cid THEN lag(order_day) OVER w END AS prev_day,
+      CASE WHEN lead(cid) OVER w = cid THEN lead(order_day) OVER w END AS next_day
+    FROM (SELECT k.cid, k.first_day, d.order_day, d.net, d.purchases FROM customer_days_raw d JOIN ${keys} k USING (${on}))
+    WINDOW w AS (ORDER BY cid, order_day)`;
+}
+
 /**
- * Make `customer_keys` and `customer_days` on `db` those of the customers `kept` lists (a query of customer_id), cut
+ * Build `customer_keys` and `customer_days` on `db` from `totals`, order totals with the columns of `order_totals` and
+ * fid (the customer's number in `customers` (fid, customer_id), given in customer_id order; NULL for a guest order):
+ * what `ensureCustomerDays` builds from the purchases of those order totals, grouped by the integer fid instead of the
+ * text id (several times cheaper in DuckDB-WASM). Numbering the customers with purchases in fid order numbers them in
+ * customer_id order, as `ensureCustomerDays` does. Returns the name to record in the `prepared` of `db`'s models.
+ */
+export async function buildCustomerDaysByFid(db: Db, totals: string, customers: string): Promise<string> {
+  await db.query(`CREATE OR REPLACE TEMP TABLE customer_days_raw AS
+      SELECT fid, order_day, sum(net) AS net, count(*)::INTEGER AS purchases
+      FROM ${totals} WHERE fid IS NOT NULL AND (${PURCHASE_WHERE}) GROUP BY fid, order_day;
+    CREATE OR REPLACE TEMP TABLE customer_fids AS
+      SELECT (row_number() OVER (ORDER BY fid))::INTEGER AS cid, fid, first_day
+      FROM (SELECT fid, min(order_day) AS first_day FROM customer_days_raw GROUP BY fid);
+    CREATE OR REPLACE TABLE customer_keys AS
+      SELECT k.cid, c.customer_id, k.first_day FROM customer_fids k JOIN ${customers} c USING (fid) ORDER BY k.cid;
+    ${daysFrom('customer_fids', 'fid')};
+    DROP TABLE customer_days_raw; DROP TABLE customer_fids`);
+  return DAYS;
+}
+
+/**
+ * Make `customer_keys` and `customer_days` on `db` those of the customers `kept` lists (a query of their cid in `from`), cut
  * out of the ones in schema `from` (built by `ensureCustomerDays` on all the data): what `ensureCustomerDays` builds
  * from the purchases of those customers alone, since a customer's days are their own purchases' (a filter keeping
  * whole customers, MODELS.md §9). The customers are numbered again 1, 2, … in customer_id order and the rows stay in
@@ -53,7 +80,7 @@ export async function ensureCustomerDays(db: Db, prepared?: Prepared): Promise<s
  */
 export async function cutCustomerDays(db: Db, from: string, kept: string): Promise<string> {
   await db.query(`CREATE OR REPLACE TABLE customer_cut AS
-      SELECT (row_number() OVER (ORDER BY cid))::INTEGER AS cid, cid AS was FROM ${from}.customer_keys WHERE customer_id IN (${kept});
+      SELECT (row_number() OVER (ORDER BY cid))::INTEGER AS cid, cid AS was FROM ${from}.customer_keys WHERE cid IN (${kept});
     CREATE OR REPLACE TABLE customer_keys AS
       SELECT k.* REPLACE (n.cid AS cid) FROM ${from}.customer_keys k JOIN customer_cut n ON k.cid = n.was ORDER BY n.cid;
     CREATE OR REPLACE TABLE customer_days AS

@@ -10,7 +10,7 @@
 import { ident, lit, one, rows, type Db } from '../db/db.ts';
 import { buildPurchases } from '../ingest/clean.ts';
 import { PACKED } from '../ingest/store.ts';
-import { cutCustomerDays, cutFrom, ensureCustomerDays } from './customer-days.ts';
+import { buildCustomerDaysByFid, cutCustomerDays, cutFrom, ensureCustomerDays } from './customer-days.ts';
 import { ensureBuilt, type Prepared } from './prepared.ts';
 
 /** What a filter may name (the notebook file's `filter`, the page's filter bar). Lists keep any of their values. */
@@ -189,8 +189,6 @@ function lineConditions(filter: Filter, c: { first: string; last: string; channe
 
 /** `order_totals` as the ingest builds it (src/ingest/clean.ts `buildPurchases`): the per-order tables below rebuild exactly these columns. */
 const ORDER_TOTALS = ['order_key', 'customer_id', 'order_ts', 'order_day', 'net', 'has_refund', 'lines'];
-/** The columns `filter_orders` adds to an order of `order_totals`. */
-const ORDER_EXTRAS = ['oid', 'fid', 'line_first', 'line_last', 'line_channel', 'line_category', 'split'];
 
 /**
  * Build (unless current for the data, as `prepared` records) the per-order tables a filter cuts instead of reading
@@ -261,7 +259,23 @@ async function ensureFilterBase(db: Db, orders: string, prepared: Prepared): Pro
  */
 export async function prepareFilters(db: Db, prepared: Prepared): Promise<boolean> {
   const orders = await locate(db, 'orders');
-  return Boolean(orders && (await ensureFilterBase(db, orders, prepared)));
+  const base = orders && (await ensureFilterBase(db, orders, prepared));
+  if (!base) return false;
+  await ensureCustomerFids(db, `${ident((await one<{ d: string }>(db, 'SELECT current_database() AS d')).d)}.main`, base, prepared);
+  return true;
+}
+
+/**
+ * Build (unless current) `customer_fids` (cid, fid) in schema `home`, beside the customer days of all the data: each
+ * customer's number in `customer_keys` and in the filter tables' `filter_customers` (in `base`), so that the kept
+ * customers of a filter on customers are found by integer. Builds the customer days first if they are not current.
+ */
+async function ensureCustomerFids(db: Db, home: string, base: string, prepared: Prepared): Promise<void> {
+  const days = await ensureCustomerDays(db, prepared);
+  await ensureBuilt(prepared, 'customer_fids', `${days}|${prepared.get('filter_base')}`, () =>
+    db.query(`CREATE OR REPLACE TABLE ${home}.customer_fids AS
+      SELECT k.cid, c.fid FROM ${home}.customer_keys k JOIN ${base}.filter_customers c USING (customer_id) ORDER BY k.cid`),
+  );
 }
 
 /**
@@ -329,10 +343,15 @@ export async function openFiltered(
       const onLines = lineConditions(filter, { first: 'line_first', last: 'line_last', channel: 'line_channel', category: 'line_category' });
       if (customerConds.length) await conn.query(`CREATE TABLE kept_customers AS SELECT fid, customer_id FROM ${base}.filter_customers${where(customerConds)}`);
       const byCustomer = customerConds.length ? ['fid IN (SELECT fid FROM kept_customers)'] : [];
-      // Orders whose every line is kept, whole; the lines kept of the other (split) orders, summed as buildPurchases sums them.
-      const whole = `SELECT * EXCLUDE (${ORDER_EXTRAS.join(', ')}) FROM ${base}.filter_orders${where([...byCustomer, ...onLines])}`;
-      const someLines = onLines.length
-        ? `SELECT o.order_key, o.customer_id, p.order_ts, p.order_day, p.net, p.has_refund, p.lines
+      const columns = ORDER_TOTALS.join(', ');
+      if (!onLines.length) {
+        // Whole orders of whole customers: read through a view of the per-order table (nothing copied).
+        await conn.query(`CREATE VIEW order_totals AS SELECT ${columns} FROM ${base}.filter_orders${where(byCustomer)}`);
+      } else {
+        // Orders whose every line is kept, whole; the lines kept of the other (split) orders, summed as buildPurchases
+        // sums them. Kept with each order's fid, so that the customer days are grouped by it; `order_totals` is the
+        // view of these without it.
+        const someLines = `SELECT o.fid, o.order_key, o.customer_id, p.order_ts, p.order_day, p.net, p.has_refund, p.lines
            FROM (SELECT oid, min(ts) AS order_ts, min(ts)::DATE AS order_day,
                    CASE WHEN bool_or(is_refund) THEN sum(amount) ELSE sum(kept_amount) END AS net,
                    bool_or(has_refund) AS has_refund, sum(lines)::INTEGER AS lines
@@ -342,9 +361,10 @@ export async function openFiltered(
                    `NOT coalesce(${onLines.join(' AND ')}, false)`,
                  ])}
                  GROUP BY oid) p
-           JOIN ${base}.filter_orders o USING (oid)`
-        : null;
-      await conn.query(`CREATE TABLE order_totals AS ${whole}${someLines ? ` UNION ALL ${someLines}` : ''}`);
+           JOIN ${base}.filter_orders o USING (oid)`;
+        await conn.query(`CREATE TABLE kept_totals AS SELECT fid, ${columns} FROM ${base}.filter_orders${where([...byCustomer, ...onLines])} UNION ALL ${someLines};
+          CREATE VIEW order_totals AS SELECT ${columns} FROM kept_totals`);
+      }
       // The purchases as the ingest defines them, over these order totals.
       const views = await rows<{ sql: string }>(
         db,
@@ -353,14 +373,17 @@ export async function openFiltered(
       );
       if (views.length !== 2) throw new Error('the purchases views were not found');
       for (const v of views) await conn.query(v.sql);
-      if (customerConds.length && !onLines.length) {
+      if (onLines.length) {
+        // Their customer days, grouped by the integer fid the kept orders carry.
+        prepared.set('customer_days', await buildCustomerDaysByFid(conn, 'kept_totals', `${base}.filter_customers`));
+      } else if (customerConds.length) {
         // Whole customers: their days as the unfiltered data have them.
         const parent = opts.prepared!;
-        await ensureCustomerDays(db, parent);
-        const home = ident((await one<{ d: string }>(db, 'SELECT current_database() AS d')).d);
-        prepared.set('customer_days', await cutCustomerDays(conn, `${home}.main`, 'SELECT customer_id FROM kept_customers'));
+        const home = `${ident((await one<{ d: string }>(db, 'SELECT current_database() AS d')).d)}.main`;
+        await ensureCustomerFids(db, home, base, parent);
+        prepared.set('customer_days', await cutCustomerDays(conn, home, `SELECT cid FROM ${home}.customer_fids WHERE fid IN (SELECT fid FROM kept_customers)`));
         // And the per-customer tables the models build from them, where the unfiltered ones are built for the same D.
-        cutFrom(prepared, { prepared: parent, schema: `${home}.main` });
+        cutFrom(prepared, { prepared: parent, schema: home });
       }
     } else {
       await buildPurchases(conn);

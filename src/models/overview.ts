@@ -1,7 +1,7 @@
 /** Overview: the size of the customer base, revenue and how it moves month by month. */
 import { one, rows, type Db } from '../db/db.ts';
 import { dateLit } from './asof.ts';
-import { ensureCustomerSummary } from './customer-days.ts';
+import { ensureCustomerDays, ensureCustomerSummary } from './customer-days.ts';
 import { asOfDate, type Prepared } from './prepared.ts';
 import { isSmall, reportCount, type ReportCount } from '../report/privacy.ts';
 import { round } from '../report/format.ts';
@@ -53,16 +53,17 @@ export interface NotBuying {
 /**
  * The customers of the orders that are not buying customers at D, and why (see NotBuying). Customers with orders are
  * read from `order_totals` (one row per order, every line counted in one: the same customers as the lines, in a
- * fraction of the rows; under a filter, the kept orders).
+ * fraction of the rows; under a filter, the kept orders); customers with a purchase, and the day of their first, from
+ * `customer_keys` (one row per customer with a purchase, its first_day the first purchase's). Every customer with a
+ * purchase has an order, so those without one are the difference of the two counts.
  */
-export async function notBuying(db: Db, asOf: string): Promise<NotBuying> {
+export async function notBuying(db: Db, asOf: string, prepared?: Prepared): Promise<NotBuying> {
+  await ensureCustomerDays(db, prepared);
   return one<NotBuying>(
     db,
-    `WITH o AS (SELECT DISTINCT customer_id FROM order_totals WHERE customer_id IS NOT NULL),
-      p AS (SELECT customer_id, min(order_day) AS first_day FROM customer_purchases GROUP BY customer_id)
-    SELECT count(*)::DOUBLE AS with_orders, count(*) FILTER (WHERE p.customer_id IS NULL)::DOUBLE AS no_purchase,
-      count(*) FILTER (WHERE p.first_day >= ${dateLit(asOf)})::DOUBLE AS after_as_of
-    FROM o LEFT JOIN p USING (customer_id)`,
+    `SELECT o.n AS with_orders, o.n - k.n AS no_purchase, k.after_as_of
+    FROM (SELECT count(DISTINCT customer_id)::DOUBLE AS n FROM order_totals) o,
+      (SELECT count(*)::DOUBLE AS n, count(*) FILTER (WHERE first_day >= ${dateLit(asOf)})::DOUBLE AS after_as_of FROM customer_keys) k`,
   );
 }
 

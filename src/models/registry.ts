@@ -156,7 +156,7 @@ export const MODELS = {
     /** The overview, and (for the page) why customers with orders may be fewer than buying customers. */
     async run(db, settings, ctx) {
       const result = await overview(db, { asOf: settings.asOf }, ctx.prepared);
-      return { ...result, not_buying: await notBuying(db, result.as_of) };
+      return { ...result, not_buying: await notBuying(db, result.as_of, ctx.prepared) };
     },
     report: (db, settings, ctx) => overview(db, { asOf: asOf(settings) }, ctx.prepared),
     share: (_db, result, { minGroup }) => shareOverview(result, minGroup),
