@@ -142,30 +142,38 @@ export async function funnel(
   const shown = FUNNEL_STAGES.filter((s) => sources.events || (s !== 'engaged' && s !== 'intent'));
   const mapping = names.map((n) => `(${lit(n.event)}, '${n.stage}')`).join(', ');
   const evidence = (stage: EventStage) => `min(first_day) FILTER (WHERE stage = '${stage}')`;
-  const people = [
-    sources.customers ? `SELECT customer_id FROM customers WHERE customer_id IS NOT NULL AND (first_seen IS NULL OR first_seen < ${D})` : '',
-    sources.events ? `SELECT customer_id FROM event_firsts WHERE first_day < ${D}` : '',
-    `SELECT customer_id FROM life_customers`,
-  ].filter(Boolean);
-  const sql = `WITH people AS (${people.join(' UNION ')}),
-    ev AS (${
-      sources.events && mapping
-        ? `SELECT customer_id, ${evidence('lead')} AS lead_ev, ${evidence('engaged')} AS engaged, ${evidence('intent')} AS intent
-           FROM event_firsts JOIN (VALUES ${mapping}) m(event, stage) USING (event) WHERE first_day < ${D} GROUP BY customer_id`
-        : `SELECT NULL::VARCHAR AS customer_id, NULL::DATE AS lead_ev, NULL::DATE AS engaged, NULL::DATE AS intent WHERE false`
-    }),
-    signup AS (${
-      sources.customers
-        ? `SELECT customer_id, min(first_seen)::DATE AS signup FROM customers WHERE first_seen < ${D} GROUP BY customer_id`
-        : `SELECT NULL::VARCHAR AS customer_id, NULL::DATE AS signup WHERE false`
-    }),
-    loyal AS (SELECT b.customer_id, l.loyal FROM life_loyal l JOIN life_customers b USING (cid)),
-    e AS (SELECT p.customer_id, least(signup.signup, ev.lead_ev) AS e_lead, ev.engaged AS e_engaged, ev.intent AS e_intent,
-        b.first_day AS e_customer, loyal.loyal AS e_loyal
-      FROM people p LEFT JOIN ev USING (customer_id) LEFT JOIN signup USING (customer_id)
-      LEFT JOIN life_customers b USING (customer_id) LEFT JOIN loyal USING (customer_id)),
+  // Each source one row per person, joined once by id: the customers file's known people (a person with a signup day
+  // before D is known), everyone with an event before D (with their mapped evidence), and the customers with a purchase
+  // before D (with the day of their N-th, joined by the integer cid). A person with customers-file rows but none known
+  // has no signup day before D either, so leaving them out of the first source loses no evidence.
+  const parts: { sql: string; columns: string }[] = [
+    sources.customers
+      ? {
+          sql: `SELECT customer_id, min(first_seen) FILTER (WHERE first_seen < ${D})::DATE AS signup
+            FROM customers WHERE customer_id IS NOT NULL GROUP BY customer_id HAVING bool_or(first_seen IS NULL OR first_seen < ${D})`,
+          columns: 'signup',
+        }
+      : { sql: '', columns: 'NULL::DATE AS signup' },
+    sources.events
+      ? {
+          sql: `SELECT customer_id, ${mapping ? `${evidence('lead')} AS lead_ev, ${evidence('engaged')} AS engaged, ${evidence('intent')} AS intent` : 'NULL::DATE AS lead_ev, NULL::DATE AS engaged, NULL::DATE AS intent'}
+            FROM event_firsts${mapping ? ` LEFT JOIN (VALUES ${mapping}) m(event, stage) USING (event)` : ''} WHERE first_day < ${D} GROUP BY customer_id`,
+          columns: 'lead_ev, engaged, intent',
+        }
+      : { sql: '', columns: 'NULL::DATE AS lead_ev, NULL::DATE AS engaged, NULL::DATE AS intent' },
+    { sql: `SELECT b.customer_id, b.first_day, l.loyal FROM life_customers b LEFT JOIN life_loyal l USING (cid)`, columns: 'first_day, loyal' },
+  ];
+  // The sources present, joined in turn: each join's id is the one of either side.
+  const present = parts.filter((p) => p.sql);
+  let joined = `(${present[0].sql})`;
+  for (const p of present.slice(1)) {
+    joined = `(SELECT coalesce(x.customer_id, y.customer_id) AS customer_id, x.* EXCLUDE (customer_id), y.* EXCLUDE (customer_id)
+      FROM ${joined} x FULL JOIN (${p.sql}) y ON x.customer_id = y.customer_id)`;
+  }
+  const sql = `WITH e AS (SELECT ${parts.map((p) => p.columns).join(', ')} FROM ${joined}),
+    e2 AS (SELECT least(signup, lead_ev) AS e_lead, engaged AS e_engaged, intent AS e_intent, first_day AS e_customer, loyal AS e_loyal FROM e),
     t AS (SELECT *, e_loyal AS t_loyal, least(e_customer, e_loyal) AS t_customer, least(e_intent, e_customer, e_loyal) AS t_intent,
-        least(e_engaged, e_intent, e_customer, e_loyal) AS t_engaged, least(e_lead, e_engaged, e_intent, e_customer, e_loyal) AS t_lead FROM e)
+        least(e_engaged, e_intent, e_customer, e_loyal) AS t_engaged, least(e_lead, e_engaged, e_intent, e_customer, e_loyal) AS t_lead FROM e2)
     SELECT count(*)::DOUBLE AS lead,
       count(t_engaged)::DOUBLE AS engaged, count(t_intent)::DOUBLE AS intent, count(t_customer)::DOUBLE AS customer, count(t_loyal)::DOUBLE AS loyal,
       ${shown
