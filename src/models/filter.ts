@@ -287,9 +287,12 @@ async function ensureCustomerFids(db: Db, home: string, base: string, prepared: 
  * With `prepared` (the engine's derived tables for the current data), `order_totals` is cut out of per-order tables
  * made once per data (`ensureFilterBase`): an order all of whose lines are kept is taken whole, the others summed from
  * their kept parts. A filter on customers only (region, acquisition channel, segment) keeps whole customers, so their
- * customer days are cut out of the unfiltered ones as well, renumbered as a build from the kept purchases numbers
- * them (`cutCustomerDays`); the returned `prepared` records them for the filtered models, and lets them cut their
- * per-customer tables out of the unfiltered ones built for the same as-of date (`ensureCutTable`). Without `prepared`, the
+ * customer days are cut out of the unfiltered ones as well (the kept customers found by integer through
+ * `customer_fids`), renumbered as a build from the kept purchases numbers them (`cutCustomerDays`); the returned
+ * `prepared` records them for the filtered models, and lets them cut their per-customer tables out of the unfiltered
+ * ones built for the same as-of date (`ensureCutTable`). A filter that changes orders keeps them with their customer's
+ * fid (`kept_totals`, `order_totals` being its view without fid) and groups the customer days by that integer
+ * (`buildCustomerDaysByFid`); the returned `prepared` records those. Without `prepared`, the
  * purchases are rebuilt from the kept lines with the ingest's `buildPurchases`. Both give the tables a file of only
  * the kept rows gives (tests/unit/filter.test.ts).
  */
