@@ -219,49 +219,99 @@ function score(
   return { ...columns, r, f, m, segmentA, segmentB };
 }
 
-/** Customers, share, revenue and mean R/F/M per segment of one scheme, most revenue first. */
-function segmentRows(s: Scored, names: string[], segment: Int32Array): SegmentRow[] {
-  const k = names.length;
-  const [customers, revenue, recency, frequency, monetary] = Array.from({ length: 5 }, () => new Float64Array(k));
-  let total = 0;
-  for (let i = 0; i < s.n; i++) {
-    const g = segment[i];
-    customers[g]++;
-    revenue[g] += s.revenue[i];
-    recency[g] += s.recency[i];
-    frequency[g] += s.frequency[i];
-    monetary[g] += s.monetary[i];
-    total += s.revenue[i];
-  }
-  return names
-    .map((name, g) => ({
-      segment: name,
-      customers: customers[g],
-      share: customers[g] / s.n,
-      revenue: revenue[g],
-      revenue_share: (total === 0 ? null : revenue[g] / total) as number,
-      recency_days: recency[g] / customers[g],
-      frequency: frequency[g] / customers[g],
-      monetary: monetary[g] / customers[g],
-    }))
-    .filter((row) => row.customers > 0)
-    .sort((a, b) => b.revenue - a.revenue);
+/** Per segment of a scheme, or per R × F cell: customers and sums of revenue, recency, frequency and monetary. */
+interface Groups {
+  customers: Float64Array;
+  revenue: Float64Array;
+  recency: Float64Array;
+  frequency: Float64Array;
+  monetary: Float64Array;
 }
 
-/** Customers and mean monetary per R × F cell, by R then F. */
-function gridOf(s: Scored): RfmSummary['grid'] {
-  const customers = new Float64Array(25);
-  const monetary = new Float64Array(25);
-  for (let i = 0; i < s.n; i++) {
-    const cell = (s.r[i] - 1) * 5 + (s.f[i] - 1);
-    customers[cell]++;
-    monetary[cell] += s.monetary[i];
+const groups = (k: number): Groups => ({
+  customers: new Float64Array(k),
+  revenue: new Float64Array(k),
+  recency: new Float64Array(k),
+  frequency: new Float64Array(k),
+  monetary: new Float64Array(k),
+});
+
+/**
+ * The summary's means, both schemes' segments and the R × F grid, in one pass over the customers (each sum adds its
+ * values in customer order, as a pass of its own would).
+ */
+function summarize(s: Scored): Pick<RfmSummary, 'means' | 'segments_cn' | 'segments_en' | 'grid'> {
+  const { n, revenue, recency, frequency, monetary, r, f, m, segmentA, segmentB } = s;
+  const a = groups(SEGMENTS_A.length);
+  const b = groups(SEGMENTS_B.length);
+  const cells = groups(25);
+  let total = 0;
+  let rSum = 0;
+  let fSum = 0;
+  let mSum = 0;
+  let recencySum = 0;
+  let frequencySum = 0;
+  let monetarySum = 0;
+  for (let i = 0; i < n; i++) {
+    const rev = revenue[i];
+    const rec = recency[i];
+    const fr = frequency[i];
+    const mon = monetary[i];
+    const ri = r[i];
+    const fi = f[i];
+    rSum += ri;
+    fSum += fi;
+    mSum += m[i];
+    recencySum += rec;
+    frequencySum += fr;
+    monetarySum += mon;
+    total += rev;
+    const ga = segmentA[i];
+    a.customers[ga]++;
+    a.revenue[ga] += rev;
+    a.recency[ga] += rec;
+    a.frequency[ga] += fr;
+    a.monetary[ga] += mon;
+    const gb = segmentB[i];
+    b.customers[gb]++;
+    b.revenue[gb] += rev;
+    b.recency[gb] += rec;
+    b.frequency[gb] += fr;
+    b.monetary[gb] += mon;
+    const cell = (ri - 1) * 5 + (fi - 1);
+    cells.customers[cell]++;
+    cells.monetary[cell] += mon;
   }
+  // The mean of no values is null, as SQL's avg.
+  const mean = (sum: number) => (n === 0 ? null : sum / n) as number;
   const grid: RfmSummary['grid'] = [];
   for (let cell = 0; cell < 25; cell++) {
-    if (customers[cell] > 0) grid.push({ r: Math.floor(cell / 5) + 1, f: (cell % 5) + 1, customers: customers[cell], monetary: monetary[cell] / customers[cell] });
+    const customers = cells.customers[cell];
+    if (customers > 0) grid.push({ r: Math.floor(cell / 5) + 1, f: (cell % 5) + 1, customers, monetary: cells.monetary[cell] / customers });
   }
-  return grid;
+  return {
+    means: { r: mean(rSum), f: mean(fSum), m: mean(mSum), recency_days: mean(recencySum), frequency: mean(frequencySum), monetary: mean(monetarySum) },
+    segments_cn: segmentRows(n, total, SEGMENTS_A, a),
+    segments_en: segmentRows(n, total, SEGMENTS_B, b),
+    grid,
+  };
+}
+
+/** Customers, share, revenue and mean R/F/M per segment of one scheme, most revenue first. */
+function segmentRows(n: number, total: number, names: string[], g: Groups): SegmentRow[] {
+  return names
+    .map((name, k) => ({
+      segment: name,
+      customers: g.customers[k],
+      share: g.customers[k] / n,
+      revenue: g.revenue[k],
+      revenue_share: (total === 0 ? null : g.revenue[k] / total) as number,
+      recency_days: g.recency[k] / g.customers[k],
+      frequency: g.frequency[k] / g.customers[k],
+      monetary: g.monetary[k] / g.customers[k],
+    }))
+    .filter((row) => row.customers > 0)
+    .sort((x, y) => y.revenue - x.revenue);
 }
 
 /**
@@ -366,10 +416,7 @@ export async function rfm(db: Db, settings: RfmSettings = {}, prepared: Prepared
   return {
     as_of: asOf,
     customers: s.n,
-    means: { r: mean(s.r), f: mean(s.f), m: mean(s.m), recency_days: mean(s.recency), frequency: mean(s.frequency), monetary: mean(s.monetary) },
-    segments_cn: segmentRows(s, SEGMENTS_A, s.segmentA),
-    segments_en: segmentRows(s, SEGMENTS_B, s.segmentB),
-    grid: gridOf(s),
+    ...summarize(s),
     f_gaps: settings.scoring === 'fixed' ? [] : frequencyGaps(s.frequency, s.f),
   };
 }

@@ -68,6 +68,27 @@ test('the contents strip brings each cell to the top, also one far down whose ne
   }
 });
 
+test('each cell\'s settings are a form of the cell\'s own, which submits nothing', async ({ page }) => {
+  // A field outside any form makes the browser's autofill look at every field of the page when it changes (laying out
+  // the cells kept off screen); a form of the cell's own keeps that to the cell's settings.
+  await page.goto('/');
+  await page.getByTestId('try-sample').click();
+  await expect(page.locator('[data-testid="clusters-cell"][aria-busy="false"]')).toHaveCount(1, { timeout: 120_000 });
+  const fields = (await page.evaluate(`[...document.querySelectorAll('section.cell form.settings, section.cell .head')]
+    .flatMap((box) => [...box.querySelectorAll('input, select, textarea')])
+    .map((el) => ({ id: el.dataset.testid || el.tagName, kind: el.closest('section.cell').dataset.kind,
+      form: el.form ? el.form.closest('section.cell') === el.closest('section.cell') && el.form.classList.contains('settings') : false }))`)) as { id: string; kind: string; form: boolean }[];
+  for (const id of ['rfm-monetary', 'abc-cut-a', 'cohorts-unit', 'lifecycle-window-activeDays', 'clusters-k']) expect(fields.map((f) => f.id)).toContain(id);
+  expect(fields.filter((f) => !f.form)).toEqual([]);
+  await page.evaluate(`window.__submits = 0; document.addEventListener('submit', (e) => { window.__submits++; if (!e.defaultPrevented) window.__sent = true; })`);
+  await page.getByTestId('abc-cut-a').press('Enter');
+  await page.getByTestId('lifecycle-window-activeDays').press('Enter');
+  await page.getByTestId('cohorts-measure-revenue').click();
+  await page.getByTestId('cohorts-measure-customers').click();
+  expect(await page.evaluate('[window.__submits, window.__sent === true]')).toEqual([0, false]);
+  await expect(page.getByTestId('rfm-segments').locator('tbody tr').first()).toBeVisible();
+});
+
 test('a dropped file from the reference data gives the same RFM segments as the headless command, in English too', async ({ page }) => {
   await page.goto('/');
   await page.getByTestId('file-input').setInputFiles(shared('online_retail_france.csv'));
