@@ -240,10 +240,10 @@ export interface KeptColumns {
    */
   people: Record<'pid' | 'pf' | 'recency' | 'age' | 'slipping', Int32Array> & { revenue: Float64Array };
   /**
-   * The customer list's columns, most valuable first (the list's value order, which does not depend on the windows),
-   * formatted as the list's SQL formats them; read when a run first asks for a list.
+   * The customer list's columns for the first rows of its value order (most valuable first, which does not depend on the
+   * windows), formatted as the list's SQL formats them; read when a run first asks for a list. `complete`: every customer.
    */
-  byValue?: { table: Table; recency: Int32Array; age: Int32Array; slipping: Int32Array };
+  byValue?: { table: Table; recency: Int32Array; age: Int32Array; slipping: Int32Array; complete: boolean };
   /** The month flows' calendar and what they need of the columns apart from the windows (`flowCalendar`). */
   flows?: {
     table: Int32Array;
@@ -561,28 +561,38 @@ export async function lifecycleCustomersKept(
 ): Promise<LifecycleCustomer[]> {
   const read = kept.read;
   const current = read && kept.view?.key === read.key && sameWindows(kept.view.windows, windows);
-  if (!current || opts.order === 'id' || opts.limit === undefined) return lifecycleCustomers(db, opts);
+  if (!current || opts.order === 'id' || opts.limit === undefined || opts.limit < 0 || (opts.offset ?? 0) < 0) return lifecycleCustomers(db, opts);
   if (opts.stage && !STAGES.includes(opts.stage)) throw new Error(`unknown lifecycle stage "${opts.stage}"`);
-  if (!read.byValue) {
+  const limit = Math.floor(opts.limit);
+  const offset = Math.floor(opts.offset ?? 0);
+  let byValue = read.byValue;
+  if (!byValue || (byValue.table.numRows < offset + limit && !byValue.complete)) {
+    // The first rows of the value order (a top-N as cheap as the list's own; a full sort formatted would cost several
+    // times that on the first run), at least VALUE_ROWS, so that a page of one stage is usually among them.
+    const rowsWanted = Math.max(VALUE_ROWS, offset + limit, 4 * (byValue?.table.numRows ?? 0));
     const table = await db.query(`SELECT customer_id, slipping::INTEGER AS slipping, recency_days, age_days, strftime(first_day, '%Y-%m-%d') AS first_day,
         strftime(last_day, '%Y-%m-%d') AS last_day, purchases, round(revenue, 2) AS revenue
-      FROM life_customers ORDER BY round(revenue, 2) DESC, customer_id`);
-    // Another run may have replaced the columns meanwhile: keep the order with the ones it was read for.
-    const byValue = { table, recency: ints(table, 'recency_days'), age: ints(table, 'age_days'), slipping: ints(table, 'slipping') };
+      FROM (SELECT * FROM life_customers ORDER BY round(revenue, 2) DESC, customer_id LIMIT ${rowsWanted})
+      ORDER BY round(revenue, 2) DESC, customer_id`);
+    // Another run may have replaced the columns meanwhile: keep the rows with the ones they were read for.
     if (kept.read !== read) return lifecycleCustomers(db, opts);
-    read.byValue = byValue;
+    byValue = read.byValue = {
+      table, recency: ints(table, 'recency_days'), age: ints(table, 'age_days'), slipping: ints(table, 'slipping'), complete: table.numRows < rowsWanted,
+    };
   }
-  const { table, recency, age, slipping } = read.byValue;
+  const { table, recency, age, slipping } = byValue;
   const want = opts.stage ? STAGES.indexOf(opts.stage) + 1 : 0;
-  const limit = Math.floor(opts.limit);
-  let skip = Math.floor(opts.offset ?? 0);
+  const { newDays, activeDays, atRiskDays, dormantDays } = windows;
+  let skip = offset;
   const picked: number[] = [];
   for (let i = 0; i < recency.length && picked.length < limit; i++) {
     if (opts.slipping && !slipping[i]) continue;
-    if (want && stageCode(windows, recency[i], age[i]) !== want) continue;
+    if (want && codeOf(newDays, activeDays, atRiskDays, dormantDays, recency[i], age[i]) !== want) continue;
     if (skip > 0) skip--;
     else picked.push(i);
   }
+  // The rows read did not hold the page (a small stage): by SQL.
+  if (picked.length < limit && !byValue.complete) return lifecycleCustomers(db, opts);
   const col = (name: string) => table.getChild(name)!;
   const [id, first, last, purchases, revenue] = ['customer_id', 'first_day', 'last_day', 'purchases', 'revenue'].map(col);
   return picked.map((i) => ({
@@ -599,6 +609,9 @@ export async function lifecycleCustomersKept(
 
 /** A value as `rows` gives it (BIGINT as a number). */
 const plain = (v: unknown) => (typeof v === 'bigint' ? Number(v) : v);
+
+/** Rows of the value order read at least (a page of 25 of a stage holding 1/40 of the customers). */
+const VALUE_ROWS = 1000;
 
 const sameWindows = (a: LifecycleWindows, b: LifecycleWindows) =>
   a.newDays === b.newDays && a.activeDays === b.activeDays && a.atRiskDays === b.atRiskDays && a.dormantDays === b.dormantDays;

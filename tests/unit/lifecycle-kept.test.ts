@@ -39,6 +39,10 @@ const LISTS: Parameters<typeof lifecycleCustomers>[1][] = [
   { limit: 10, offset: 20, stage: 'churned' },
   { limit: 25, stage: 'new', slipping: true },
   { limit: 5, stage: 'dormant', order: 'id' },
+  // Past the first rows read: read again, four times as many (or all of them).
+  { limit: 30, offset: 1100, stage: 'churned' },
+  { limit: 6000, slipping: true },
+  { limit: 25, stage: 'new' },
 ];
 
 const RUNS: LifecycleSettings[] = [
