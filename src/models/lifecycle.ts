@@ -15,6 +15,7 @@
  */
 import { round } from '../report/format.ts';
 import { isSmall, reportCount, type ReportCount } from '../report/privacy.ts';
+import type { Table } from 'apache-arrow';
 import { rows, type Db } from '../db/db.ts';
 import { dateLit } from './asof.ts';
 import { slippingSql, type CadenceSettings } from './cadence.ts';
@@ -151,20 +152,35 @@ export async function lifecycle(
   await db.query(`CREATE OR REPLACE VIEW lifecycle AS
     SELECT customer_id, ${stageSql(w, 'recency_days', 'age_days')} AS stage, slipping, recency_days, first_day, last_day, purchases, revenue
     FROM life_customers`);
-  const byStage = await rows<Omit<StageRow, 'share'>>(
-    db,
-    `SELECT stage, count(*)::DOUBLE AS customers, coalesce(sum(revenue), 0) AS revenue, count(*) FILTER (WHERE slipping)::DOUBLE AS slipping
-     FROM lifecycle GROUP BY stage`,
-  );
+  // With columns kept for these tables (the engine's runs), the stage counts, the month flows and the reactivations are
+  // counted from them in the worker, without a query; else (a run of its own, the headless command) by SQL.
+  const kept = builtFrom === null ? undefined : opts.kept;
+  let byStage: Omit<StageRow, 'share'>[];
+  if (kept) {
+    await readColumns(db, builtFrom!, kept);
+    byStage = stageCounts(kept.read!.people, w);
+  } else {
+    byStage = await rows<Omit<StageRow, 'share'>>(
+      db,
+      `SELECT stage, count(*)::DOUBLE AS customers, coalesce(sum(revenue), 0) AS revenue, count(*) FILTER (WHERE slipping)::DOUBLE AS slipping
+       FROM lifecycle GROUP BY stage`,
+    );
+  }
   const customers = byStage.reduce((s, r) => s + r.customers, 0);
   const stages = STAGES.map((stage) => {
     const r = byStage.find((x) => x.stage === stage);
     return { stage, customers: r?.customers ?? 0, share: customers ? (r?.customers ?? 0) / customers : 0, revenue: r?.revenue ?? 0, slipping: r?.slipping ?? 0 };
   });
 
-  const codes = builtFrom === null ? await monthFlows(db, asOf, w, '') : await monthFlows(db, asOf, w, builtFrom, opts.kept);
+  const codes = kept ? monthFlows(asOf, w, kept.read!) : monthFlows(asOf, w, await readColumns(db, '', {}));
   const flows = codes.map((f) => ({ ...f, from: f.from === 0 ? null : STAGES[f.from - 1], to: STAGES[f.to - 1] }));
-  const reactivated = await rows<{ month: string; customers: number }>(db, `SELECT ${periodLabelSql('month', 'j')} AS month, customers FROM life_returns`);
+  const returnsKey = prepared.get('life_returns')!;
+  let reactivated = kept?.returns && kept.returns.key === returnsKey ? kept.returns.rows : undefined;
+  if (!reactivated) {
+    reactivated = await rows<{ month: string; customers: number }>(db, `SELECT ${periodLabelSql('month', 'j')} AS month, customers FROM life_returns`);
+    if (kept) kept.returns = { key: returnsKey, rows: reactivated };
+  }
+  if (kept) kept.view = { key: builtFrom!, windows: w };
   const months = monthly(flows, reactivated);
   const transitions: Transition[] = flows
     .filter((f) => f.customers > 0 && months[0] && f.month !== months[0].month)
@@ -207,12 +223,85 @@ function spansSql(D: string): string {
  * so that a window change counts again without reading them (they do not depend on the windows).
  */
 export interface LifecycleColumns {
-  read?: {
-    /** What the tables were built from (their keys in `prepared`). */
-    key: string;
-    spans: Record<'cid' | 'f' | 'mi' | 'l' | 'p' | 'b', Int32Array>;
-    people: Record<'pid' | 'pf' | 'recency' | 'age', Int32Array>;
+  read?: KeptColumns;
+  /** life_returns' months, for the table's key in `prepared`. */
+  returns?: { key: string; rows: { month: string; customers: number }[] };
+  /** What the view `lifecycle` stages now: the tables' key and the windows (set by `lifecycle` with these columns). */
+  view?: { key: string; windows: LifecycleWindows };
+}
+
+export interface KeptColumns {
+  /** What the tables were built from (their keys in `prepared`). */
+  key: string;
+  spans: Record<'cid' | 'f' | 'mi' | 'l' | 'p' | 'b', Int32Array>;
+  /**
+   * life_customers in its stored order (the order DuckDB's one-thread `sum(revenue)` over the view adds them in):
+   * slipping as 0/1, revenue as stored (NULL as 0, which adds nothing).
+   */
+  people: Record<'pid' | 'pf' | 'recency' | 'age' | 'slipping', Int32Array> & { revenue: Float64Array };
+  /**
+   * The customer list's columns for the first rows of its value order (most valuable first, which does not depend on the
+   * windows), formatted as the list's SQL formats them; read when a run first asks for a list. `complete`: every customer.
+   */
+  byValue?: { table: Table; recency: Int32Array; age: Int32Array; slipping: Int32Array; complete: boolean };
+  /** The month flows' calendar and what they need of the columns apart from the windows (`flowCalendar`). */
+  flows?: {
+    table: Int32Array;
+    from: number;
+    first: number;
+    last: number;
+    spanStart: Int32Array;
+    lastBefore: Int32Array;
+    lastStart: number;
   };
+}
+
+/** Read the spans and customers of the tables built from `key` into `kept` (unless it holds them already). */
+async function readColumns(db: Db, key: string, kept: LifecycleColumns): Promise<KeptColumns> {
+  if (kept.read?.key === key) return kept.read;
+  const spans = await db.query(`SELECT cid, ${dayNumber('f')} AS f, mi, ${dayNumber('l')} AS l, ${dayNumber('p')} AS p, b FROM life_spans`);
+  const people = await db.query(
+    `SELECT cid, ${dayNumber('first_day')} AS f, recency_days, age_days, slipping::INTEGER AS slipping, coalesce(revenue, 0)::DOUBLE AS revenue FROM life_customers`,
+  );
+  const [cid, f, mi, l, p, b] = ['cid', 'f', 'mi', 'l', 'p', 'b'].map((c) => ints(spans, c));
+  const [pid, pf, recency, age, slipping] = ['cid', 'f', 'recency_days', 'age_days', 'slipping'].map((c) => ints(people, c));
+  const revenue = Float64Array.from(people.getChild('revenue')!.toArray() as ArrayLike<number>);
+  // Every field from the start (one object shape for the loops that read it).
+  kept.read = { key, spans: { cid, f, mi, l, p, b }, people: { pid, pf, recency, age, slipping, revenue }, byValue: undefined, flows: undefined };
+  return kept.read;
+}
+
+const ints = (t: Table, name: string) => Int32Array.from(t.getChild(name)!.toArray() as ArrayLike<number>);
+
+/** The stage code (1 + the index in STAGES) from the days since the last purchase and since the first: `stageSql`. */
+const stageCode = (w: LifecycleWindows, recencyDays: number, ageDays: number) =>
+  codeOf(w.newDays, w.activeDays, w.atRiskDays, w.dormantDays, recencyDays, ageDays);
+
+/**
+ * `stageCode` with the windows as numbers: the loops below read the windows once and call this one function on every
+ * run (a closure per run, or a windows object whose fields change, would throw away their compiled code each time).
+ */
+function codeOf(newDays: number, activeDays: number, atRiskDays: number, dormantDays: number, recencyDays: number, ageDays: number): number {
+  return ageDays <= newDays ? 1 : recencyDays <= activeDays ? 2 : recencyDays <= atRiskDays ? 3 : recencyDays <= dormantDays ? 4 : 5;
+}
+
+/**
+ * Customers, revenue and slipping customers per stage, as the SQL over the view counts them: revenue added in the
+ * table's stored order, one customer after the other from 0, as DuckDB's `sum` does in one thread (the same bits).
+ */
+function stageCounts(people: KeptColumns['people'], w: LifecycleWindows): Omit<StageRow, 'share'>[] {
+  const { recency, age, slipping, revenue } = people;
+  const { newDays, activeDays, atRiskDays, dormantDays } = w;
+  const customers = new Float64Array(6);
+  const sums = new Float64Array(6);
+  const slips = new Float64Array(6);
+  for (let i = 0; i < recency.length; i++) {
+    const c = codeOf(newDays, activeDays, atRiskDays, dormantDays, recency[i], age[i]);
+    customers[c]++;
+    sums[c] += revenue[i];
+    slips[c] += slipping[i];
+  }
+  return STAGES.flatMap((stage, k) => (customers[k + 1] ? [{ stage, customers: customers[k + 1], revenue: sums[k + 1], slipping: slips[k + 1] }] : []));
 }
 
 /** Days since 1970-01-01 of a DATE column, as an integer (NULL as NONE), for reading into the worker. */
@@ -232,85 +321,123 @@ const DAY_MS = 86_400_000;
  * Counted here in the worker from the spans (integer arithmetic, the same counts as grouping every customer
  * and month in SQL, without the rows).
  */
-async function monthFlows(
-  db: Db, asOf: string, w: LifecycleWindows, key: string, kept: LifecycleColumns = {},
-): Promise<{ j: number; month: string; from: number; to: number; customers: number }[]> {
-  if (kept.read?.key !== key) {
-    const spans = await db.query(`SELECT cid, ${dayNumber('f')} AS f, mi, ${dayNumber('l')} AS l, ${dayNumber('p')} AS p, b FROM life_spans`);
-    const people = await db.query(`SELECT cid, ${dayNumber('first_day')} AS f, recency_days, age_days FROM life_customers`);
-    const ints = (t: Awaited<ReturnType<Db['query']>>, name: string) => Int32Array.from(t.getChild(name)!.toArray() as ArrayLike<number>);
-    const [cid, f, mi, l, p, b] = ['cid', 'f', 'mi', 'l', 'p', 'b'].map((c) => ints(spans, c));
-    const [pid, pf, recency, age] = ['cid', 'f', 'recency_days', 'age_days'].map((c) => ints(people, c));
-    kept.read = { key, spans: { cid, f, mi, l, p, b }, people: { pid, pf, recency, age } };
-  }
-  const { cid, f, mi, l, p, b } = kept.read.spans;
-  const { pid, pf, recency, age } = kept.read.people;
-  const D = Date.parse(asOf + 'T00:00:00Z') / DAY_MS;
-  const calendar = monthCalendar(Math.min(D - 1, ...minOf(pf)), D + MAX_WINDOW_DAYS + 1);
-  const last = calendar.month(D - 1);
-  const code = (recencyDays: number, ageDays: number) =>
-    ageDays <= w.newDays ? 1 : recencyDays <= w.activeDays ? 2 : recencyDays <= w.atRiskDays ? 3 : recencyDays <= w.dormantDays ? 4 : 5;
-
-  const first = Math.min(last, ...minOf(mi));
+function monthFlows(asOf: string, w: LifecycleWindows, read: KeptColumns): { j: number; month: string; from: number; to: number; customers: number }[] {
+  const cal = (read.flows ??= flowCalendar(asOf, read));
+  const { first, last } = cal;
+  const months = last - first + 1;
   // counts[(j − first) × 64 + from × 8 + to]: customers moving from → to in month j.
-  const counts = new Float64Array((last - first + 1) * 64);
-  const add = (j: number, from: number, to: number, n: number) => {
-    counts[(j - first) * 64 + from * 8 + to] += n;
-  };
-  // steps[c][j − first]: change in the number of customers staying in stage c from month j on.
-  const steps = Array.from({ length: 6 }, () => new Int32Array(last - first + 2));
-  // lastBefore[cid]: the latest purchase day before the last month (the latest l of the customer's spans).
-  const lastBefore = new Int32Array(Math.max(0, ...maxOf(cid), ...maxOf(pid)) + 1).fill(NONE);
-  const bounds = new Int32Array(6);
-  for (let i = 0; i < mi.length; i++) {
-    const m1 = calendar.month(f[i] + w.newDays);
-    bounds[0] = mi[i];
-    bounds[1] = m1;
-    bounds[2] = Math.max(m1, calendar.month(l[i] + w.activeDays));
-    bounds[3] = Math.max(m1, calendar.month(l[i] + w.atRiskDays));
-    bounds[4] = Math.max(m1, calendar.month(l[i] + w.dormantDays));
-    bounds[5] = b[i];
-    for (let c = 1; c <= 5; c++) {
-      const sa = Math.max(mi[i], bounds[c - 1]);
-      const sb = Math.min(b[i], bounds[c]);
-      if (sa >= sb) continue;
-      let from: number;
-      if (sa > mi[i]) {
-        const e = calendar.start(sa);
-        from = code(e - l[i], e - f[i]);
-      } else if (p[i] === NONE) {
-        from = 0;
-      } else {
-        const e = calendar.start(mi[i]);
-        from = code(e - p[i], e - f[i]);
-      }
-      add(sa, from, c, 1);
-      if (sb > sa + 1) {
-        steps[c][sa + 1 - first]++;
-        steps[c][sb - first]--;
-      }
-    }
-    if (l[i] > lastBefore[cid[i]]) lastBefore[cid[i]] = l[i];
+  const counts = new Float64Array(months * 64);
+  // steps[c × (months + 1) + j − first]: change in the number of customers staying in stage c from month j on.
+  const steps = new Int32Array(6 * (months + 1));
+  // One loop per function, each compiled whole (a loop compiled on its own, in a function that goes on after it,
+  // is thrown away again at its end).
+  const { newDays, activeDays, atRiskDays, dormantDays } = w;
+  spanFlows(read.spans, cal, counts, steps, newDays, activeDays, atRiskDays, dormantDays);
+  stayingFlows(counts, steps, first, last);
+  lastMonthFlows(read.people, cal, counts, newDays, activeDays, atRiskDays, dormantDays);
+  const flows: { j: number; month: string; from: number; to: number; customers: number }[] = [];
+  for (let key = 0; key < counts.length; key++) {
+    const n = counts[key];
+    if (n === 0) continue;
+    const j = first + Math.floor(key / 64);
+    flows.push({ j, month: monthLabel(j), from: Math.floor(key / 8) % 8, to: key % 8, customers: n });
   }
+  return flows;
+}
+
+type FlowCalendar = NonNullable<KeptColumns['flows']>;
+
+/**
+ * The spans' part of the month flows: a span's months [mi, b) fall into the segments [mi, m1), [m1, m2), [m2, m3),
+ * [m3, m4), [m4, b) of stages 1..5 (empty ones skipped), which follow one another; a segment after the span's first
+ * month comes from the stage of the one before it (the stage at the end of the month before its first), the first from
+ * the stage at the end of the month before the span (p: the purchase day before it), or from none.
+ */
+function spanFlows(
+  spans: KeptColumns['spans'], cal: FlowCalendar, counts: Float64Array, steps: Int32Array,
+  newDays: number, activeDays: number, atRiskDays: number, dormantDays: number,
+): void {
+  const { f, mi, l, p, b } = spans;
+  const { table, from: day0, first, spanStart } = cal;
+  const width = cal.last - first + 2;
+  // The month of day T is table[T − day0]; the window ends of a span, as offsets into the table.
+  const nd = newDays - day0;
+  const ad = activeDays - day0;
+  const rd = atRiskDays - day0;
+  const dd = dormantDays - day0;
+  for (let i = 0; i < mi.length; i++) {
+    const mb = b[i];
+    const li = l[i];
+    const m1 = table[f[i] + nd];
+    const m2 = Math.max(m1, table[li + ad]);
+    const m3 = Math.max(m1, table[li + rd]);
+    const m4 = Math.max(m1, table[li + dd]);
+    let prev = 0;
+    if (p[i] !== NONE) prev = codeOf(newDays, activeDays, atRiskDays, dormantDays, spanStart[i] - p[i], spanStart[i] - f[i]);
+    let sa = mi[i];
+    for (let c = 1; c <= 5; c++) {
+      const end = c === 1 ? m1 : c === 2 ? m2 : c === 3 ? m3 : c === 4 ? m4 : mb;
+      const sb = end < mb ? end : mb;
+      if (sa >= sb) continue;
+      counts[(sa - first) * 64 + prev * 8 + c] += 1;
+      if (sb > sa + 1) {
+        steps[c * width + sa + 1 - first]++;
+        steps[c * width + sb - first]--;
+      }
+      prev = c;
+      sa = sb;
+    }
+  }
+}
+
+/** Stage → same stage in the later months of each segment: the running sums of `steps`. */
+function stayingFlows(counts: Float64Array, steps: Int32Array, first: number, last: number): void {
+  const width = last - first + 2;
   for (let c = 1; c <= 5; c++) {
     let staying = 0;
     for (let j = first; j < last; j++) {
-      staying += steps[c][j - first];
-      if (staying > 0) add(j, c, c, staying);
+      staying += steps[c * width + j - first];
+      if (staying > 0) counts[(j - first) * 64 + c * 8 + c] += staying;
     }
   }
-  const e = calendar.start(last);
-  for (let i = 0; i < pid.length; i++) {
-    const from = pf[i] < e ? code(e - lastBefore[pid[i]], e - pf[i]) : 0;
-    add(last, from, code(recency[i], age[i]), 1);
+}
+
+/** The month holding D − 1 ends at D: each customer's stage at the end of the month before it → the stage at D. */
+function lastMonthFlows(
+  people: KeptColumns['people'], cal: FlowCalendar, counts: Float64Array,
+  newDays: number, activeDays: number, atRiskDays: number, dormantDays: number,
+): void {
+  const { pf, recency, age } = people;
+  const { lastBefore, lastStart: e } = cal;
+  const row = (cal.last - cal.first) * 64;
+  for (let k = 0; k < pf.length; k++) {
+    const from = pf[k] < e ? codeOf(newDays, activeDays, atRiskDays, dormantDays, e - lastBefore[k], e - pf[k]) : 0;
+    counts[row + from * 8 + codeOf(newDays, activeDays, atRiskDays, dormantDays, recency[k], age[k])] += 1;
   }
-  const flows: { j: number; month: string; from: number; to: number; customers: number }[] = [];
-  counts.forEach((n, key) => {
-    if (n === 0) return;
-    const j = first + Math.floor(key / 64);
-    flows.push({ j, month: calendar.label(j), from: Math.floor(key / 8) % 8, to: key % 8, customers: n });
-  });
-  return flows;
+}
+
+/**
+ * What the month flows need of the spans and customers that does not depend on the windows, worked out once per data
+ * and D: the calendar (the month of each day from the earliest first purchase to D plus the longest window, as a
+ * table), the months counted (`first` to `last`, the month holding D − 1), each span's month's first day, and each
+ * customer's latest purchase day before the last month (the latest l of their spans; NONE without one).
+ */
+function flowCalendar(asOf: string, read: KeptColumns): NonNullable<KeptColumns['flows']> {
+  const { cid, mi, l } = read.spans;
+  const { pid, pf } = read.people;
+  const D = Date.parse(asOf + 'T00:00:00Z') / DAY_MS;
+  const calendar = monthCalendar(Math.min(D - 1, ...minOf(pf)), D + MAX_WINDOW_DAYS + 1);
+  const last = calendar.month(D - 1);
+  const first = Math.min(last, ...minOf(mi));
+  const byCid = new Int32Array(Math.max(0, ...maxOf(cid), ...maxOf(pid)) + 1).fill(NONE);
+  const spanStart = new Int32Array(mi.length);
+  for (let i = 0; i < mi.length; i++) {
+    if (l[i] > byCid[cid[i]]) byCid[cid[i]] = l[i];
+    spanStart[i] = calendar.start(mi[i]);
+  }
+  const lastBefore = new Int32Array(pid.length);
+  for (let k = 0; k < pid.length; k++) lastBefore[k] = byCid[pid[k]];
+  return { table: calendar.table, from: calendar.from, first, last, spanStart, lastBefore, lastStart: calendar.start(last) };
 }
 
 /** Days since 1970-01-01 of the first day of a month (0-based; 12 is January of the next year), for any year. */
@@ -365,10 +492,17 @@ function monthCalendar(from: number, to: number) {
   starts.push(next);
   const startOf = Int32Array.from(starts);
   return {
+    table,
+    from,
     month: (day: number) => table[day - from],
     start: (j: number) => (j >= j0 && j - j0 < startOf.length ? startOf[j - j0] : firstOfMonth(Math.floor(j / 12), j % 12)),
-    label: (j: number) => `${String(Math.floor(j / 12)).padStart(4, '0')}-${String((j % 12) + 1).padStart(2, '0')}`,
+    label: monthLabel,
   };
+}
+
+/** A calendar month (year × 12 + month − 1) as YYYY-MM. */
+function monthLabel(j: number): string {
+  return `${String(Math.floor(j / 12)).padStart(4, '0')}-${String((j % 12) + 1).padStart(2, '0')}`;
 }
 
 function monthly(flows: { month: string; to: Stage; from: Stage | null; customers: number }[], reactivated: { month: string; customers: number }[]): MonthStages[] {
@@ -413,6 +547,74 @@ export async function lifecycleCustomers(
   const page = opts.limit !== undefined ? `LIMIT ${Math.floor(opts.limit)} OFFSET ${Math.floor(opts.offset ?? 0)}` : '';
   return rows<LifecycleCustomer>(db, lifecycleListSql(opts, page));
 }
+
+/**
+ * The same list as `lifecycleCustomers`, from the columns `lifecycle` kept when the view is theirs under these windows
+ * and the list is a page by value: the value order is read once per data (most valuable first, formatted by the list's
+ * SQL) and each window change only stages and picks its rows. Else by SQL.
+ */
+export async function lifecycleCustomersKept(
+  db: Db,
+  windows: LifecycleWindows,
+  opts: Parameters<typeof lifecycleCustomers>[1] = {},
+  kept: LifecycleColumns = {},
+): Promise<LifecycleCustomer[]> {
+  const read = kept.read;
+  const current = read && kept.view?.key === read.key && sameWindows(kept.view.windows, windows);
+  if (!current || opts.order === 'id' || opts.limit === undefined || opts.limit < 0 || (opts.offset ?? 0) < 0) return lifecycleCustomers(db, opts);
+  if (opts.stage && !STAGES.includes(opts.stage)) throw new Error(`unknown lifecycle stage "${opts.stage}"`);
+  const limit = Math.floor(opts.limit);
+  const offset = Math.floor(opts.offset ?? 0);
+  let byValue = read.byValue;
+  if (!byValue || (byValue.table.numRows < offset + limit && !byValue.complete)) {
+    // The first rows of the value order (a top-N as cheap as the list's own; a full sort formatted would cost several
+    // times that on the first run), at least VALUE_ROWS, so that a page of one stage is usually among them.
+    const rowsWanted = Math.max(VALUE_ROWS, offset + limit, 4 * (byValue?.table.numRows ?? 0));
+    const table = await db.query(`SELECT customer_id, slipping::INTEGER AS slipping, recency_days, age_days, strftime(first_day, '%Y-%m-%d') AS first_day,
+        strftime(last_day, '%Y-%m-%d') AS last_day, purchases, round(revenue, 2) AS revenue
+      FROM (SELECT * FROM life_customers ORDER BY round(revenue, 2) DESC, customer_id LIMIT ${rowsWanted})
+      ORDER BY round(revenue, 2) DESC, customer_id`);
+    // Another run may have replaced the columns meanwhile: keep the rows with the ones they were read for.
+    if (kept.read !== read) return lifecycleCustomers(db, opts);
+    byValue = read.byValue = {
+      table, recency: ints(table, 'recency_days'), age: ints(table, 'age_days'), slipping: ints(table, 'slipping'), complete: table.numRows < rowsWanted,
+    };
+  }
+  const { table, recency, age, slipping } = byValue;
+  const want = opts.stage ? STAGES.indexOf(opts.stage) + 1 : 0;
+  const { newDays, activeDays, atRiskDays, dormantDays } = windows;
+  let skip = offset;
+  const picked: number[] = [];
+  for (let i = 0; i < recency.length && picked.length < limit; i++) {
+    if (opts.slipping && !slipping[i]) continue;
+    if (want && codeOf(newDays, activeDays, atRiskDays, dormantDays, recency[i], age[i]) !== want) continue;
+    if (skip > 0) skip--;
+    else picked.push(i);
+  }
+  // The rows read did not hold the page (a small stage): by SQL.
+  if (picked.length < limit && !byValue.complete) return lifecycleCustomers(db, opts);
+  const col = (name: string) => table.getChild(name)!;
+  const [id, first, last, purchases, revenue] = ['customer_id', 'first_day', 'last_day', 'purchases', 'revenue'].map(col);
+  return picked.map((i) => ({
+    customer_id: id.get(i) as string,
+    stage: STAGES[stageCode(windows, recency[i], age[i]) - 1],
+    slipping: slipping[i] === 1,
+    recency_days: recency[i],
+    first_day: first.get(i) as string,
+    last_day: last.get(i) as string,
+    purchases: plain(purchases.get(i)) as number,
+    revenue: revenue.get(i) as number,
+  }));
+}
+
+/** A value as `rows` gives it (BIGINT as a number). */
+const plain = (v: unknown) => (typeof v === 'bigint' ? Number(v) : v);
+
+/** Rows of the value order read at least (a page of 25 of a stage holding 1/40 of the customers). */
+const VALUE_ROWS = 1000;
+
+const sameWindows = (a: LifecycleWindows, b: LifecycleWindows) =>
+  a.newDays === b.newDays && a.activeDays === b.activeDays && a.atRiskDays === b.atRiskDays && a.dormantDays === b.dormantDays;
 
 /** A stage in a report: stage, customers, share of customers and of revenue (3 decimals); a small stage "< n" and null shares. */
 export type LifecycleShareStage = [stage: Stage, customers: ReportCount, share: number | null, revenue_share: number | null];

@@ -18,7 +18,7 @@ import { CLV_SHARE_LISTS, shareClv } from './clv/share.ts';
 import { cohorts, shareCohorts } from './cohorts.ts';
 import type { CustomerSection } from './customer360.ts';
 import type { FunnelSources } from './funnel.ts';
-import { DEFAULT_WINDOWS, lifecycle, lifecycleCustomers, lifecycleStageList, LIFECYCLE_SHARE_LISTS, shareLifecycle, type LifecycleColumns, type Stage } from './lifecycle.ts';
+import { DEFAULT_WINDOWS, lifecycle, lifecycleCustomers, lifecycleCustomersKept, lifecycleStageList, LIFECYCLE_SHARE_LISTS, shareLifecycle, type LifecycleColumns, type Stage } from './lifecycle.ts';
 import { notBuying, overview, shareOverview } from './overview.ts';
 import type { ExportAs } from './list-export.ts';
 import { exportAbc, exportChurnList, exportClusters, exportClv, exportLifecycle, exportRfm, type RfmExport } from './model-exports.ts';
@@ -245,7 +245,7 @@ export const MODELS = {
     async run(db, settings, ctx, options: { list?: Parameters<typeof lifecycleCustomers>[1] } = {}) {
       const kept = ctx.state<LifecycleColumns>('lifecycle.columns', () => ({}));
       const result = await lifecycle(db, { ...settings.lifecycle, asOf: settings.asOf }, { prepared: ctx.prepared, sources: ctx.sources, kept });
-      return { ...result, list: await lifecycleCustomers(db, options.list ?? { limit: 50 }) };
+      return { ...result, list: await lifecycleCustomersKept(db, result.windows, options.list ?? { limit: 50 }, kept) };
     },
     list: (db, opts: Parameters<typeof lifecycleCustomers>[1]) => lifecycleCustomers(db, opts),
     /** One stage's customers, the slipping ones, or all. */
