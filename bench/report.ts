@@ -227,7 +227,7 @@ export function renderResults(results: Results): string {
 
   const headless = keys.filter((k) => k.startsWith('headless-clv/')).sort();
   if (headless.length) {
-    out.push('## Headless command, CLV at 1M generated lines (`npm run --silent analyze`, WASM engine)', '');
+    out.push("## Headless command, CLV at 1M generated lines (`npm run --silent analyze`; each row's code names the engine)", '');
     out.push(table(
       ['code', 'models', 'customers', 'whole process', 'peak memory', 'clv step (scores, comparison, customers)', 'fit per model: time, iterations', 'all converged', 'measured (load average)'],
       headless.map((k) => {
