@@ -353,19 +353,25 @@ export function frequencyGaps(frequency: Int32Array, f: Int32Array): FrequencyGa
  * Write table `rfm_scores` (cid and the customer's R, F, M scores and segment indexes packed in one integer:
  * one narrow column is quick to hand to the engine) and the view `rfm` (customer_id, recency_days,
  * frequency, monetary, revenue, r, f, m, segment_cn, segment_en) over it and `rfm_base`: what lists, exports
- * and the customer 360 read.
+ * and the customer 360 read. `rfm` reads the view `rfm_ranked` (the same customers with the packed scores), which a
+ * page of the list sorts before the segment names are written out for its rows only.
  */
 async function writeScores(db: Db, s: Scored, monetary: 'mean' | 'revenue'): Promise<void> {
   const code = new Int32Array(s.n);
   for (let i = 0; i < s.n; i++) code[i] = s.r[i] | (s.f[i] << 3) | (s.m[i] << 6) | (s.segmentA[i] << 9) | (s.segmentB[i] << 13);
-  const names = (list: string[]) => `[${list.map(lit).join(', ')}]`;
-  await db.query('DROP VIEW IF EXISTS rfm; DROP TABLE IF EXISTS rfm_scores');
+  await db.query('DROP VIEW IF EXISTS rfm; DROP VIEW IF EXISTS rfm_ranked; DROP TABLE IF EXISTS rfm_scores');
   await db.insertArrow('rfm_scores', tableToIPC(new Table({ cid: makeVector(s.cid), code: makeVector(code) }), 'stream'), true);
-  await db.query(`CREATE VIEW rfm AS
-    SELECT b.customer_id, b.recency_days, b.frequency, b.${monetary} AS monetary, b.revenue,
-      s.code & 7 AS r, (s.code >> 3) & 7 AS f, (s.code >> 6) & 7 AS m,
-      ${names(SEGMENTS_A)}[((s.code >> 9) & 15) + 1] AS segment_cn, ${names(SEGMENTS_B)}[((s.code >> 13) & 15) + 1] AS segment_en
-    FROM rfm_base b JOIN rfm_scores s USING (cid)`);
+  await db.query(`CREATE VIEW rfm_ranked AS
+      SELECT b.customer_id, b.recency_days, b.frequency, b.${monetary} AS monetary, b.revenue, s.code
+      FROM rfm_base b JOIN rfm_scores s USING (cid);
+    CREATE VIEW rfm AS SELECT customer_id, recency_days, frequency, monetary, revenue, ${unpacked('code')} FROM rfm_ranked`);
+}
+
+/** R, F, M and both schemes' segment names out of a packed score column (see writeScores). */
+function unpacked(code: string): string {
+  const names = (list: string[]) => `[${list.map(lit).join(', ')}]`;
+  return `${code} & 7 AS r, (${code} >> 3) & 7 AS f, (${code} >> 6) & 7 AS m,
+    ${names(SEGMENTS_A)}[((${code} >> 9) & 15) + 1] AS segment_cn, ${names(SEGMENTS_B)}[((${code} >> 13) & 15) + 1] AS segment_en`;
 }
 
 /**
@@ -426,13 +432,19 @@ export async function rfmCustomers(
   db: Db,
   opts: { scheme?: 'cn' | 'en'; segment?: string; limit?: number; offset?: number; order?: 'id' | 'value' } = {},
 ): Promise<RfmCustomer[]> {
-  const where = opts.segment ? `WHERE segment_${opts.scheme ?? 'cn'} = '${opts.segment.replaceAll("'", "''")}'` : '';
-  const page = opts.limit !== undefined ? `LIMIT ${Math.floor(opts.limit)} OFFSET ${Math.floor(opts.offset ?? 0)}` : '';
-  return rows<RfmCustomer>(
-    db,
-    `SELECT customer_id, recency_days, frequency, monetary, r, f, m, segment_cn, segment_en FROM rfm ${where}
-     ORDER BY ${opts.order === 'id' ? 'customer_id' : 'monetary DESC, customer_id'} ${page}`,
-  );
+  const schemeNames = opts.scheme === 'en' ? SEGMENTS_B : SEGMENTS_A;
+  const shift = opts.scheme === 'en' ? 13 : 9;
+  const index = opts.segment ? schemeNames.indexOf(opts.segment) : -1;
+  const where = !opts.segment ? '' : index < 0 ? 'WHERE false' : `WHERE ((code >> ${shift}) & 15) = ${index}`;
+  const order = opts.order === 'id' ? 'customer_id' : 'monetary DESC, customer_id';
+  const columns = `customer_id, recency_days, frequency, monetary, ${unpacked('code')}`;
+  // A page is cut before the segment names are written out: for its rows only, not for every customer.
+  const sql =
+    opts.limit !== undefined
+      ? `SELECT ${columns} FROM (SELECT customer_id, recency_days, frequency, monetary, code FROM rfm_ranked ${where}
+           ORDER BY ${order} LIMIT ${Math.floor(opts.limit)} OFFSET ${Math.floor(opts.offset ?? 0)}) ORDER BY ${order}`
+      : `SELECT ${columns} FROM rfm_ranked ${where} ORDER BY ${order}`;
+  return rows<RfmCustomer>(db, sql);
 }
 
 /** The scheme a report shows: the cell's own, else the one the notebook shows in the report's language. */
