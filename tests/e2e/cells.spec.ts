@@ -18,6 +18,8 @@ async function loadSample(page: Page): Promise<void> {
   await page.goto('/');
   await page.getByTestId('try-sample').click();
   await expect(page.getByTestId('rfm-segments').locator('tbody tr').first()).toBeVisible();
+  // The cells are mounted one per task after the data arrive: wait for all of them (the contents strip lists every cell).
+  await expect.poll(async () => (await ids(page)).join()).toBe((await navIds(page)).join());
 }
 
 /** Segment → customers of an RFM cell's table. */

@@ -136,6 +136,8 @@ test('start over is done at once and offers Undo for a few seconds: the files, s
   // A cell moved, so the cells are not the default ones.
   await page.locator('[data-cell-id="rfm"] > .tools [data-testid="cell-up"]').click();
   await expect.poll(cellIds).toContain('rfm');
+  // The cells are mounted one per task: wait for all of them (the contents strip lists every cell) before taking their order.
+  await expect.poll(async () => (await cellIds()).length).toBe(await page.getByTestId('cell-nav').locator('a').count());
   const cells = await cellIds();
   await expect.poll(async () => (await kept(page)).asOf).toBe('2023-06-01');
 
