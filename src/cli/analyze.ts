@@ -1,6 +1,5 @@
 /** The headless `analyze` command: the notebook's models on DuckDB in Node, one JSON document out. */
 import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
-import { parseHTML } from 'linkedom';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Db } from '../db/db.ts';
@@ -19,9 +18,6 @@ import { runSql } from '../notebook/sql-cell.ts';
 import { writeJsonFile } from './json-stream.ts';
 import { asOfDate } from '../models/prepared.ts';
 import { lang as langOf, type Locale } from '../i18n/lang.ts';
-import { buildReport } from '../report/build.ts';
-import { reportFile } from '../report/file.ts';
-import { encodeFragment } from '../notebook/share-codec.ts';
 import type { Report, ReportSource } from '../report/format.ts';
 import { defaultTitle, reportRequest, reportSource, shareKinds } from '../report/request.ts';
 import { parseNotebookFile, type NotebookFile, type NotebookFileCell, type ModelCellFile, type NoteCellFile, type SqlCellFile } from '../notebook/template.ts';
@@ -189,6 +185,8 @@ async function run(opts: AnalyzeOptions, db: Db | undefined, models: Registry, r
   const cells = names.filter((m) => m in out).map((kind) => ({ id: kind, kind }));
   const request = reportRequest({ title: defaultTitle(orders.raw.file, usedAsOf, lang), sources, cells, kinds: shareKinds(models) });
   const runs = new Map<string, Promise<unknown>>();
+  // The report's modules (Plot, the views) are loaded only when a report is asked for: a plain run starts without them.
+  const { buildReport } = await import('../report/build.ts');
   const report = await buildReport(
     { ...request, lang: reportOpts.lang, ...(isActive(filter) ? { filter } : {}) },
     {
@@ -360,8 +358,14 @@ async function main(argv: string[]): Promise<void> {
   };
   const locale = (values.lang ?? 'en') as Locale;
   const { out: result, report } = wantsReport ? await analyzeReport(analyzeOpts, { lang: locale }, db) : { out: await analyze(analyzeOpts, db), report: undefined };
-  if (report && values.report) writeFileSync(values.report, reportFile(report, langOf(locale), blankDocument()));
-  if (report && values['report-link'] !== undefined) result.report_link = `${values['report-link']}#${await encodeFragment(report)}`;
+  if (report && values.report) {
+    const { reportFile } = await import('../report/file.ts');
+    writeFileSync(values.report, reportFile(report, langOf(locale), await blankDocument()));
+  }
+  if (report && values['report-link'] !== undefined) {
+    const { encodeFragment } = await import('../notebook/share-codec.ts');
+    result.report_link = `${values['report-link']}#${await encodeFragment(report)}`;
+  }
   await writeResult(result, values.out);
   if (notebook) {
     // A cell that failed is said on stderr too; when every cell that runs something failed, the exit status says so.
@@ -394,7 +398,8 @@ function readNotebook(file: string): NotebookFile {
 }
 
 /** An empty document to draw the report on (Plot draws in Node given one). */
-function blankDocument(): Document {
+async function blankDocument(): Promise<Document> {
+  const { parseHTML } = await import('linkedom');
   return parseHTML('<!doctype html><html><head></head><body></body></html>').document as unknown as Document;
 }
 
@@ -468,10 +473,13 @@ function modelError(section: unknown): string | undefined {
   return typeof error === 'string' ? error : undefined;
 }
 
-if (process.argv[1] && /analyze\.[tj]s$/.test(process.argv[1])) {
-  main(process.argv.slice(2)).catch((e: unknown) => {
+/** The command as `npm run analyze` runs it (src/cli/launch.mjs): a failure is said in one line on stderr, with exit status 1. */
+export async function cli(args: string[]): Promise<void> {
+  await main(args).catch((e: unknown) => {
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write('analyze: ' + msg.split('\n')[0] + '\n');
     process.exit(1);
   });
 }
+
+if (process.argv[1] && /analyze\.[tj]s$/.test(process.argv[1])) void cli(process.argv.slice(2));

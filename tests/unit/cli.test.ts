@@ -14,7 +14,10 @@ const shared = (f: string) => fileURLToPath(new URL(`../../../shared/data/${f}`,
 const dir = mkdtempSync(join(tmpdir(), 'crm-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** `npm run analyze` runs `tsx src/cli/analyze.ts`; node with tsx's loader is the same without npm's own chatter on stderr. */
+/**
+ * The command's modules loaded by tsx: what `npm run analyze` runs from one bundle of them (src/cli/launch.mjs, tested in
+ * cli-launch.test.ts to write the same bytes), without npm's own chatter on stderr.
+ */
 function analyze(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/analyze.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 180_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
