@@ -18,6 +18,13 @@ export function streamJson(value: unknown, write: (text: string) => void): void 
   let pending: string[] = [];
   let size = 0;
   const put = (s: string) => {
+    // A piece of a block's size on its own (a run of a long list) is sent as it is, not copied into a block.
+    if (s.length >= BLOCK / 4) {
+      if (pending.length) write(pending.join(''));
+      pending = [];
+      size = 0;
+      return write(s);
+    }
     pending.push(s);
     size += s.length;
     if (size >= BLOCK) {
@@ -68,11 +75,19 @@ function writeValue(v: Record<string, unknown> | unknown[], indent: string, put:
     if (v.length === 0) return put('[]');
     if (v.length < LONG) return put(leaf(v, indent)!);
     // Runs of elements as JSON.stringify writes an array of them, without its brackets, indented once more.
+    // The run is put inside as many arrays as the list is deep, so that JSON.stringify indents its elements as they
+    // stand in the document: no second pass over the text to indent it. Those arrays' brackets are cut off.
     put('[\n');
+    const depth = indent.length;
+    let wrap = 0;
+    for (let k = 0; k <= depth; k++) wrap += k + 2;
     for (let i = 0; i < v.length; i += RUN) {
-      const s = JSON.stringify(v.slice(i, i + RUN), null, 1);
-      const body = s.slice(2, -2);
-      put((i === 0 ? '' : ',\n') + (indent === '' ? body : indent + body.replaceAll('\n', '\n' + indent)));
+      let run: unknown[] = v.slice(i, i + RUN);
+      for (let k = 0; k < depth; k++) run = [run];
+      const s = JSON.stringify(run, null, 1);
+      // Put apart from the comma: a run joined to another string would be a rope, which turns into UTF-8 far slower.
+      if (i > 0) put(',\n');
+      put(s.slice(wrap, -wrap));
     }
     return put('\n' + indent + ']');
   }

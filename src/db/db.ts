@@ -1,5 +1,5 @@
 /** The database interface every model runs against: the worker, the CLI and the tests each provide one. */
-import type { Table } from 'apache-arrow';
+import type { Table, Vector } from 'apache-arrow';
 
 export interface Db {
   /** Run one SQL statement (or several separated by `;`) and return the last result as Arrow. */
@@ -80,3 +80,36 @@ function normalize(v: unknown): unknown {
   if (typeof v === 'bigint') return Number(v);
   return v;
 }
+
+/**
+ * The values of a text column. Arrow's own reading decodes each value with a TextDecoder call (0.25 s for 145k
+ * customer ids); a chunk whose bytes are all ASCII is decoded in one call and cut at its offsets instead, which gives
+ * the same strings. Chunks with other bytes or nulls are read the usual way.
+ */
+export function textValues(vector: Vector): (string | null)[] {
+  const out: (string | null)[] = [];
+  let row = 0;
+  for (const data of vector.data) {
+    const first = row;
+    row += data.length;
+    const offsets = data.valueOffsets as Int32Array | undefined;
+    const bytes = data.values as Uint8Array | undefined;
+    const start = offsets?.[0] ?? 0;
+    const end = offsets?.[data.length] ?? 0;
+    const ascii = offsets !== undefined && bytes !== undefined && data.nullCount === 0 && isAscii(bytes, start, end);
+    if (!ascii) {
+      for (let i = first; i < row; i++) out.push(vector.get(i) as string | null);
+      continue;
+    }
+    const text = utf8.decode(bytes.subarray(start, end));
+    for (let i = 0; i < data.length; i++) out.push(text.slice(offsets[i] - start, offsets[i + 1] - start));
+  }
+  return out;
+}
+
+function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] > 0x7f) return false;
+  return true;
+}
+
+const utf8 = new TextDecoder();

@@ -25,7 +25,8 @@ describe('the RFM list pages', { timeout: 300_000 }, () => {
       const all = await rows(db, `SELECT ${COLUMNS} FROM rfm ORDER BY monetary DESC, customer_id`);
       expect(all.length).toBeGreaterThan(1000);
       expect(await rfmCustomers(db, {})).toEqual(all);
-      expect(await rfmCustomers(db, { order: 'id' })).toEqual(await rows(db, `SELECT ${COLUMNS} FROM rfm ORDER BY customer_id`));
+      // The names and scores are unpacked in JS: the headless document must keep the view's keys, their order and types.
+      expect(JSON.stringify(await rfmCustomers(db, { order: 'id' }))).toBe(JSON.stringify(await rows(db, `SELECT ${COLUMNS} FROM rfm ORDER BY customer_id`)));
       expect(await rfmCustomers(db, { limit: 50, offset: 100 })).toEqual(all.slice(100, 150));
       let seen = 0;
       for (const [scheme, names] of [['cn', SEGMENTS_A], ['en', SEGMENTS_B]] as const) {
