@@ -13,7 +13,7 @@ import { one, rows, type Db } from '../db/db.ts';
 import { round } from '../report/format.ts';
 import { isSmall, reportCount, type ReportCount } from '../report/privacy.ts';
 import { dateLit } from './asof.ts';
-import { ensureCustomerDays, ensureCustomerMonths } from './customer-days.ts';
+import { ensureCustomerDays } from './customer-days.ts';
 import { periodIndexSql, periodLabelSql, periodStartSql, PERIOD_UNITS, type PeriodUnit } from './periods.ts';
 import { asOfDate, ensureTable, type Prepared } from './prepared.ts';
 
@@ -75,13 +75,11 @@ export async function cohorts(db: Db, settings: CohortSettings = {}, prepared?: 
   // Active customers and revenue per (cohort, period) over all purchases, with each cell's last day:
   // a few hundred rows, so that any as-of date reads them instead of every purchase day.
   const base = `cohort_cells_${unit}`;
-  // By month, from the customers' months (one pass shared with the lifecycle and the overview).
-  if (unit === 'month') await ensureCustomerMonths(db, prepared);
   await ensureTable(db, prepared, base, days, () =>
     `SELECT c, p, count(*)::DOUBLE AS active, sum(revenue) AS revenue, max(last_in) AS last_in
-     FROM ${unit === 'month' ? 'customer_months' : `(SELECT cid, ${periodIndexSql(unit, 'first_day')} AS c, ${periodIndexSql(unit, 'order_day')} AS p,
+     FROM (SELECT cid, ${periodIndexSql(unit, 'first_day')} AS c, ${periodIndexSql(unit, 'order_day')} AS p,
              sum(revenue) AS revenue, max(order_day) AS last_in
-           FROM customer_days GROUP BY ALL)`}
+           FROM customer_days GROUP BY ALL)
      GROUP BY c, p`,
   );
   const pd = periodIndexSql(unit, `(${D} - 1)`);

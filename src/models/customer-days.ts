@@ -7,7 +7,6 @@
 import { one, type Db } from '../db/db.ts';
 import { PURCHASE_WHERE } from '../ingest/clean.ts';
 import { dateLit } from './asof.ts';
-import { periodIndexSql } from './periods.ts';
 import { ensureBuilt, type Prepared } from './prepared.ts';
 
 /** The name `prepared` records for the customer days of the current data. */
@@ -135,30 +134,6 @@ export function ensureCutTable(
     if (source?.prepared.get(table) === key) return db.query(`CREATE OR REPLACE TABLE ${table} AS ${cut(`${source.schema}.${table}`)}`);
     return db.query(`CREATE OR REPLACE TABLE ${table} AS ${await select()}`);
   });
-}
-
-/**
- * Build (unless current) `customer_months`: one row per customer and calendar month with a purchase, read from the
- * customer days in one pass for what the cohorts (the month cells), the lifecycle (the spans) and the overview (the
- * active customers per month) count by customer and month: cid, c (the month index of the first purchase), p (the
- * month's index), revenue (the month's days' revenue added in stored order), last_in / first_in (the month's last and
- * first purchase day), f (first_day), prev (the month's earliest prev_day; NULL when the month holds the first purchase
- * ever), next (its latest next_day; NULL when it holds the last). prev_day and next_day grow with order_day, so these
- * are those of the month's first and last day. It does not depend on D. Returns the key of the customer days.
- */
-export async function ensureCustomerMonths(db: Db, prepared?: Prepared): Promise<string> {
-  const days = await ensureCustomerDays(db, prepared);
-  // Built from the days also under a filter keeping whole customers: the cohorts add the rows' revenue up in the order
-  // a build writes them.
-  await ensureBuilt(prepared, 'customer_months', days, () =>
-    db.query(`CREATE OR REPLACE TABLE customer_months AS
-      SELECT cid, ${periodIndexSql('month', 'first_day')} AS c, ${periodIndexSql('month', 'order_day')} AS p, sum(revenue) AS revenue,
-        max(order_day) AS last_in, min(order_day) AS first_in, any_value(first_day) AS f,
-        CASE WHEN bool_or(prev_day IS NULL) THEN NULL ELSE min(prev_day) END AS prev,
-        CASE WHEN bool_or(next_day IS NULL) THEN NULL ELSE max(next_day) END AS next
-      FROM customer_days GROUP BY ALL`),
-  );
-  return days;
 }
 
 /**

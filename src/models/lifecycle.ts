@@ -19,7 +19,7 @@ import type { Table } from 'apache-arrow';
 import { rows, type Db } from '../db/db.ts';
 import { dateLit } from './asof.ts';
 import { slippingSql, type CadenceSettings } from './cadence.ts';
-import { ensureCustomerDays, ensureCustomerMonths, ensureCustomerSummary, ensureCutTable } from './customer-days.ts';
+import { ensureCustomerDays, ensureCustomerSummary, ensureCutTable } from './customer-days.ts';
 import { funnel, type EventStage, type FunnelResult, type FunnelSources } from './funnel.ts';
 import { periodIndexSql, periodLabelSql, periodStartSql } from './periods.ts';
 import { asOfDate, ensureTable, type Prepared } from './prepared.ts';
@@ -140,7 +140,7 @@ export async function lifecycle(
   const days = await ensureCustomerDays(db, prepared);
   // A customer's spans are their own days' (and D's): under a filter keeping whole customers, cut out of the unfiltered
   // ones when those are for the same D. Their order does not matter (monthFlows counts them).
-  await ensureCutTable(db, prepared, 'life_spans', `${days}|${asOf}`, async () => (await ensureCustomerMonths(db, prepared), spansSql(D)), (t) => `SELECT s.* REPLACE (n.cid AS cid) FROM ${t} s JOIN customer_cut n ON s.cid = n.was`);
+  await ensureCutTable(db, prepared, 'life_spans', `${days}|${asOf}`, () => spansSql(D), (t) => `SELECT s.* REPLACE (n.cid AS cid) FROM ${t} s JOIN customer_cut n ON s.cid = n.was`);
   // Without `prepared` the tables were built just now, for this call alone: nothing kept can match them.
   const builtFrom = opts.prepared ? `${prepared.get('life_spans')}#${prepared.get('life_customers')}` : null;
   await ensureTable(db, prepared, 'life_returns', `${days}|${asOf}|${reactivationDays}`, () =>
@@ -206,15 +206,16 @@ export async function lifecycle(
  * purchase (at most M). Between mi and b the customer's stage at each month end depends on l and f alone.
  * prev_day and next_day grow with order_day, so the month's earliest prev_day and latest next_day are its
  * min and max (NULL: first or last purchase ever). The spans do not depend on the windows: a window change
- * re-reads them. Read from `customer_months` (its months before M).
+ * re-reads them.
  */
 function spansSql(D: string): string {
   const month = (d: string) => periodIndexSql('month', d);
   const last = month(`(${D} - 1)`);
   const lastStart = periodStartSql('month', last);
-  return `SELECT cid, f, p AS mi, last_in AS l, prev AS p,
-      CASE WHEN next IS NULL OR next >= ${lastStart} THEN ${last} ELSE ${month('next')} END AS b
-    FROM customer_months WHERE p < ${last}`;
+  return `SELECT cid, any_value(first_day) AS f, ${month('order_day')} AS mi, max(order_day) AS l,
+      CASE WHEN bool_or(prev_day IS NULL) THEN NULL ELSE min(prev_day) END AS p,
+      CASE WHEN bool_or(next_day IS NULL) OR max(next_day) >= ${lastStart} THEN ${last} ELSE ${month('max(next_day)')} END AS b
+    FROM customer_days WHERE order_day < ${lastStart} GROUP BY cid, mi`;
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Overview: the size of the customer base, revenue and how it moves month by month. */
 import { one, rows, type Db } from '../db/db.ts';
 import { dateLit } from './asof.ts';
-import { ensureCustomerDays, ensureCustomerMonths, ensureCustomerSummary } from './customer-days.ts';
+import { ensureCustomerDays, ensureCustomerSummary } from './customer-days.ts';
 import { asOfDate, type Prepared } from './prepared.ts';
 import { isSmall, reportCount, type ReportCount } from '../report/privacy.ts';
 import { round } from '../report/format.ts';
@@ -100,11 +100,9 @@ export async function overview(db: Db, settings: OverviewSettings = {}, prepared
       (SELECT count(*) FILTER (WHERE purchases >= 2) AS repeaters, sum(net) AS total FROM customer_summary) c,
       (SELECT sum(net) AS top FROM (SELECT net FROM customer_summary ORDER BY revenue DESC, net DESC, cid LIMIT ${top})) t`,
   );
-  await ensureCustomerMonths(db, prepared);
   const months = await rows<MonthRow>(
     db,
-    // A customer is active in a month when one of their months' purchases there is before D.
-    `WITH active AS (SELECT date_trunc('month', min(first_in)) AS m, count(*) AS n FROM customer_months WHERE first_in < ${D} GROUP BY p),
+    `WITH active AS (SELECT date_trunc('month', order_day) AS m, count(DISTINCT cid) AS n FROM customer_days WHERE order_day < ${D} GROUP BY 1),
       newcomers AS (SELECT date_trunc('month', first_day) AS m, count(*) AS n FROM customer_summary GROUP BY 1)
     SELECT strftime(m, '%Y-%m') AS month, purchases::DOUBLE AS purchases, revenue::DOUBLE AS revenue,
       coalesce(active.n, 0)::DOUBLE AS customers, coalesce(newcomers.n, 0)::DOUBLE AS new_customers
