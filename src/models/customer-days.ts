@@ -16,8 +16,7 @@ const DAYS = 'days';
  * Build (unless current) `customer_keys` (cid, customer_id, first_day: the day of the first purchase ever;
  * cid numbers the customers in customer_id order) and `customer_days` (cid, first_day, order_day, net: the
  * exact sum of the day's purchases, revenue: the same as DOUBLE, purchases, prev_day: the customer's
- * previous purchase day, next_day: the next one, cum_purchases: the customer's purchases up to and including the
- * day). Days are calendar days of purchases (MODELS.md §1).
+ * previous purchase day, next_day: the next one). Days are calendar days of purchases (MODELS.md §1).
  * Returns the name that tables derived from them put in their keys (the engine clears `prepared`, and the
  * request manager what it keeps, whenever the orders change, so one name is enough).
  */
@@ -31,31 +30,23 @@ export async function ensureCustomerDays(db: Db, prepared?: Prepared): Promise<s
     db.query(`CREATE OR REPLACE TEMP TABLE customer_days_raw AS
         SELECT customer_id, order_day, sum(net) AS net, count(*)::INTEGER AS purchases
         FROM customer_purchases GROUP BY customer_id, order_day;
-      CREATE OR REPLACE TEMP TABLE customer_firsts AS
-        SELECT (row_number() OVER o)::INTEGER AS cid, customer_id, first_day, sum(n) OVER o - n AS before
-        FROM (SELECT customer_id, min(order_day) AS first_day, sum(purchases) AS n FROM customer_days_raw GROUP BY customer_id)
-        WINDOW o AS (ORDER BY customer_id);
-      CREATE OR REPLACE TABLE customer_keys AS SELECT cid, customer_id, first_day FROM customer_firsts ORDER BY cid;
-      ${daysFrom('customer_firsts', 'customer_id')};
-      DROP TABLE customer_days_raw; DROP TABLE customer_firsts`),
+      CREATE OR REPLACE TABLE customer_keys AS
+        SELECT (row_number() OVER (ORDER BY customer_id))::INTEGER AS cid, customer_id, first_day
+        FROM (SELECT customer_id, min(order_day) AS first_day FROM customer_days_raw GROUP BY customer_id);
+      ${daysFrom('customer_keys', 'customer_id')};
+      DROP TABLE customer_days_raw`),
   );
   return version;
 }
 
-/**
- * `customer_days` from the temporary `customer_days_raw` (one row per customer and day) and `keys` (cid, first_day,
- * before: the purchases of the customers numbered before this one), joined on `on`. Each customer's running count of
- * purchases (cum_purchases) is the running count over all rows in (cid, day) order less `before`: read along the one
- * sort that finds the neighbours, instead of a window partitioned by customer.
- */
+/** `customer_days` from the temporary `customer_days_raw` (one row per customer and day) and `keys` (cid, first_day), joined on `on`. */
 function daysFrom(keys: string, on: string): string {
   return `CREATE OR REPLACE TABLE customer_days AS
     SELECT cid, first_day, order_day, net, net::DOUBLE AS revenue, purchases,
       CASE WHEN lag(cid) OVER w = cid THEN lag(order_day) OVER w END AS prev_day,
-      CASE WHEN lead(cid) OVER w = cid THEN lead(order_day) OVER w END AS next_day,
-      (sum(purchases) OVER w - before)::INTEGER AS cum_purchases
-    FROM (SELECT k.cid, k.first_day, k.before, d.order_day, d.net, d.purchases FROM customer_days_raw d JOIN ${keys} k USING (${on}))
-    WINDOW w AS (ORDER BY cid, order_day ROWS UNBOUNDED PRECEDING)`;
+      CASE WHEN lead(cid) OVER w = cid THEN lead(order_day) OVER w END AS next_day
+    FROM (SELECT k.cid, k.first_day, d.order_day, d.net, d.purchases FROM customer_days_raw d JOIN ${keys} k USING (${on}))
+    WINDOW w AS (ORDER BY cid, order_day)`;
 }
 
 /**
@@ -70,9 +61,8 @@ export async function buildCustomerDaysByFid(db: Db, totals: string, customers: 
       SELECT fid, order_day, sum(net) AS net, count(*)::INTEGER AS purchases
       FROM ${totals} WHERE fid IS NOT NULL AND (${PURCHASE_WHERE}) GROUP BY fid, order_day;
     CREATE OR REPLACE TEMP TABLE customer_fids AS
-      SELECT (row_number() OVER o)::INTEGER AS cid, fid, first_day, sum(n) OVER o - n AS before
-      FROM (SELECT fid, min(order_day) AS first_day, sum(purchases) AS n FROM customer_days_raw GROUP BY fid)
-      WINDOW o AS (ORDER BY fid);
+      SELECT (row_number() OVER (ORDER BY fid))::INTEGER AS cid, fid, first_day
+      FROM (SELECT fid, min(order_day) AS first_day FROM customer_days_raw GROUP BY fid);
     CREATE OR REPLACE TABLE customer_keys AS
       SELECT k.cid, c.customer_id, k.first_day FROM customer_fids k JOIN ${customers} c USING (fid) ORDER BY k.cid;
     ${daysFrom('customer_fids', 'fid')};

@@ -95,7 +95,7 @@ async function tableExists(db: Db, name: string): Promise<boolean> {
 /**
  * The funnel at D, or null without a customers or events file. Needs `life_customers` (built by the
  * lifecycle model for the same D) and `customer_days`; the day of the N-th purchase is counted here into `life_loyal`
- * (cid, loyal) from the days' running purchase count.
+ * (cid, loyal), over the customers with at least N purchases only.
  */
 export async function funnel(
   db: Db,
@@ -133,8 +133,10 @@ export async function funnel(
     opts.prepared,
     'life_loyal',
     `${days}|${asOf}|${loyal}`,
-    // A day's running count is of that day and the ones before it, all before D when the day is.
-    () => `SELECT cid, min(order_day) AS loyal FROM customer_days WHERE order_day < ${D} AND cum_purchases >= ${loyal} GROUP BY cid`,
+    () => `SELECT cid, min(order_day) AS loyal
+      FROM (SELECT cid, order_day, sum(purchases) OVER (PARTITION BY cid ORDER BY order_day) AS cum
+            FROM customer_days WHERE order_day < ${D} AND cid IN (SELECT cid FROM life_customers WHERE purchases >= ${loyal}))
+      WHERE cum >= ${loyal} GROUP BY cid`,
     (t) => `SELECT l.* REPLACE (n.cid AS cid) FROM ${t} l JOIN customer_cut n ON l.cid = n.was`,
   );
   const shown = FUNNEL_STAGES.filter((s) => sources.events || (s !== 'engaged' && s !== 'intent'));
