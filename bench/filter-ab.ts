@@ -9,6 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { customersCsv, filterKinds } from './filter-kinds.ts';
 const args = process.argv.slice(2);
 const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : null);
 const file = args[0];
@@ -16,9 +17,6 @@ const trees: Record<string, string> = Object.fromEntries(args.filter((a) => /^[a
 const names = Object.keys(trees);
 if (!file || names.length < 2) throw new Error('usage: npx tsx bench/filter-ab.ts ORDERS.csv NAME=TREE NAME=TREE [--reps N] [--kinds a,b] [--json OUT.json]');
 const data = readFileSync(file);
-const REGIONS = ['华东', '华南', '华北', '华中', '西南', '西北', '东北'];
-const SOURCES = ['小程序', '天猫', '抖音', '门店'];
-const hash = (s: string) => { let h = 2166136261; for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619); return h >>> 0; };
 const cells = ['overview', 'rfm', 'abc', 'cohorts', 'lifecycle'];
 const engines: Record<string, any> = {};
 for (const [name, root] of Object.entries(trees)) {
@@ -28,25 +26,15 @@ for (const [name, root] of Object.entries(trees)) {
   const add = async (n: string, d: Uint8Array) => { const v = await engine.load({ name: n, size: d.length, data: d }); await engine.apply(v.id, v.mapping); };
   await add(file.split('/').pop()!, data);
   const ids = (await engine.query(`SELECT DISTINCT customer_id AS id FROM orders WHERE customer_id IS NOT NULL ORDER BY 1`)) as { id: string }[];
-  const csv = ['客户编号,地区,注册渠道', ...ids.map(({ id }) => `${id},${REGIONS[hash(id) % 7]},${SOURCES[(hash(id) >>> 8) % 4]}`)].join('\n');
-  await add('customers.csv', new TextEncoder().encode(csv));
+  await add('customers.csv', customersCsv(ids));
   await Promise.all(cells.map((m) => engine.run(m, { asOf: null })));
   await engine.prepareFilters();
   engines[name] = engine;
 }
 const rfm = (await engines[names[0]].run('rfm', { asOf: null })) as { segments_cn: { segment: string; customers: number }[] };
 const choices = await engines[names[0]].filterChoices();
-const top = (l: { value: string }[], i = 0) => l[i].value;
 const segment = [...rfm.segments_cn].sort((a, b) => b.customers - a.customers)[0].segment;
-const kinds: Record<string, (i: number) => any> = {
-  order_channel: (i) => ({ order_channel: [top(choices.order_channel), `none ${i}`] }),
-  region: (i) => ({ region: [top(choices.region), `none ${i}`] }),
-  acquisition_channel: (i) => ({ acquisition_channel: [top(choices.acquisition_channel), `none ${i}`] }),
-  segment: (i) => ({ segment: { model: 'rfm', values: [segment, `none ${i}`] } }),
-  date_range: (i) => ({ from: `2023-12-${String(10 + i).padStart(2, '0')}`, to: '2024-12-31' }),
-  category: (i) => ({ category: [top(choices.category), `none ${i}`] }),
-  region_and_order_channel: (i) => ({ region: [top(choices.region), `none ${i}`], order_channel: [top(choices.order_channel, 1)] }),
-};
+const kinds = filterKinds(choices, segment);
 async function step(engine: any, filter: any) {
   const t0 = performance.now(); const c0 = process.cpuUsage();
   await Promise.all(cells.map((m) => engine.run(m, { asOf: null, filter })));

@@ -19,6 +19,7 @@ import { openNodeDb } from '../src/db/node.ts';
 import type { Filter } from '../src/models/filter.ts';
 import type { ModelName } from '../src/models/registry.ts';
 import { Engine } from '../workers/engine.ts';
+import { customersCsv, filterKinds } from './filter-kinds.ts';
 
 const args = process.argv.slice(2);
 const file = args.find((a) => !a.startsWith('--'));
@@ -69,16 +70,8 @@ const data = readFileSync(file);
 const orders = await add(file.split('/').pop()!, data);
 
 // The customers file: each customer's region and acquisition channel follow from their id (the same in every run).
-const REGIONS = ['华东', '华南', '华北', '华中', '西南', '西北', '东北'];
-const SOURCES = ['小程序', '天猫', '抖音', '门店'];
 const ids = (await engine.query(`SELECT DISTINCT customer_id AS id FROM orders WHERE customer_id IS NOT NULL ORDER BY 1`)) as { id: string }[];
-const hash = (s: string) => {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-};
-const csv = ['客户编号,地区,注册渠道', ...ids.map(({ id }) => `${id},${REGIONS[hash(id) % REGIONS.length]},${SOURCES[(hash(id) >>> 8) % SOURCES.length]}`)].join('\n');
-await add('customers.csv', new TextEncoder().encode(csv));
+await add('customers.csv', customersCsv(ids));
 
 const cells: ModelName[] = ['overview', 'rfm', 'abc', 'cohorts', 'lifecycle'];
 
@@ -107,17 +100,8 @@ const prepared = { ms: Math.round(performance.now() - t0), cpu_ms: Math.round((c
 // One filter of each kind, made three times: each time with a value that no row has added to one of its lists (or,
 // for dates, a first day before the data), so that it is a new filter doing the same work. The least of the three is
 // the one least disturbed by other work on the machine.
-const top = (list: { value: string }[], i = 0) => list[i].value;
 const segment = [...rfm.segments_cn].sort((a, b) => b.customers - a.customers)[0].segment;
-const kinds: Record<string, (i: number) => Filter> = {
-  order_channel: (i) => ({ order_channel: [top(choices.order_channel), `none ${i}`] }),
-  region: (i) => ({ region: [top(choices.region), `none ${i}`] }),
-  acquisition_channel: (i) => ({ acquisition_channel: [top(choices.acquisition_channel), `none ${i}`] }),
-  segment: (i) => ({ segment: { model: 'rfm', values: [segment, `none ${i}`] } }),
-  date_range: (i) => ({ from: `2023-12-2${i + 1}`, to: '2024-12-31' }),
-  category: (i) => ({ category: [top(choices.category), `none ${i}`] }),
-  region_and_order_channel: (i) => ({ region: [top(choices.region), `none ${i}`], order_channel: [top(choices.order_channel, 1)] }),
-};
+const kinds = filterKinds(choices, segment);
 
 const steps: Record<string, { filter: Filter; ms: number[]; cpu_ms: number[]; least_ms: number; least_cpu_ms: number }> = {};
 let last: Filter = {};
