@@ -102,6 +102,20 @@ export function renderResults(results: Results): string {
       })])));
       out.push('');
     }
+    const withFilters = ui.filter((k) => get<UiRun>(k)!.filters?.length);
+    if (withFilters.length) {
+      out.push('Filters set one after another after the settings (issue #12: the SQL-only cells on screen redrawn within 300 ms at 1M lines): change → every SQL-only cell on screen idle with its new result / → every SQL-only cell idle; the cells on screen; the longest main-thread task until the last cell was idle; the fitted cells\' refits:', '');
+      const names = [...new Set(withFilters.flatMap((k) => get<UiRun>(k)!.filters!.map((x) => x.name)))];
+      out.push(table(['lines / format', ...names], withFilters.map((k) => [k.slice(3).replace('/', ' '), ...names.map((n) => {
+        const x = get<UiRun>(k)!.filters!.find((y) => y.name === n);
+        if (!x) return '–';
+        if (x.status !== 'ok') return x.status;
+        const fitted = Object.entries(x.recomputed).filter(([c]) => !['overview-cell', 'rfm-cell', 'abc-cell', 'cohorts-cell', 'lifecycle-cell'].includes(c));
+        const shown = x.onScreen.map((c) => c.replace(/-cell$/, '')).join(', ') || 'none';
+        return `${ms(x.onScreenMs)} / ${ms(x.sqlOnlyMs)}; on screen: ${shown}; ${x.longestTask ? `task ${ms(x.longestTask)}` : 'no task over 50 ms'}${fitted.length ? `; refits ${fitted.map(([c, v]) => `${c.replace(/-cell$/, '')} ${ms(v)}`).join(', ')}` : ''}`;
+      })])));
+      out.push('');
+    }
     out.push('Longest main-thread tasks (PerformanceObserver `longtask`; start in ms after the file was chosen, negative before; the cells whose result was drawn in the task) and the long animation frames\' scripts:', '');
     for (const k of ui) {
       const r = get<UiRun>(k)!;

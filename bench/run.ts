@@ -52,6 +52,8 @@ export interface UiRun {
   rfmSetting?: { rfmMs: number; recomputed: Record<string, number> };
   /** Each setting of SETTING_CHANGES changed in turn, once every cell had its result. */
   settings?: SettingRun[];
+  /** Each filter of FILTER_CHANGES set in turn, after the settings. */
+  filters?: FilterRun[];
   longest: { beforeDrop: number; loadAndCompute: number; settings?: number; all: number };
   /** Longest tasks, start in ms since the file was chosen (negative: before), with the cells drawn inside them. */
   longTasks: (LongTask & { phase: string; cells: string[] })[];
@@ -223,12 +225,15 @@ async function uiRun(url: string, file: string, trace = false): Promise<UiRun> {
     const drop = m?.changes.find((c) => c.what === 'file')?.at ?? 0;
     let setting: UiRun['rfmSetting'];
     let settings: UiRun['settings'];
+    let filters: UiRun['filters'];
     if (status === 'ok') {
       await s.page.evaluate('window.__marks.track = true');
       settings = [];
       for (const change of SETTING_CHANGES) settings.push(await settingRun(s, change));
       const rfm = settings.find((r) => r.cell === 'rfm-cell');
       if (rfm && rfm.status === 'ok') setting = { rfmMs: rfm.idleMs, recomputed: rfm.recomputed };
+      filters = [];
+      for (const change of FILTER_CHANGES) filters.push(await filterRun(s, change));
       m = await marks(s.page);
     }
     const since = (t: number | null | undefined) => (t ? round(t - drop) : NaN);
@@ -251,6 +256,7 @@ async function uiRun(url: string, file: string, trace = false): Promise<UiRun> {
       cells: Object.fromEntries(Object.entries(loaded?.cells ?? {}).map(([k, c]) => [k, since(c.idleAt.at(-1))])),
       ...(setting ? { rfmSetting: setting } : {}),
       ...(settings ? { settings } : {}),
+      ...(filters ? { filters } : {}),
       ...(profile ? { profile: profile.map((p) => ({ ...p, start: round(p.start - drop) })) } : {}),
       longest: {
         beforeDrop: Math.max(0, ...tasks.filter((t) => t.phase === 'before drop').map((t) => t.duration)),
@@ -323,6 +329,89 @@ async function settingRun(s: Session, change: (typeof SETTING_CHANGES)[number]):
     drawnMs: round(drawn - at),
     recomputed: Object.fromEntries(Object.entries(m.cells).filter(([, c]) => c.busyAt.some((t) => t > at)).map(([k, c]) => [k, round((after(c) ?? NaN) - at)])),
     longestTask: Math.max(0, ...m.longtasks.filter((t) => t.start >= at - 1 && t.start <= drawn).map((t) => t.duration)),
+  };
+}
+
+/** The cells whose models are SQL only (issue #12: a filter change redraws those on screen within 300 ms at 1M lines). */
+const SQL_ONLY = ['overview-cell', 'rfm-cell', 'abc-cell', 'cohorts-cell', 'lifecycle-cell'];
+
+/**
+ * Filters set once the settings are done, as the consultant sets them: the first segment of the RFM cell's table
+ * clicked (the RFM cell scrolled into view first), that filter cleared in the filter bar, then the most common order
+ * channel chosen in the filter bar's editor and applied (the page scrolled to the top, where the bar is). `prepare` runs
+ * before the change (not timed), `change` makes it and returns the time it was made, or null when a control is missing.
+ */
+const FILTER_CHANGES: { name: string; scroll: 'rfm' | 'top' | null; prepare?: string; change: string }[] = [
+  {
+    name: 'RFM segment clicked',
+    scroll: 'rfm',
+    change: `(() => { const b = document.querySelector('[data-testid="rfm-cell"] [data-testid="segment-filter"]'); if (!b) return null; b.click(); return performance.now(); })()`,
+  },
+  {
+    name: 'filter cleared',
+    scroll: null,
+    change: `(() => { const b = document.querySelector('[data-testid="filter-clear"]'); if (!b) return null; b.click(); return performance.now(); })()`,
+  },
+  {
+    name: 'order channel (most common) applied',
+    scroll: 'top',
+    prepare: `(async () => {
+      document.querySelector('[data-testid="filter-open"]')?.click();
+      await new Promise((r) => setTimeout(r, 300));
+      document.querySelector('[data-testid="filter-order_channel"] input[type="checkbox"]')?.click();
+      await new Promise((r) => setTimeout(r, 100));
+    })()`,
+    change: `(() => { const b = document.querySelector('[data-testid="filter-apply"]'); if (!b) return null; b.click(); return performance.now(); })()`,
+  },
+];
+
+export interface FilterRun {
+  name: string;
+  status: 'ok' | 'error' | 'crash' | 'timeout';
+  /** The cells on screen when the filter was set. */
+  onScreen: string[];
+  /** Change → every SQL-only cell on screen idle with its new result (ms). */
+  onScreenMs: number;
+  /** Change → every SQL-only cell idle with its new result (ms). */
+  sqlOnlyMs: number;
+  /** Every cell that went busy after the change → idle again (ms). */
+  recomputed: Record<string, number>;
+  /** Longest main-thread task between the change and the last cell idle. */
+  longestTask: number;
+}
+
+async function filterRun(s: Session, change: (typeof FILTER_CHANGES)[number]): Promise<FilterRun> {
+  const failed = (status: FilterRun['status']): FilterRun => ({ name: change.name, status, onScreen: [], onScreenMs: NaN, sqlOnlyMs: NaN, recomputed: {}, longestTask: NaN });
+  if (change.scroll === 'rfm') {
+    await s.page.evaluate(`document.querySelector('[data-testid="rfm-segments"]')?.scrollIntoView({ block: 'center' })`);
+    await quiet(s, JSON.stringify('rfm-cell'));
+  } else if (change.scroll === 'top') {
+    await s.page.evaluate('window.scrollTo(0, 0)');
+    await quiet(s, JSON.stringify('overview-cell'));
+  }
+  if (change.prepare) await s.page.evaluate(change.prepare);
+  const at = (await s.page.evaluate(change.change)) as number | null;
+  if (at === null) return failed('error');
+  const onScreen = (await s.page.evaluate(`[...document.querySelectorAll('[data-testid$="-cell"]')]
+    .filter((c) => { const r = c.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && r.height > 0; })
+    .map((c) => c.dataset.testid)`)) as string[];
+  const status = await settle(s, `${JSON.stringify(SQL_ONLY)}.every((k) => { const c = window.__marks.cells[k]; return !c || !c.busyAt.some((t) => t > ${at}) || c.idleAt.some((t) => t > ${at}); })`, 300_000, 1000);
+  const m = await marks(s.page);
+  const idle = (k: string) => {
+    const c = m.cells[k];
+    if (!c || !c.busyAt.some((t) => t > at)) return 0;
+    return (c.idleAt.find((t) => t > at) ?? NaN) - at;
+  };
+  const recomputed = Object.fromEntries(Object.entries(m.cells).filter(([, c]) => c.busyAt.some((t) => t > at)).map(([k]) => [k, round(idle(k))]));
+  const last = at + Math.max(0, ...Object.values(recomputed).filter(Number.isFinite));
+  return {
+    name: change.name,
+    status,
+    onScreen,
+    onScreenMs: round(Math.max(0, ...SQL_ONLY.filter((k) => onScreen.includes(k)).map(idle))),
+    sqlOnlyMs: round(Math.max(0, ...SQL_ONLY.map(idle))),
+    recomputed,
+    longestTask: Math.max(0, ...m.longtasks.filter((t) => t.start >= at - 1 && t.start <= last).map((t) => t.duration)),
   };
 }
 
