@@ -1,19 +1,15 @@
 /**
  * What a cell view's frame learns from the notebook around it (App.svelte's CellShell): the cell (its title and note
- * shown in the heading), whether it is the first cell of its kind (which keeps the `<kind>-cell` test id) and whether
- * it is on screen.
+ * shown in the heading) and whether it is the first cell of its kind (which keeps the `<kind>-cell` test id).
  */
 import { getContext, setContext } from 'svelte';
 import { i18n } from '../i18n/i18n.svelte.ts';
 import type { MessageKey } from '../i18n/zh.ts';
 import type { Cell, CellKind } from '../notebook/notebook.svelte.ts';
-import type { OnScreen } from './visible-first.ts';
 
 export interface CellContext {
   readonly cell: Cell;
   readonly first: boolean;
-  /** Whether the cell is on screen (its requests go before those of cells off screen: visible-first.ts). */
-  readonly screen: OnScreen;
 }
 
 const KEY = Symbol('cell');
