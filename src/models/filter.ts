@@ -256,9 +256,12 @@ async function ensureFilterBase(db: Db, orders: string, prepared: Prepared): Pro
 /**
  * Make the per-order tables filters cut (`ensureFilterBase`) ahead of the first filter, e.g. while the user is choosing
  * one: they are made once per data. Returns whether they can be used (otherwise filters rebuild from the kept lines).
+ * `ahead`: asked before any filter (the page's engine, idle after a load): not made when the orders are in the
+ * compressed store, where memory is short (the first filter makes them then).
  */
-export async function prepareFilters(db: Db, prepared: Prepared): Promise<boolean> {
+export async function prepareFilters(db: Db, prepared: Prepared, opts: { ahead?: boolean } = {}): Promise<boolean> {
   const orders = await locate(db, 'orders');
+  if (opts.ahead && orders?.startsWith(ident(PACKED))) return false;
   const base = orders && (await ensureFilterBase(db, orders, prepared));
   if (!base) return false;
   await ensureCustomerFids(db, `${ident((await one<{ d: string }>(db, 'SELECT current_database() AS d')).d)}.main`, base, prepared);

@@ -211,4 +211,26 @@ describe('the request manager', { timeout: 300_000 }, () => {
     expect((await rows<{ n: number }>(plainDb, "SELECT count(*)::DOUBLE AS n FROM duckdb_tables() WHERE table_name LIKE 'cohort_cells_%'"))[0].n).toBe(1);
     expect(await plain.run('cohorts', { asOf: null, cohorts: { unit: 'quarter' } })).toEqual(quarter);
   });
+
+  it("the page's engine makes the tables filters cut when idle after a load, and the first filter then gives the numbers of a fresh one", async () => {
+    const filterTables = async (db: Db) => (await rows<{ name: string }>(db, "SELECT table_name AS name FROM duckdb_tables() WHERE table_name IN ('filter_customers', 'filter_orders', 'filter_parts') ORDER BY 1")).map((t) => t.name);
+    const db = await openNodeDb();
+    const engine = new Engine(db, { warmModels: true });
+    await apply(engine, orders());
+    await engine.run('overview', { asOf: null });
+    for (let i = 0; i < 150 && (await filterTables(db)).length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await filterTables(db)).toEqual(['filter_customers', 'filter_orders', 'filter_parts']);
+    const filter = { order_channel: ['门店'] };
+    const filtered = await engine.run('rfm', { asOf: null, filter });
+
+    // The headless command's engine makes them with the first filter; the same numbers.
+    const plainDb = await openNodeDb();
+    const plain = new Engine(plainDb);
+    await apply(plain, orders());
+    await plain.run('overview', { asOf: null });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await filterTables(plainDb)).toEqual([]);
+    expect(await plain.run('rfm', { asOf: null, filter })).toEqual(filtered);
+    expect(await filterTables(plainDb)).toEqual(['filter_customers', 'filter_orders', 'filter_parts']);
+  });
 });
