@@ -314,6 +314,12 @@ function aims(results: Results): string[][] {
     ui1.map((k) => `${k}: overview ${ms(ui(k)!.dropTo?.overview)}, all cells ${ms(allCells(ui(k)))}`).join('; ') || '–',
     verdict(ui1.length === 2 ? ui1.every((k) => okUi(ui(k)) && ui(k)!.dropTo.overview <= 3000 && allCells(ui(k)) <= 6000) && allCells(ui('1m/parquet')) <= allCells(ui('1m/csv')) : null),
   ]);
+  const withFilters = ui1.filter((k) => ui(k)!.filters?.length);
+  rows.push([
+    'filter change → every SQL-only cell on screen (overview, RFM, ABC, cohorts, lifecycle) redrawn ≤ 300 ms at 1M lines, in the page (#12)',
+    withFilters.map((k) => `${k}: ${ui(k)!.filters!.map((f) => `${f.name} ${f.status === 'ok' ? ms(f.onScreenMs) : f.status}`).join(', ')}`).join('; ') || '–',
+    verdict(withFilters.length ? withFilters.every((k) => ui(k)!.filters!.every((f) => f.status === 'ok' && f.onScreenMs <= 300)) : null),
+  ]);
   const ui5 = ui('5m/csv');
   const e5 = m['engine/5m/csv'] as unknown as PageEngine | undefined;
   rows.push([
