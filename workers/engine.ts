@@ -191,12 +191,13 @@ export class Engine {
     else if (target.role !== 'customers') this.#prepared.clear();
     this.#sources.set(id, { ...target, mapping, applied: true });
     if (target.role !== 'orders') return applied;
-    // The tables filters cut, made once the cells have their results: the first filter (a segment clicked) then takes
-    // what every later one does, instead of seconds more at a million lines.
+    // The tables filters cut, made once the cells have their results and the models' warm-ups are done: the first
+    // filter (a segment clicked) then takes what every later one does, instead of seconds more at a million lines.
     if (this.#warmModels) {
       const version = this.#requests.version;
-      this.#requests.whenIdle(() =>
-        this.#requests.version === version ? this.#requests.inLane('tables', () => prepareFilters(this.#db, this.#prepared, { ahead: true })).catch(() => undefined) : Promise.resolve(),
+      this.#requests.whenIdle(
+        () => (this.#requests.version === version ? this.#requests.inLane('tables', () => prepareFilters(this.#db, this.#prepared, { ahead: true })).catch(() => undefined) : Promise.resolve()),
+        { last: true },
       );
     }
     return { ...applied, defaultAsOf: await asOfDate(this.#db, null, this.#prepared).catch(() => undefined) };

@@ -22,6 +22,8 @@ export class RequestManager {
   /** Requests under way or waiting in a lane; the jobs that wait for there to be none (warm-ups), and their timer. */
   #pending = 0;
   #idle: (() => Promise<unknown>)[] = [];
+  /** Jobs that wait for idleness and for the other such jobs (see `whenIdle`). */
+  #idleLast: (() => Promise<unknown>)[] = [];
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** The data version: bumped by every change of sources. */
@@ -35,23 +37,25 @@ export class RequestManager {
     this.#results.clear();
     this.#state = new Map();
     this.#idle = [];
+    this.#idleLast = [];
   }
 
   /**
    * Run `job` once no request has been under way for a moment (after the jobs already waiting): work a request may
-   * need later (a warm-up) that must not hold back one asked for now. Dropped when the data change.
+   * need later (a warm-up) that must not hold back one asked for now. Dropped when the data change. `last`: also after
+   * every job queued without it, even those queued later (a long job that should not hold back the quick ones).
    */
-  whenIdle(job: () => Promise<unknown>): void {
-    this.#idle.push(job);
+  whenIdle(job: () => Promise<unknown>, opts: { last?: boolean } = {}): void {
+    (opts.last ? this.#idleLast : this.#idle).push(job);
     this.#idleSoon();
   }
 
   #idleSoon(): void {
-    if (this.#pending > 0 || this.#idle.length === 0 || this.#idleTimer !== undefined) return;
+    if (this.#pending > 0 || this.#idle.length + this.#idleLast.length === 0 || this.#idleTimer !== undefined) return;
     this.#idleTimer = setTimeout(() => {
       this.#idleTimer = undefined;
       if (this.#pending > 0) return;
-      const job = this.#idle.shift();
+      const job = this.#idle.shift() ?? this.#idleLast.shift();
       if (!job) return;
       this.#pending++;
       const done = () => {

@@ -233,8 +233,9 @@ async function ensureFilterBase(db: Db, orders: string, prepared: Prepared): Pro
         SELECT order_key, channel, category, order_ts::DATE AS day, min(order_ts) AS ts, sum(amount) AS amount,
           coalesce(sum(amount) FILTER (WHERE NOT refund_status), 0) AS kept_amount, bool_or(is_refund) AS is_refund,
           bool_or(is_refund OR refund_status) AS has_refund, count(*)::INTEGER AS lines
-        FROM ${orders} GROUP BY order_key, channel, category, day;
-      CREATE OR REPLACE TEMP TABLE filter_order_lines AS
+        FROM ${orders} GROUP BY order_key, channel, category, day`);
+    // One statement a call: made ahead while the user may ask for something, another request waits for one at most.
+    await db.query(`CREATE OR REPLACE TEMP TABLE filter_order_lines AS
         SELECT order_key, min(day) AS line_first, max(day) AS line_last,
           CASE WHEN count(channel) = count(*) AND min(channel) = max(channel) THEN min(channel) END AS line_channel,
           CASE WHEN count(category) = count(*) AND min(category) = max(category) THEN min(category) END AS line_category,
@@ -246,8 +247,8 @@ async function ensureFilterBase(db: Db, orders: string, prepared: Prepared): Pro
     await db.query(`CREATE OR REPLACE TABLE ${base}.filter_parts AS
         SELECT o.oid, o.fid, o.line_first, o.line_last, o.line_channel, o.line_category,
           p.channel, p.category, p.day, p.ts, p.amount, p.kept_amount, p.is_refund, p.has_refund, p.lines
-        FROM filter_parts_all p JOIN ${base}.filter_orders o USING (order_key) WHERE o.split${checkpoint};
-      DROP TABLE filter_parts_all; DROP TABLE filter_order_lines`);
+        FROM filter_parts_all p JOIN ${base}.filter_orders o USING (order_key) WHERE o.split${checkpoint}`);
+    await db.query(`DROP TABLE filter_parts_all; DROP TABLE filter_order_lines`);
     prepared.set('filter_base_at', base);
   });
   return prepared.get('filter_base_at') === base ? base : null;

@@ -191,6 +191,28 @@ describe('the request manager', { timeout: 300_000 }, () => {
     expect(dropped).toBe(false);
   });
 
+  it('runs a job queued to go last after every other job waiting for idleness, even those queued after it', async () => {
+    const manager = new RequestManager();
+    const order: string[] = [];
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    manager.whenIdle(
+      async () => {
+        order.push('filters');
+        done();
+      },
+      { last: true },
+    );
+    manager.whenIdle(async () => {
+      order.push('warm-up 1');
+      // Asked while the warm-ups run: still before the job queued last.
+      manager.whenIdle(async () => void order.push('warm-up 3'));
+    });
+    manager.whenIdle(async () => void order.push('warm-up 2'));
+    await finished;
+    expect(order).toEqual(['warm-up 1', 'warm-up 2', 'warm-up 3', 'filters']);
+  });
+
   it("the page's engine builds the other cohort units' tables when idle, and a switch to one then gives the numbers of a fresh run", async () => {
     const db = await openNodeDb();
     const engine = new Engine(db, { warmModels: true });
