@@ -426,6 +426,13 @@ const METHOD = `## How each number is measured
   cell's \`aria-busy\` false again; "drawn" is the change → the last DOM change inside the cell (its charts and customer
   list; a MutationObserver notes each cell's last change), read once the cell has been still for a second. The long
   tasks from the first change on are counted apart ("settings changed").
+- **Filters**: after the settings, three filter changes one after another, each once the page is still: the first
+  segment of the RFM cell's table clicked (the RFM cell scrolled into view first), that filter cleared in the filter
+  bar, and the most common order channel chosen in the filter bar's editor and applied (the page at the top). The cells
+  on screen are those whose box meets the window at the change; "on screen" is the change → every SQL-only cell among
+  them (overview, RFM, ABC, cohorts, lifecycle) idle with its new result, then the same for every SQL-only cell, and
+  the fitted cells' refits. The page's engine makes the tables filters cut while idle after the load, so the first
+  filter is timed like any other.
 - **RFM setting → redrawn**: the RFM cell's monetary setting switched from sum to mean → its \`aria-busy\` false again;
   every other cell that went busy after the change is listed with its own time.
 - **Longest main-thread task**: PerformanceObserver \`longtask\` entries (tasks over 50 ms) from the drop to the end of
