@@ -89,33 +89,37 @@ export function renderResults(results: Results): string {
       }
       out.push('');
     }
-    const withSettings = ui.filter((k) => get<UiRun>(k)!.settings?.length);
-    if (withSettings.length) {
-      out.push('Settings that need no refit, changed one after another once every cell had its result: change → the cell idle with its new result / → the last change inside the cell (charts and list drawn); the longest main-thread task in between; other cells that recomputed:', '');
-      const names = [...new Set(withSettings.flatMap((k) => get<UiRun>(k)!.settings!.map((x) => x.name)))];
-      out.push(table(['lines / format', ...names], withSettings.map((k) => [k.slice(3).replace('/', ' '), ...names.map((n) => {
-        const x = get<UiRun>(k)!.settings!.find((y) => y.name === n);
-        if (!x) return '–';
-        if (x.status !== 'ok') return x.status;
-        const others = Object.entries(x.recomputed).filter(([c]) => c !== x.cell);
-        return `${ms(x.idleMs)} / ${ms(x.drawnMs)}; ${x.longestTask ? `task ${ms(x.longestTask)}` : 'no task over 50 ms'}${others.length ? `; also ${others.map(([c, v]) => `${c.replace(/-cell$/, '')} ${ms(v)}`).join(', ')}` : ''}`;
+    /** One row per run, one column per change (a setting, a filter) by name: `cell` writes a change that went through. */
+    const changes = <T extends { name: string; status: string }>(title: string, of: (r: UiRun) => T[] | undefined, cell: (x: T) => string) => {
+      const keys = ui.filter((k) => of(get<UiRun>(k)!)?.length);
+      if (!keys.length) return;
+      const names = [...new Set(keys.flatMap((k) => of(get<UiRun>(k)!)!.map((x) => x.name)))];
+      out.push(title, '');
+      out.push(table(['lines / format', ...names], keys.map((k) => [k.slice(3).replace('/', ' '), ...names.map((n) => {
+        const x = of(get<UiRun>(k)!)!.find((y) => y.name === n);
+        return !x ? '–' : x.status !== 'ok' ? x.status : cell(x);
       })])));
       out.push('');
-    }
-    const withFilters = ui.filter((k) => get<UiRun>(k)!.filters?.length);
-    if (withFilters.length) {
-      out.push('Filters set one after another after the settings (issue #12: the SQL-only cells on screen redrawn within 300 ms at 1M lines): change → every SQL-only cell on screen idle with its new result / → every SQL-only cell idle; the cells on screen; the longest main-thread task until the last cell was idle; the fitted cells\' refits:', '');
-      const names = [...new Set(withFilters.flatMap((k) => get<UiRun>(k)!.filters!.map((x) => x.name)))];
-      out.push(table(['lines / format', ...names], withFilters.map((k) => [k.slice(3).replace('/', ' '), ...names.map((n) => {
-        const x = get<UiRun>(k)!.filters!.find((y) => y.name === n);
-        if (!x) return '–';
-        if (x.status !== 'ok') return x.status;
+    };
+    const cellsAt = (list: [string, number][]) => list.map(([c, v]) => `${c.replace(/-cell$/, '')} ${ms(v)}`).join(', ');
+    const task = (t: number) => (t ? `task ${ms(t)}` : 'no task over 50 ms');
+    changes(
+      'Settings that need no refit, changed one after another once every cell had its result: change → the cell idle with its new result / → the last change inside the cell (charts and list drawn); the longest main-thread task in between; other cells that recomputed:',
+      (r) => r.settings,
+      (x) => {
+        const others = Object.entries(x.recomputed).filter(([c]) => c !== x.cell);
+        return `${ms(x.idleMs)} / ${ms(x.drawnMs)}; ${task(x.longestTask)}${others.length ? `; also ${cellsAt(others)}` : ''}`;
+      },
+    );
+    changes(
+      "Filters set one after another after the settings (issue #12: the SQL-only cells on screen redrawn within 300 ms at 1M lines): change → every SQL-only cell on screen idle with its new result / → every SQL-only cell idle; the cells on screen; the longest main-thread task until the last cell was idle; the fitted cells' refits:",
+      (r) => r.filters,
+      (x) => {
         const fitted = Object.entries(x.recomputed).filter(([c]) => !['overview-cell', 'rfm-cell', 'abc-cell', 'cohorts-cell', 'lifecycle-cell'].includes(c));
         const shown = x.onScreen.map((c) => c.replace(/-cell$/, '')).join(', ') || 'none';
-        return `${ms(x.onScreenMs)} / ${ms(x.sqlOnlyMs)}; on screen: ${shown}; ${x.longestTask ? `task ${ms(x.longestTask)}` : 'no task over 50 ms'}${fitted.length ? `; refits ${fitted.map(([c, v]) => `${c.replace(/-cell$/, '')} ${ms(v)}`).join(', ')}` : ''}`;
-      })])));
-      out.push('');
-    }
+        return `${ms(x.onScreenMs)} / ${ms(x.sqlOnlyMs)}; on screen: ${shown}; ${task(x.longestTask)}${fitted.length ? `; refits ${cellsAt(fitted)}` : ''}`;
+      },
+    );
     out.push('Longest main-thread tasks (PerformanceObserver `longtask`; start in ms after the file was chosen, negative before; the cells whose result was drawn in the task) and the long animation frames\' scripts:', '');
     for (const k of ui) {
       const r = get<UiRun>(k)!;
