@@ -193,10 +193,12 @@ export class Engine {
     if (target.role !== 'orders') return applied;
     // The tables filters cut, made once the cells have their results and the models' warm-ups are done: the first
     // filter (a segment clicked) then takes what every later one does, instead of seconds more at a million lines.
+    // In the `sql` lane: a cohorts or lifecycle request that comes meanwhile waits for one of its statements, not for
+    // all of them (a filter that comes meanwhile waits for the same build).
     if (this.#warmModels) {
       const version = this.#requests.version;
       this.#requests.whenIdle(
-        () => (this.#requests.version === version ? this.#requests.inLane('tables', () => prepareFilters(this.#db, this.#prepared, { ahead: true })).catch(() => undefined) : Promise.resolve()),
+        () => (this.#requests.version === version ? this.#requests.inLane('sql', () => prepareFilters(this.#db, this.#prepared, { ahead: true })).catch(() => undefined) : Promise.resolve()),
         { last: true },
       );
     }
