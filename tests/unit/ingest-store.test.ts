@@ -8,6 +8,7 @@ import { one, rows, type Db } from '../../src/db/db.ts';
 import { openNodeDb } from '../../src/db/node.ts';
 import { applyMapping, loadFile } from '../../src/ingest/index.ts';
 import { createTable, PACKED, storeFor } from '../../src/ingest/store.ts';
+import { prepareFilters } from '../../src/models/filter.ts';
 import { Engine } from '../../workers/engine.ts';
 import { purchases, utf8 } from './ingest-helpers.ts';
 
@@ -54,6 +55,18 @@ describe('compressed orders', () => {
     await applyMapping(db, small, small.mapping);
     expect((await ordersState()).where).toEqual(['memory']);
     expect((await one<{ n: number }>(db, `SELECT count(*)::DOUBLE AS n FROM orders`)).n).toBe(1);
+  });
+
+  it('are not given the filter tables ahead of a filter (memory is short there); asked for by a filter, they are', async () => {
+    const own = await openNodeDb();
+    const source = await loadFile(own, 'orders.csv', readFileSync(ORDERS), 'raw_orders');
+    await applyMapping(own, source, source.mapping, {}, { packAbove: 0 });
+    const filterTables = async () => (await rows<{ name: string }>(own, "SELECT table_name AS name FROM duckdb_tables() WHERE table_name LIKE 'filter_%' ORDER BY 1")).map((t) => t.name);
+    const prepared = new Map<string, string>();
+    expect(await prepareFilters(own, prepared, { ahead: true })).toBe(false);
+    expect(await filterTables()).toEqual([]);
+    expect(await prepareFilters(own, prepared)).toBe(true);
+    expect(await filterTables()).toEqual(['filter_customers', 'filter_orders', 'filter_parts']);
   });
 
   it('are written a chunk of lines at a time, in line order, whatever the chunk size', async () => {
